@@ -1,0 +1,86 @@
+#include "protocol/base64.h"
+
+#include <array>
+#include <cstdint>
+
+namespace geminilive::protocol {
+namespace {
+
+constexpr char kAlphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+constexpr uint8_t kInvalid = 0xff;
+
+// One table for both alphabets: '+' and '-' are 62, '/' and '_' are 63.
+constexpr std::array<uint8_t, 256> make_decode_table() {
+  std::array<uint8_t, 256> t{};
+  for (auto& v : t) v = kInvalid;
+  for (int i = 0; i < 64; ++i) t[static_cast<uint8_t>(kAlphabet[i])] = static_cast<uint8_t>(i);
+  t['-'] = 62;
+  t['_'] = 63;
+  return t;
+}
+
+constexpr std::array<uint8_t, 256> kDecode = make_decode_table();
+
+}  // namespace
+
+void base64_encode_append(const void* data, std::size_t size, std::string& out) {
+  const auto* in = static_cast<const uint8_t*>(data);
+  std::size_t start = out.size();
+  out.resize(start + (size + 2) / 3 * 4);
+  char* o = &out[start];
+  std::size_t i = 0;
+  for (; i + 3 <= size; i += 3) {
+    uint32_t v = (uint32_t{in[i]} << 16) | (uint32_t{in[i + 1]} << 8) | in[i + 2];
+    *o++ = kAlphabet[(v >> 18) & 63];
+    *o++ = kAlphabet[(v >> 12) & 63];
+    *o++ = kAlphabet[(v >> 6) & 63];
+    *o++ = kAlphabet[v & 63];
+  }
+  if (std::size_t rest = size - i) {
+    uint32_t v = uint32_t{in[i]} << 16;
+    if (rest == 2) v |= uint32_t{in[i + 1]} << 8;
+    *o++ = kAlphabet[(v >> 18) & 63];
+    *o++ = kAlphabet[(v >> 12) & 63];
+    *o++ = rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
+    *o++ = '=';
+  }
+}
+
+std::string base64_encode(const void* data, std::size_t size) {
+  std::string out;
+  base64_encode_append(data, size, out);
+  return out;
+}
+
+bool base64_decode(std::string_view text, std::string& out) {
+  // Strip up to two '=' of padding; padded input must then be a multiple of 4.
+  std::size_t len = text.size();
+  std::size_t pad = 0;
+  while (len > 0 && text[len - 1] == '=' && pad < 2) {
+    --len;
+    ++pad;
+  }
+  if (pad > 0 && text.size() % 4 != 0) return false;
+  if (len % 4 == 1) return false;
+
+  out.clear();
+  out.reserve(len / 4 * 3 + 2);
+  uint32_t acc = 0;
+  int bits = 0;
+  for (std::size_t i = 0; i < len; ++i) {
+    uint8_t v = kDecode[static_cast<uint8_t>(text[i])];
+    if (v == kInvalid) return false;
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
+  }
+  // Leftover bits must be zero, as an encoder leaves them.
+  return (acc & ((1u << bits) - 1)) == 0;
+}
+
+}  // namespace geminilive::protocol

@@ -1,0 +1,250 @@
+#include "protocol/json_value.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
+namespace geminilive::protocol {
+namespace {
+
+void append_escaped(std::string& out, const char* s) {
+  out.push_back('"');
+  const char* run = s;  // copy unescaped runs in one go
+  for (const char* p = s; *p; ++p) {
+    unsigned char c = static_cast<unsigned char>(*p);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(run, p - run);
+    run = p + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      }
+    }
+  }
+  out.append(run);
+  out.push_back('"');
+}
+
+// The shortest decimal that reads back as the same double (JavaScript's rule).
+void append_double(std::string& out, double v) {
+  if (!std::isfinite(v)) {
+    out += "null";  // as JSON.stringify does
+    return;
+  }
+  if (v == std::floor(v) && std::fabs(v) < 1e15) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+    out += buf;
+    return;
+  }
+  char buf[40];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  out += buf;
+}
+
+void indent(std::string& out, int depth) { out.append(static_cast<std::size_t>(depth) * 2, ' '); }
+
+void write_node(std::string& out, JsonNode* node, JsonStyle style, int depth) {
+  const bool pretty = style == JsonStyle::Pretty;
+  switch (node ? json_node_get_node_type(node) : JSON_NODE_NULL) {
+    case JSON_NODE_NULL:
+      out += "null";
+      return;
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type(node)) {
+        case G_TYPE_STRING:
+          append_escaped(out, json_node_get_string(node));
+          return;
+        case G_TYPE_BOOLEAN:
+          out += json_node_get_boolean(node) ? "true" : "false";
+          return;
+        case G_TYPE_DOUBLE:
+          append_double(out, json_node_get_double(node));
+          return;
+        default:
+          out += std::to_string(json_node_get_int(node));
+          return;
+      }
+    case JSON_NODE_ARRAY: {
+      JsonArray* array = json_node_get_array(node);
+      guint n = json_array_get_length(array);
+      out.push_back('[');
+      for (guint i = 0; i < n; ++i) {
+        if (i) out.push_back(',');
+        if (pretty) {
+          out.push_back('\n');
+          indent(out, depth + 1);
+        }
+        write_node(out, json_array_get_element(array, i), style, depth + 1);
+      }
+      if (pretty && n) {
+        out.push_back('\n');
+        indent(out, depth);
+      }
+      out.push_back(']');
+      return;
+    }
+    case JSON_NODE_OBJECT: {
+      JsonObject* object = json_node_get_object(node);
+      out.push_back('{');
+      JsonObjectIter iter;
+      const gchar* name;
+      JsonNode* member;
+      bool first = true;
+      json_object_iter_init_ordered(&iter, object);
+      while (json_object_iter_next_ordered(&iter, &name, &member)) {
+        if (!first) out.push_back(',');
+        first = false;
+        if (pretty) {
+          out.push_back('\n');
+          indent(out, depth + 1);
+        }
+        append_escaped(out, name);
+        out += pretty ? ": " : ":";
+        write_node(out, member, style, depth + 1);
+      }
+      if (pretty && !first) {
+        out.push_back('\n');
+        indent(out, depth);
+      }
+      out.push_back('}');
+      return;
+    }
+  }
+}
+
+bool is_number(JsonNode* n) {
+  if (json_node_get_node_type(n) != JSON_NODE_VALUE) return false;
+  GType t = json_node_get_value_type(n);
+  return t == G_TYPE_INT64 || t == G_TYPE_DOUBLE;
+}
+
+// json-glib's parser recurses once per nesting level and overflows the stack
+// on hostile input ("[[[[..." a million deep). Protocol messages are shallow.
+constexpr int kMaxNesting = 128;
+
+bool nesting_within_limit(std::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxNesting) return false;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string json_serialize(JsonNode* node, JsonStyle style) {
+  std::string out;
+  write_node(out, node, style, 0);
+  if (style == JsonStyle::Pretty) out.push_back('\n');
+  return out;
+}
+
+bool json_nodes_equal(JsonNode* a, JsonNode* b) {
+  if (!a || !b) return a == b;
+  if (is_number(a) && is_number(b)) return json_node_get_double(a) == json_node_get_double(b);
+  if (json_node_get_node_type(a) != json_node_get_node_type(b)) return false;
+  switch (json_node_get_node_type(a)) {
+    case JSON_NODE_NULL:
+      return true;
+    case JSON_NODE_VALUE:
+      return json_node_equal(a, b);
+    case JSON_NODE_ARRAY: {
+      JsonArray* x = json_node_get_array(a);
+      JsonArray* y = json_node_get_array(b);
+      guint n = json_array_get_length(x);
+      if (n != json_array_get_length(y)) return false;
+      for (guint i = 0; i < n; ++i)
+        if (!json_nodes_equal(json_array_get_element(x, i), json_array_get_element(y, i)))
+          return false;
+      return true;
+    }
+    case JSON_NODE_OBJECT: {
+      JsonObject* x = json_node_get_object(a);
+      JsonObject* y = json_node_get_object(b);
+      if (json_object_get_size(x) != json_object_get_size(y)) return false;
+      JsonObjectIter iter;
+      const gchar* name;
+      JsonNode* member;
+      json_object_iter_init(&iter, x);
+      while (json_object_iter_next(&iter, &name, &member)) {
+        JsonNode* other = json_object_get_member(y, name);
+        if (!other || !json_nodes_equal(member, other)) return false;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+JsonValue::JsonValue(JsonNode* node) : node_(node) {
+  if (node_) json_node_seal(node_);
+}
+
+JsonValue::JsonValue(const JsonValue& other)
+    : node_(other.node_ ? json_node_ref(other.node_) : nullptr) {}
+
+JsonValue::JsonValue(JsonValue&& other) noexcept : node_(std::exchange(other.node_, nullptr)) {}
+
+JsonValue& JsonValue::operator=(JsonValue other) noexcept {
+  std::swap(node_, other.node_);
+  return *this;
+}
+
+JsonValue::~JsonValue() {
+  if (node_) json_node_unref(node_);
+}
+
+Expected<JsonValue> JsonValue::parse(std::string_view text) {
+  if (!nesting_within_limit(text))
+    return Error{"invalid JSON: nested deeper than " + std::to_string(kMaxNesting) + " levels"};
+  g_autoptr(JsonParser) parser = json_parser_new_immutable();
+  g_autoptr(GError) error = nullptr;
+  if (!json_parser_load_from_data(parser, text.data(), static_cast<gssize>(text.size()), &error))
+    return Error{std::string("invalid JSON: ") + error->message};
+  JsonNode* root = json_parser_get_root(parser);
+  if (!root) return Error{"invalid JSON: empty document"};
+  return JsonValue(json_node_ref(root));
+}
+
+JsonValue JsonValue::empty_object() {
+  JsonNode* node = json_node_new(JSON_NODE_OBJECT);
+  json_node_take_object(node, json_object_new());
+  return JsonValue(node);
+}
+
+bool JsonValue::is_object() const {
+  return node_ && json_node_get_node_type(node_) == JSON_NODE_OBJECT;
+}
+
+JsonNode* JsonValue::copy_node() const { return node_ ? json_node_copy(node_) : json_node_new(JSON_NODE_NULL); }
+
+std::string JsonValue::to_string(JsonStyle style) const { return json_serialize(node_, style); }
+
+bool JsonValue::operator==(const JsonValue& other) const { return json_nodes_equal(node_, other.node_); }
+
+}  // namespace geminilive::protocol

@@ -1,0 +1,260 @@
+// The setup message's JSON form. Members are written in the order the JS SDK
+// writes them (liveConnectConfigToMldev), so captures read alike.
+#include "protocol/setup.h"
+
+#include "protocol/json_fields.h"
+
+namespace geminilive::protocol {
+
+std::string model_resource_name(const std::string& model) {
+  if (model.rfind("models/", 0) == 0 || model.rfind("tunedModels/", 0) == 0) return model;
+  return "models/" + model;
+}
+
+namespace json {
+namespace {
+
+JsonNode* speech_config_to_json(const SpeechConfig& c) {
+  ObjectBuilder b;
+  if (c.voice_name) {
+    ObjectBuilder prebuilt;
+    prebuilt.set("voiceName", *c.voice_name);
+    ObjectBuilder voice;
+    voice.set("prebuiltVoiceConfig", prebuilt.release());
+    b.set("voiceConfig", voice.release());
+  }
+  b.set("languageCode", c.language_code);
+  return b.release();
+}
+
+JsonNode* thinking_config_to_json(const ThinkingConfig& c) {
+  ObjectBuilder b;
+  b.set_int("thinkingBudget", c.thinking_budget);
+  b.set("includeThoughts", c.include_thoughts);
+  b.set("thinkingLevel", c.thinking_level);
+  return b.release();
+}
+
+JsonNode* generation_config_to_json(const GenerationConfig& c) {
+  ObjectBuilder b;
+  if (!c.response_modalities.empty()) b.set("responseModalities", string_array_node(c.response_modalities));
+  b.set_double("temperature", c.temperature);
+  b.set_double("topP", c.top_p);
+  b.set_int("topK", c.top_k);
+  b.set_int("maxOutputTokens", c.max_output_tokens);
+  b.set_int("candidateCount", c.candidate_count);
+  b.set_double("presencePenalty", c.presence_penalty);
+  b.set_double("frequencyPenalty", c.frequency_penalty);
+  b.set("mediaResolution", c.media_resolution);
+  b.set_int("seed", c.seed);
+  if (c.speech_config) b.set("speechConfig", speech_config_to_json(*c.speech_config));
+  if (c.thinking_config) b.set("thinkingConfig", thinking_config_to_json(*c.thinking_config));
+  b.set("enableAffectiveDialog", c.enable_affective_dialog);
+  b.set("translationConfig", c.translation_config);
+  return b.release();
+}
+
+JsonNode* function_declaration_to_json(const FunctionDeclaration& f) {
+  ObjectBuilder b;
+  b.set("name", f.name);
+  b.set("description", f.description);
+  b.set("parameters", f.parameters);
+  b.set("parametersJsonSchema", f.parameters_json_schema);
+  b.set("response", f.response);
+  b.set("behavior", f.behavior);
+  return b.release();
+}
+
+JsonNode* tool_to_json(const Tool& t) {
+  ObjectBuilder b;
+  if (!t.function_declarations.empty()) {
+    JsonArray* decls = json_array_new();
+    for (const auto& f : t.function_declarations) json_array_add_element(decls, function_declaration_to_json(f));
+    b.set("functionDeclarations", take_array_node(decls));
+  }
+  if (t.google_search) b.set_empty_object("googleSearch");
+  if (t.code_execution) b.set_empty_object("codeExecution");
+  if (t.url_context) b.set_empty_object("urlContext");
+  return b.release();
+}
+
+JsonNode* realtime_input_config_to_json(const RealtimeInputConfig& c) {
+  ObjectBuilder b;
+  if (const auto& a = c.automatic_activity_detection) {
+    ObjectBuilder aad;
+    aad.set("disabled", a->disabled);
+    aad.set("startOfSpeechSensitivity", a->start_of_speech_sensitivity);
+    aad.set("endOfSpeechSensitivity", a->end_of_speech_sensitivity);
+    aad.set_int("prefixPaddingMs", a->prefix_padding_ms);
+    aad.set_int("silenceDurationMs", a->silence_duration_ms);
+    b.set("automaticActivityDetection", aad.release());
+  }
+  b.set("activityHandling", c.activity_handling);
+  b.set("turnCoverage", c.turn_coverage);
+  return b.release();
+}
+
+JsonNode* transcription_config_to_json(const AudioTranscriptionConfig& c) {
+  ObjectBuilder b;
+  if (!c.language_codes.empty()) b.set("languageCodes", string_array_node(c.language_codes));
+  return b.release();
+}
+
+std::optional<SpeechConfig> speech_config_from_json(const ObjectView& o) {
+  SpeechConfig c;
+  if (auto voice = o.get_object("voiceConfig"))
+    if (auto prebuilt = voice->get_object("prebuiltVoiceConfig")) c.voice_name = prebuilt->get_string("voiceName");
+  c.language_code = o.get_string("languageCode");
+  return c;
+}
+
+GenerationConfig generation_config_from_json(const ObjectView& o) {
+  GenerationConfig c;
+  o.for_each("responseModalities", [&](JsonNode* n, const std::string& p) {
+    if (auto s = as_string(n, p, o.errors())) c.response_modalities.push_back(*s);
+  });
+  c.temperature = o.get_double("temperature");
+  c.top_p = o.get_double("topP");
+  if (auto v = o.get_int("topK")) c.top_k = static_cast<int>(*v);
+  if (auto v = o.get_int("maxOutputTokens")) c.max_output_tokens = static_cast<int>(*v);
+  if (auto v = o.get_int("candidateCount")) c.candidate_count = static_cast<int>(*v);
+  c.presence_penalty = o.get_double("presencePenalty");
+  c.frequency_penalty = o.get_double("frequencyPenalty");
+  if (auto v = o.get_int("seed")) c.seed = static_cast<int>(*v);
+  c.media_resolution = o.get_string("mediaResolution");
+  if (auto s = o.get_object("speechConfig")) c.speech_config = speech_config_from_json(*s);
+  if (auto t = o.get_object("thinkingConfig")) {
+    ThinkingConfig tc;
+    if (auto v = t->get_int("thinkingBudget")) tc.thinking_budget = static_cast<int>(*v);
+    tc.include_thoughts = t->get_bool("includeThoughts");
+    tc.thinking_level = t->get_string("thinkingLevel");
+    c.thinking_config = tc;
+  }
+  c.enable_affective_dialog = o.get_bool("enableAffectiveDialog");
+  c.translation_config = o.get_value("translationConfig");
+  return c;
+}
+
+Tool tool_from_json(const ObjectView& o) {
+  Tool t;
+  o.for_each("functionDeclarations", [&](JsonNode* n, const std::string& p) {
+    auto f = as_object(n, p, o.errors());
+    if (!f) return;
+    FunctionDeclaration d;
+    d.name = f->get_string("name").value_or("");
+    d.description = f->get_string("description");
+    d.parameters = f->get_value("parameters");
+    d.parameters_json_schema = f->get_value("parametersJsonSchema");
+    d.response = f->get_value("response");
+    d.behavior = f->get_string("behavior");
+    t.function_declarations.push_back(std::move(d));
+  });
+  t.google_search = o.has("googleSearch");
+  t.code_execution = o.has("codeExecution");
+  t.url_context = o.has("urlContext");
+  return t;
+}
+
+RealtimeInputConfig realtime_input_config_from_json(const ObjectView& o) {
+  RealtimeInputConfig c;
+  if (auto a = o.get_object("automaticActivityDetection")) {
+    AutomaticActivityDetection aad;
+    aad.disabled = a->get_bool("disabled");
+    aad.start_of_speech_sensitivity = a->get_string("startOfSpeechSensitivity");
+    aad.end_of_speech_sensitivity = a->get_string("endOfSpeechSensitivity");
+    if (auto v = a->get_int("prefixPaddingMs")) aad.prefix_padding_ms = static_cast<int>(*v);
+    if (auto v = a->get_int("silenceDurationMs")) aad.silence_duration_ms = static_cast<int>(*v);
+    c.automatic_activity_detection = aad;
+  }
+  c.activity_handling = o.get_string("activityHandling");
+  c.turn_coverage = o.get_string("turnCoverage");
+  return c;
+}
+
+AudioTranscriptionConfig transcription_config_from_json(const ObjectView& o) {
+  AudioTranscriptionConfig c;
+  o.for_each("languageCodes", [&](JsonNode* n, const std::string& p) {
+    if (auto s = as_string(n, p, o.errors())) c.language_codes.push_back(*s);
+  });
+  return c;
+}
+
+}  // namespace
+
+JsonNode* setup_to_json(const Setup& s) {
+  ObjectBuilder b;
+  b.set("model", s.model);
+  if (s.generation_config) b.set("generationConfig", generation_config_to_json(*s.generation_config));
+  if (s.system_instruction) b.set("systemInstruction", content_to_json(*s.system_instruction));
+  if (!s.tools.empty()) {
+    JsonArray* tools = json_array_new();
+    for (const auto& t : s.tools) json_array_add_element(tools, tool_to_json(t));
+    b.set("tools", take_array_node(tools));
+  }
+  if (const auto& r = s.session_resumption) {
+    ObjectBuilder sr;
+    sr.set("handle", r->handle);
+    sr.set("transparent", r->transparent);
+    b.set("sessionResumption", sr.release());
+  }
+  if (s.input_audio_transcription)
+    b.set("inputAudioTranscription", transcription_config_to_json(*s.input_audio_transcription));
+  if (s.output_audio_transcription)
+    b.set("outputAudioTranscription", transcription_config_to_json(*s.output_audio_transcription));
+  if (s.realtime_input_config) b.set("realtimeInputConfig", realtime_input_config_to_json(*s.realtime_input_config));
+  if (const auto& c = s.context_window_compression) {
+    ObjectBuilder cwc;
+    if (c->trigger_tokens) cwc.set_int64_string("triggerTokens", *c->trigger_tokens);
+    if (c->sliding_window) {
+      ObjectBuilder sw;
+      if (c->sliding_window->target_tokens) sw.set_int64_string("targetTokens", *c->sliding_window->target_tokens);
+      cwc.set("slidingWindow", sw.release());
+    }
+    b.set("contextWindowCompression", cwc.release());
+  }
+  if (s.proactivity) {
+    ObjectBuilder p;
+    p.set("proactiveAudio", s.proactivity->proactive_audio);
+    b.set("proactivity", p.release());
+  }
+  if (s.history_config) {
+    ObjectBuilder h;
+    h.set("initialHistoryInClientContent", s.history_config->initial_history_in_client_content);
+    b.set("historyConfig", h.release());
+  }
+  return b.release();
+}
+
+std::optional<Setup> setup_from_json(JsonNode* node, const std::string& path, Errors& errors) {
+  auto o = as_object(node, path, errors);
+  if (!o) return std::nullopt;
+  Setup s;
+  s.model = o->get_string("model").value_or("");
+  if (auto g = o->get_object("generationConfig")) s.generation_config = generation_config_from_json(*g);
+  if (JsonNode* si = o->find("systemInstruction")) s.system_instruction = content_from_json(si, o->path("systemInstruction"), errors);
+  o->for_each("tools", [&](JsonNode* n, const std::string& p) {
+    if (auto t = as_object(n, p, errors)) s.tools.push_back(tool_from_json(*t));
+  });
+  if (auto r = o->get_object("sessionResumption")) {
+    SessionResumptionConfig c;
+    c.handle = r->get_string("handle");
+    c.transparent = r->get_bool("transparent");
+    s.session_resumption = c;
+  }
+  if (auto t = o->get_object("inputAudioTranscription")) s.input_audio_transcription = transcription_config_from_json(*t);
+  if (auto t = o->get_object("outputAudioTranscription")) s.output_audio_transcription = transcription_config_from_json(*t);
+  if (auto r = o->get_object("realtimeInputConfig")) s.realtime_input_config = realtime_input_config_from_json(*r);
+  if (auto c = o->get_object("contextWindowCompression")) {
+    ContextWindowCompression cwc;
+    cwc.trigger_tokens = c->get_int("triggerTokens");
+    if (auto sw = c->get_object("slidingWindow")) cwc.sliding_window = SlidingWindow{sw->get_int("targetTokens")};
+    s.context_window_compression = cwc;
+  }
+  if (auto p = o->get_object("proactivity")) s.proactivity = Proactivity{p->get_bool("proactiveAudio")};
+  if (auto h = o->get_object("historyConfig")) s.history_config = HistoryConfig{h->get_bool("initialHistoryInClientContent")};
+  if (errors.failed()) return std::nullopt;
+  return s;
+}
+
+}  // namespace json
+}  // namespace geminilive::protocol

@@ -1,0 +1,118 @@
+// The `setup` message (BidiGenerateContentSetup): the whole configuration of a
+// Live connection, sent once as the first message. Field names mirror the
+// wire's camelCase in snake_case; unset optionals are left off the wire.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/content.h"
+#include "protocol/json_value.h"
+
+namespace geminilive::protocol {
+
+struct SpeechConfig {
+  std::optional<std::string> voice_name;     // voiceConfig.prebuiltVoiceConfig.voiceName
+  std::optional<std::string> language_code;  // e.g. "en-US"
+};
+
+struct ThinkingConfig {
+  std::optional<int> thinking_budget;
+  std::optional<bool> include_thoughts;
+  std::optional<std::string> thinking_level;  // MINIMAL | LOW | MEDIUM | HIGH
+};
+
+struct GenerationConfig {
+  std::vector<std::string> response_modalities;  // "AUDIO" or "TEXT"
+  std::optional<double> temperature;
+  std::optional<double> top_p;
+  std::optional<int> top_k;
+  std::optional<int> max_output_tokens;
+  std::optional<int> candidate_count;
+  std::optional<double> presence_penalty;
+  std::optional<double> frequency_penalty;
+  std::optional<int> seed;
+  std::optional<std::string> media_resolution;  // MEDIA_RESOLUTION_LOW | _MEDIUM | _HIGH
+  std::optional<SpeechConfig> speech_config;
+  std::optional<ThinkingConfig> thinking_config;
+  std::optional<bool> enable_affective_dialog;
+  JsonValue translation_config;  // {"targetLanguageCode","echoTargetLanguage"}
+};
+
+struct FunctionDeclaration {
+  std::string name;
+  std::optional<std::string> description;
+  JsonValue parameters;              // OpenAPI-subset Schema
+  JsonValue parameters_json_schema;  // JSON Schema alternative
+  JsonValue response;
+  std::optional<std::string> behavior;  // BLOCKING | NON_BLOCKING
+};
+
+struct Tool {
+  std::vector<FunctionDeclaration> function_declarations;
+  bool google_search = false;
+  bool code_execution = false;
+  bool url_context = false;
+};
+
+struct AutomaticActivityDetection {
+  std::optional<bool> disabled;
+  std::optional<std::string> start_of_speech_sensitivity;  // START_SENSITIVITY_*
+  std::optional<std::string> end_of_speech_sensitivity;    // END_SENSITIVITY_*
+  std::optional<int> prefix_padding_ms;
+  std::optional<int> silence_duration_ms;
+};
+
+struct RealtimeInputConfig {
+  std::optional<AutomaticActivityDetection> automatic_activity_detection;
+  std::optional<std::string> activity_handling;  // START_OF_ACTIVITY_INTERRUPTS | NO_INTERRUPTION
+  std::optional<std::string> turn_coverage;      // TURN_INCLUDES_*
+};
+
+struct SessionResumptionConfig {
+  std::optional<std::string> handle;
+  std::optional<bool> transparent;  // Vertex only
+};
+
+struct SlidingWindow {
+  std::optional<int64_t> target_tokens;  // int64: a string on the wire
+};
+
+struct ContextWindowCompression {
+  std::optional<int64_t> trigger_tokens;  // int64: a string on the wire
+  std::optional<SlidingWindow> sliding_window;
+};
+
+struct AudioTranscriptionConfig {
+  std::vector<std::string> language_codes;
+};
+
+struct Proactivity {
+  std::optional<bool> proactive_audio;
+};
+
+struct HistoryConfig {
+  std::optional<bool> initial_history_in_client_content;
+};
+
+struct Setup {
+  std::string model;  // "models/<id>"; see model_resource_name()
+  std::optional<GenerationConfig> generation_config;
+  std::optional<Content> system_instruction;
+  std::vector<Tool> tools;
+  std::optional<RealtimeInputConfig> realtime_input_config;
+  std::optional<SessionResumptionConfig> session_resumption;
+  std::optional<ContextWindowCompression> context_window_compression;
+  std::optional<AudioTranscriptionConfig> input_audio_transcription;
+  std::optional<AudioTranscriptionConfig> output_audio_transcription;
+  std::optional<Proactivity> proactivity;
+  std::optional<HistoryConfig> history_config;
+};
+
+// The Developer API's resource name for a model id: "gemini-x" becomes
+// "models/gemini-x"; names already under "models/" or "tunedModels/" stay.
+std::string model_resource_name(const std::string& model);
+
+}  // namespace geminilive::protocol
