@@ -1,0 +1,592 @@
+#include "transport/websocket_client.h"
+
+#include <gio/gio.h>
+#include <gst/gst.h>
+#include <libsoup/soup.h>
+
+#include <deque>
+#include <mutex>
+
+#include "common/gobject_ptr.h"
+
+GST_DEBUG_CATEGORY_STATIC(geminilive_transport);
+#define GST_CAT_DEFAULT geminilive_transport
+
+namespace geminilive::transport {
+namespace {
+
+// The core library has no plugin_init, so the category is made on first use.
+void ensure_debug_category() {
+  static gsize once = 0;
+  if (g_once_init_enter(&once)) {
+    GST_DEBUG_CATEGORY_INIT(geminilive_transport, "geminilivetransport", 0,
+                            "geminilive WebSocket transport");
+    g_once_init_leave(&once, 1);
+  }
+}
+
+// A WebSocket close frame holds 125 payload bytes: 2 for the code, so 123 for
+// the reason. libsoup fails the whole connection with a protocol error when a
+// longer reason reaches it, so cut here, on a UTF-8 boundary.
+std::string truncate_reason(std::string reason) {
+  constexpr std::size_t kMax = 123;
+  if (reason.size() <= kMax) return reason;
+  std::size_t end = kMax;
+  while (end > 0 && (static_cast<unsigned char>(reason[end]) & 0xC0) == 0x80) --end;
+  reason.resize(end);
+  return reason;
+}
+
+// libsoup turns some valid codes (1012-1014) into a protocol error and
+// rejects 1011 from a client with a critical; only send codes it accepts.
+int sendable_close_code(int code) {
+  switch (code) {
+    case 1000: case 1001: case 1002: case 1003: case 1005: case 1007:
+    case 1008: case 1009: case 1010:
+      return code;
+    default:
+      return code >= 3000 && code <= 4999 ? code : 1000;
+  }
+}
+
+// The URI as logs may show it: values of key-like query parameters hidden,
+// in case a caller ignored the "no key in the URI" rule.
+std::string redact_uri(const std::string& uri) {
+  const auto query = uri.find('?');
+  if (query == std::string::npos) return uri;
+  std::string out = uri.substr(0, query + 1);
+  std::size_t pos = query + 1;
+  while (pos <= uri.size()) {
+    std::size_t amp = uri.find('&', pos);
+    if (amp == std::string::npos) amp = uri.size();
+    std::string param = uri.substr(pos, amp - pos);
+    const auto eq = param.find('=');
+    const std::string name = param.substr(0, eq);
+    if (eq != std::string::npos &&
+        (name == "key" || name == "access_token" || name == "token")) {
+      param = name + "=<redacted>";
+    }
+    out += param;
+    if (amp < uri.size()) out += '&';
+    pos = amp + 1;
+  }
+  return out;
+}
+
+std::string describe_tls_errors(GTlsCertificateFlags flags) {
+  std::string out;
+  auto add = [&out](const char* text) {
+    if (!out.empty()) out += ", ";
+    out += text;
+  };
+  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA) add("certificate not trusted (unknown CA)");
+  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY) add("certificate does not match the host");
+  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED) add("certificate not yet valid");
+  if (flags & G_TLS_CERTIFICATE_EXPIRED) add("certificate expired");
+  if (flags & G_TLS_CERTIFICATE_REVOKED) add("certificate revoked");
+  if (flags & G_TLS_CERTIFICATE_INSECURE) add("certificate uses an insecure algorithm");
+  if (flags & G_TLS_CERTIFICATE_GENERIC_ERROR) add("certificate error");
+  return out;
+}
+
+const char* kind_name(CloseInfo::Kind kind) {
+  switch (kind) {
+    case CloseInfo::Kind::ConnectFailed: return "connect failed";
+    case CloseInfo::Kind::Closed: return "closed";
+    case CloseInfo::Kind::Dropped: return "dropped";
+  }
+  return "?";
+}
+
+// Listener code is user code: nothing may unwind into libsoup.
+template <typename Fn>
+void guarded(const char* what, Fn&& fn) {
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    GST_ERROR("%s threw: %s", what, e.what());
+  } catch (...) {
+    GST_ERROR("%s threw", what);
+  }
+}
+
+}  // namespace
+
+struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
+  enum class State { Idle, Connecting, Open, Closing, Closed };
+
+  Impl(EventLoopThread* l, WebSocketOptions o, WebSocketListener li)
+      : loop(l), options(std::move(o)), listener(std::move(li)) {}
+
+  ~Impl() {
+    // teardown() released every soup object on the loop thread already.
+    g_assert(!conn && !session && !timeout_source);
+  }
+
+  // Owned by WebSocketClient; used only while it lives (detached after).
+  EventLoopThread* const loop;
+  const WebSocketOptions options;
+
+  // Shared with sending threads.
+  mutable std::mutex mutex;
+  std::deque<std::string> queue;
+  std::size_t queued = 0;      // bytes in `queue`
+  bool accepting = true;       // send_text() takes messages
+  bool writable = false;       // the socket is open: flushes can write
+  bool flush_pending = false;  // one flush is scheduled on the loop
+
+  // Loop thread only.
+  WebSocketListener listener;
+  bool detached = false;  // the owner is gone: no listener call, no new I/O
+  State state = State::Idle;
+  uint64_t attempt = 0;  // bumped per connect(); stale completions are ignored
+  GObjectPtr<SoupSession> session;
+  GObjectPtr<SoupMessage> message;
+  GObjectPtr<SoupWebsocketConnection> conn;
+  GObjectPtr<GCancellable> cancellable;
+  GSource* timeout_source = nullptr;
+  bool timed_out = false;
+  GTlsCertificateFlags tls_errors = GTlsCertificateFlags(0);
+  bool we_closed = false;
+  int our_code = 0;
+  std::string our_reason;
+  std::string last_error;
+
+  struct ConnectCall {
+    std::shared_ptr<Impl> impl;
+    uint64_t attempt;
+  };
+
+  // --- any thread -------------------------------------------------------
+
+  void schedule_flush_locked() {
+    if (!writable || flush_pending) return;
+    flush_pending = true;
+    loop->post([self = shared_from_this()] { self->flush(); });
+  }
+
+  // --- loop thread ------------------------------------------------------
+
+  void start_connect() {
+    if (detached) return;
+    if (state == State::Connecting || state == State::Open || state == State::Closing) {
+      GST_WARNING("connect() while a connection is active; ignored");
+      return;
+    }
+    ++attempt;
+    state = State::Connecting;
+    timed_out = false;
+    tls_errors = GTlsCertificateFlags(0);
+    we_closed = false;
+    our_code = 0;
+    our_reason.clear();
+    last_error.clear();
+
+    const std::string shown_uri = redact_uri(options.uri);
+    if (!session && !make_session()) return;
+
+    g_autoptr(GUri) uri =
+        g_uri_parse(options.uri.c_str(), static_cast<GUriFlags>(SOUP_HTTP_URI_FLAGS), nullptr);
+    const char* scheme = uri ? g_uri_get_scheme(uri) : nullptr;
+    if (!scheme || !g_uri_get_host(uri) ||
+        (g_ascii_strcasecmp(scheme, "ws") != 0 && g_ascii_strcasecmp(scheme, "wss") != 0)) {
+      fail_connect("invalid WebSocket URI '" + shown_uri + "'");
+      return;
+    }
+    message.reset(soup_message_new_from_uri(SOUP_METHOD_GET, uri));
+
+    SoupMessageHeaders* headers = soup_message_get_request_headers(message.get());
+    for (const auto& [name, value] : options.headers) {
+      soup_message_headers_append(headers, name.c_str(), value.c_str());
+    }
+    if (!options.api_key.empty()) {
+      soup_message_headers_replace(headers, "x-goog-api-key", options.api_key.c_str());
+    }
+    g_signal_connect(message.get(), "accept-certificate", G_CALLBACK(on_accept_certificate),
+                     this);
+
+    cancellable.reset(g_cancellable_new());
+    if (options.connect_timeout_s > 0) {
+      // Millisecond precision: a seconds source may fire up to 1 s early.
+      timeout_source = g_timeout_source_new(options.connect_timeout_s * 1000u);
+      g_source_set_callback(timeout_source, on_connect_timeout, this, nullptr);
+      g_source_attach(timeout_source, loop->context());
+    }
+
+    GST_INFO("connecting to %s%s (%zu extra headers)", shown_uri.c_str(),
+             options.api_key.empty() ? "" : " with x-goog-api-key: <redacted>",
+             options.headers.size());
+    soup_session_websocket_connect_async(session.get(), message.get(), nullptr, nullptr,
+                                         G_PRIORITY_DEFAULT, cancellable.get(), on_connected,
+                                         new ConnectCall{shared_from_this(), attempt});
+  }
+
+  bool make_session() {
+    g_autoptr(GTlsDatabase) database = nullptr;
+    if (!options.ca_file.empty()) {
+      g_autoptr(GError) error = nullptr;
+      database = g_tls_file_database_new(options.ca_file.c_str(), &error);
+      if (!database) {
+        // Never fall back to the system store: the caller asked for this CA.
+        fail_connect("cannot load ca-file '" + options.ca_file + "': " + error->message);
+        return false;
+      }
+    }
+    // "timeout" 0: the connect timeout below covers the handshake, and an idle
+    // live session must not be cut by a socket I/O timeout.
+    session.reset(soup_session_new_with_options("timeout", 0u, "user-agent", "geminilive",
+                                                nullptr));
+    if (database) soup_session_set_tls_database(session.get(), database);
+    return true;
+  }
+
+  void clear_timeout() {
+    if (timeout_source) {
+      g_source_destroy(timeout_source);
+      g_source_unref(timeout_source);
+      timeout_source = nullptr;
+    }
+  }
+
+  void fail_connect(std::string reason, int http_status = 0) {
+    CloseInfo info;
+    info.kind = CloseInfo::Kind::ConnectFailed;
+    info.code = 1006;
+    info.reason = std::move(reason);
+    info.http_status = http_status;
+    report_closed(info);
+  }
+
+  void connected(uint64_t call_attempt, SoupWebsocketConnection* raw_conn, GError* error) {
+    GObjectPtr<SoupWebsocketConnection> new_conn(raw_conn);
+    g_autoptr(GError) err = error;
+    if (detached || call_attempt != attempt || state != State::Connecting) {
+      // Cancelled by close() or teardown; a late success is shut politely.
+      if (new_conn) close_and_release(std::move(new_conn), 1000);
+      return;
+    }
+    clear_timeout();
+    cancellable.reset();
+
+    if (!new_conn) {
+      std::string reason = err ? err->message : "unknown error";
+      int http_status = 0;
+      const unsigned status = message ? soup_message_get_status(message.get()) : 0;
+      if (timed_out) {
+        reason = "connection timed out after " + std::to_string(options.connect_timeout_s) + " s";
+      } else if (tls_errors != 0) {
+        reason += ": " + describe_tls_errors(tls_errors);
+      } else if (status != 0 && status != SOUP_STATUS_SWITCHING_PROTOCOLS) {
+        http_status = static_cast<int>(status);
+        const char* phrase = soup_message_get_reason_phrase(message.get());
+        reason += " (HTTP " + std::to_string(status) + (phrase && *phrase ? " " : "") +
+                  (phrase ? phrase : "") + ")";
+      }
+      GST_WARNING("connecting to %s failed: %s", redact_uri(options.uri).c_str(), reason.c_str());
+      message.reset();
+      fail_connect(std::move(reason), http_status);
+      return;
+    }
+    message.reset();
+
+    conn = std::move(new_conn);
+    soup_websocket_connection_set_max_incoming_payload_size(conn.get(),
+                                                            options.max_incoming_payload);
+    soup_websocket_connection_set_keepalive_interval(conn.get(), options.keepalive_interval_s);
+    g_signal_connect(conn.get(), "message", G_CALLBACK(on_message), this);
+    g_signal_connect(conn.get(), "error", G_CALLBACK(on_error), this);
+    g_signal_connect(conn.get(), "closed", G_CALLBACK(on_closed), this);
+    state = State::Open;
+    GST_INFO("connected to %s", redact_uri(options.uri).c_str());
+
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      writable = true;
+    }
+    flush();  // what was sent before the socket opened goes first, in order
+    if (!detached && listener.on_open) guarded("on_open", [&] { listener.on_open(); });
+  }
+
+  void flush() {
+    std::deque<std::string> batch;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      flush_pending = false;
+      if (!writable) return;
+      batch.swap(queue);
+    }
+    if (detached || state != State::Open || !conn) return;
+    if (soup_websocket_connection_get_state(conn.get()) != SOUP_WEBSOCKET_STATE_OPEN) {
+      // The peer's close frame arrived; on_closed follows and drops the rest.
+      GST_DEBUG("dropping %zu messages: the peer is closing", batch.size());
+      std::lock_guard<std::mutex> lock(mutex);
+      for (const auto& text : batch) queued -= text.size();
+      return;
+    }
+    for (auto& text : batch) {
+      const std::size_t size = text.size();
+      GST_LOG("sending text frame of %zu bytes", size);
+      // Hand the string itself to soup: no copy of multi-megabyte frames.
+      auto* owned = new std::string(std::move(text));
+      g_autoptr(GBytes) bytes = g_bytes_new_with_free_func(
+          owned->data(), owned->size(),
+          [](gpointer p) { delete static_cast<std::string*>(p); }, owned);
+      soup_websocket_connection_send_message(conn.get(), SOUP_WEBSOCKET_DATA_TEXT, bytes);
+      std::lock_guard<std::mutex> lock(mutex);
+      queued -= size;
+    }
+  }
+
+  void close_on_loop(int code, std::string reason) {
+    if (detached) return;
+    switch (state) {
+      case State::Idle:
+      case State::Closed:
+        drop_queue();
+        return;
+      case State::Connecting: {
+        // Nothing to close yet: stop connecting and report what was asked.
+        ++attempt;
+        clear_timeout();
+        if (cancellable) g_cancellable_cancel(cancellable.get());
+        cancellable.reset();
+        message.reset();
+        CloseInfo info;
+        info.kind = CloseInfo::Kind::Closed;
+        info.code = code;
+        info.reason = std::move(reason);
+        report_closed(info);
+        return;
+      }
+      case State::Open: {
+        flush();
+        {
+          std::lock_guard<std::mutex> lock(mutex);
+          writable = false;
+        }
+        state = State::Closing;
+        if (soup_websocket_connection_get_state(conn.get()) != SOUP_WEBSOCKET_STATE_OPEN) {
+          // The peer closed first; libsoup already answered, on_closed follows.
+          return;
+        }
+        we_closed = true;
+        our_code = sendable_close_code(code);
+        our_reason = truncate_reason(std::move(reason));
+        GST_INFO("closing with %d (%s) '%s'", our_code, close_code_name(our_code),
+                 our_reason.c_str());
+        soup_websocket_connection_close(conn.get(), static_cast<gushort>(our_code),
+                                        our_reason.empty() ? nullptr : our_reason.c_str());
+        return;
+      }
+      case State::Closing:
+        return;
+    }
+  }
+
+  void drop_queue() {
+    std::lock_guard<std::mutex> lock(mutex);
+    queue.clear();
+    queued = 0;
+    writable = false;
+  }
+
+  void report_closed(const CloseInfo& info) {
+    if (state != State::Connecting && state != State::Open && state != State::Closing) return;
+    state = State::Closed;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      accepting = false;
+    }
+    drop_queue();
+    GST_INFO("%s: %d (%s) '%s'%s", kind_name(info.kind), info.code, close_code_name(info.code),
+             info.reason.c_str(),
+             info.http_status ? (" HTTP " + std::to_string(info.http_status)).c_str() : "");
+    if (!detached && listener.on_closed) guarded("on_closed", [&] { listener.on_closed(info); });
+  }
+
+  // Keeps a connection alive until its close handshake ends, then frees it.
+  static void close_and_release(GObjectPtr<SoupWebsocketConnection> c, int code) {
+    if (soup_websocket_connection_get_state(c.get()) == SOUP_WEBSOCKET_STATE_CLOSED) return;
+    g_signal_connect(c.get(), "closed",
+                     G_CALLBACK(+[](SoupWebsocketConnection* self, gpointer) {
+                       g_object_unref(self);
+                     }),
+                     nullptr);
+    if (soup_websocket_connection_get_state(c.get()) == SOUP_WEBSOCKET_STATE_OPEN)
+      soup_websocket_connection_close(c.get(), static_cast<gushort>(code), nullptr);
+    c.release();
+  }
+
+  void teardown() {
+    detached = true;
+    // Destroy user captures here, on the loop, while the owner still waits.
+    listener = {};
+    ++attempt;
+    clear_timeout();
+    if (cancellable) g_cancellable_cancel(cancellable.get());
+    cancellable.reset();
+    if (message) g_signal_handlers_disconnect_by_data(message.get(), this);
+    message.reset();
+    if (conn) {
+      g_signal_handlers_disconnect_by_data(conn.get(), this);
+      close_and_release(std::move(conn), 1000);
+    }
+    if (session) soup_session_abort(session.get());
+    session.reset();
+    drop_queue();
+    state = State::Closed;
+  }
+
+  // --- libsoup callbacks (loop thread) -----------------------------------
+
+  static void on_connected(GObject* source, GAsyncResult* result, gpointer data) {
+    std::unique_ptr<ConnectCall> call(static_cast<ConnectCall*>(data));
+    GError* error = nullptr;
+    SoupWebsocketConnection* c =
+        soup_session_websocket_connect_finish(SOUP_SESSION(source), result, &error);
+    guarded("connect completion", [&] { call->impl->connected(call->attempt, c, error); });
+  }
+
+  static gboolean on_connect_timeout(gpointer data) {
+    auto* self = static_cast<Impl*>(data);
+    GST_DEBUG("connect timeout");
+    self->timed_out = true;
+    g_source_unref(self->timeout_source);
+    self->timeout_source = nullptr;
+    if (self->cancellable) g_cancellable_cancel(self->cancellable.get());
+    return G_SOURCE_REMOVE;
+  }
+
+  static gboolean on_accept_certificate(SoupMessage*, GTlsCertificate*,
+                                        GTlsCertificateFlags errors, gpointer data) {
+    // Only remembered for the failure reason; the certificate is refused.
+    static_cast<Impl*>(data)->tls_errors = errors;
+    return FALSE;
+  }
+
+  static void on_message(SoupWebsocketConnection*, gint type, GBytes* payload, gpointer data) {
+    auto* self = static_cast<Impl*>(data);
+    if (self->detached || !self->listener.on_message) return;
+    gsize size = 0;
+    const auto* bytes = static_cast<const char*>(g_bytes_get_data(payload, &size));
+    const bool binary = type == SOUP_WEBSOCKET_DATA_BINARY;
+    GST_LOG("received %s frame of %" G_GSIZE_FORMAT " bytes", binary ? "binary" : "text", size);
+    guarded("on_message", [&] {
+      self->listener.on_message(std::string_view(bytes ? bytes : "", size), binary);
+    });
+  }
+
+  static void on_error(SoupWebsocketConnection*, GError* error, gpointer data) {
+    auto* self = static_cast<Impl*>(data);
+    GST_DEBUG("connection error: %s", error->message);
+    self->last_error = error->message;
+  }
+
+  static void on_closed(SoupWebsocketConnection* c, gpointer data) {
+    auto* self = static_cast<Impl*>(data);
+    guarded("close handling", [&] { self->closed(c); });
+  }
+
+  void closed(SoupWebsocketConnection* c) {
+    // libsoup reports the peer's close code, or 0 when no close frame came
+    // (EOF, reset, or its own close timeout): that is the wire's 1006.
+    const int peer_code = soup_websocket_connection_get_close_code(c);
+    const char* peer_reason = soup_websocket_connection_get_close_data(c);
+    GST_DEBUG("libsoup closed: peer close code %d, data '%s', we closed: %d, last error '%s'",
+              peer_code, peer_reason ? peer_reason : "", we_closed, last_error.c_str());
+    CloseInfo info;
+    if (peer_code != 0) {
+      info.kind = CloseInfo::Kind::Closed;
+      info.code = peer_code;
+      info.reason = peer_reason ? peer_reason : "";
+      if (info.reason.empty() && !we_closed) info.reason = last_error;
+    } else if (we_closed) {
+      // Our close went out; the peer just hung up instead of answering.
+      info.kind = CloseInfo::Kind::Closed;
+      info.code = our_code;
+      info.reason = our_reason;
+    } else {
+      info.kind = CloseInfo::Kind::Dropped;
+      info.code = 1006;
+      info.reason = last_error.empty() ? "connection closed without a close frame" : last_error;
+    }
+    g_signal_handlers_disconnect_by_data(c, this);
+    conn.reset();  // libsoup holds its own reference during the emission
+    report_closed(info);
+  }
+};
+
+WebSocketClient::WebSocketClient(std::shared_ptr<EventLoopThread> loop, WebSocketOptions options,
+                                 WebSocketListener listener)
+    : loop_(std::move(loop)),
+      impl_(std::make_shared<Impl>(loop_.get(), std::move(options), std::move(listener))) {
+  ensure_debug_category();
+}
+
+WebSocketClient::~WebSocketClient() {
+  // Teardown runs on the loop, so no listener call can be under way once it
+  // returns; calling this from a listener would destroy the running callback.
+  loop_->run_sync([this] { impl_->teardown(); });
+}
+
+void WebSocketClient::connect() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->accepting = true;
+  }
+  impl_->loop->post([impl = impl_] { impl->start_connect(); });
+}
+
+bool WebSocketClient::send_text(std::string message) {
+  if (!g_utf8_validate(message.data(), static_cast<gssize>(message.size()), nullptr)) {
+    GST_WARNING("refusing to send a text frame that is not UTF-8");
+    return false;
+  }
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  if (!impl_->accepting) return false;
+  impl_->queued += message.size();
+  impl_->queue.push_back(std::move(message));
+  impl_->schedule_flush_locked();
+  return true;
+}
+
+void WebSocketClient::close(int code, std::string reason) {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->accepting = false;
+  }
+  impl_->loop->post([impl = impl_, code, reason = std::move(reason)]() mutable {
+    impl->close_on_loop(code, std::move(reason));
+  });
+}
+
+std::size_t WebSocketClient::queued_bytes() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->queued;
+}
+
+const char* close_code_name(int code) {
+  switch (code) {
+    case 1000: return "normal closure";
+    case 1001: return "going away";
+    case 1002: return "protocol error";
+    case 1003: return "unsupported data";
+    case 1005: return "no status received";
+    case 1006: return "abnormal closure";
+    case 1007: return "invalid payload data";
+    case 1008: return "policy violation";
+    case 1009: return "message too big";
+    case 1010: return "mandatory extension";
+    case 1011: return "internal error";
+    case 1012: return "service restart";
+    case 1013: return "try again later";
+    case 1014: return "bad gateway";
+    case 1015: return "TLS handshake failure";
+    default:
+      if (code >= 4000 && code <= 4999) return "application-defined";
+      if (code >= 3000 && code <= 3999) return "registered";
+      return "unknown";
+  }
+}
+
+}  // namespace geminilive::transport

@@ -1,0 +1,81 @@
+// A WebSocket client on libsoup 3. All soup calls run on an EventLoopThread;
+// any thread may send: messages go through a queue and the loop thread writes
+// them, so a streaming thread never waits on the network.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "transport/event_loop_thread.h"
+
+namespace geminilive::transport {
+
+// Why a connection ended (or never started).
+struct CloseInfo {
+  enum class Kind {
+    ConnectFailed,  // DNS, TCP, TLS or HTTP upgrade failure: nothing was exchanged
+    Closed,         // the peer (or we) sent a close frame
+    Dropped,        // the connection ended without a close frame (wire code 1006)
+  };
+  Kind kind = Kind::Closed;
+  int code = 0;        // close code (1000..4999); 1006 when dropped or not connected
+  std::string reason;  // the peer's close reason, or what failed
+  int http_status = 0; // the upgrade's HTTP status when the server refused it
+};
+
+struct WebSocketOptions {
+  std::string uri;                 // ws:// or wss://; must not carry the API key
+  std::string api_key;             // sent as the x-goog-api-key header; never logged
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string ca_file;             // PEM CAs trusted for wss:// instead of the system store (a proxy's, a test's)
+  uint64_t max_incoming_payload = 64 * 1024 * 1024;  // libsoup's default is 128 KiB
+  unsigned keepalive_interval_s = 0;                  // 0: no WebSocket pings
+  unsigned connect_timeout_s = 20;
+};
+
+// Called on the loop thread. on_closed runs exactly once per connect().
+struct WebSocketListener {
+  std::function<void()> on_open;
+  std::function<void(std::string_view payload, bool binary)> on_message;
+  std::function<void(const CloseInfo&)> on_closed;
+};
+
+class WebSocketClient {
+ public:
+  WebSocketClient(std::shared_ptr<EventLoopThread> loop, WebSocketOptions options,
+                  WebSocketListener listener);
+  // Aborts the connection; no listener call happens after it returns.
+  // Must not run inside a listener call of this client.
+  ~WebSocketClient();
+
+  WebSocketClient(const WebSocketClient&) = delete;
+  WebSocketClient& operator=(const WebSocketClient&) = delete;
+
+  // Starts connecting in the background. Messages sent before the connection
+  // opens are written once it does.
+  void connect();
+  // Queues one text frame. Any thread; never blocks. False once closed.
+  bool send_text(std::string message);
+  // Sends a close frame after the queued messages. Any thread.
+  void close(int code = 1000, std::string reason = {});
+
+  // Bytes accepted by send_text() and not yet handed to the socket.
+  std::size_t queued_bytes() const;
+
+ private:
+  struct Impl;
+  // Held here, not in Impl: Impl may die on the loop thread (a late libsoup
+  // completion holds the last reference), and the loop must not join itself.
+  std::shared_ptr<EventLoopThread> loop_;
+  std::shared_ptr<Impl> impl_;
+};
+
+// Text for a close code, for messages users read ("1008 policy violation").
+const char* close_code_name(int code);
+
+}  // namespace geminilive::transport
