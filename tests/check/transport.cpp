@@ -1,0 +1,722 @@
+// The WebSocket transport against the in-process Live server: bytes and close
+// codes as a user of WebSocketClient sees them.
+#include <gio/gio.h>
+#include <gst/check/gstcheck.h>
+#include <libsoup/soup.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "live_server.h"
+#include "transport/event_loop_thread.h"
+#include "transport/websocket_client.h"
+
+using geminilive::mock::LiveServer;
+using geminilive::mock::ServerOptions;
+using geminilive::mock::ServerStats;
+using geminilive::transport::CloseInfo;
+using geminilive::transport::EventLoopThread;
+using geminilive::transport::WebSocketClient;
+using geminilive::transport::WebSocketListener;
+using geminilive::transport::WebSocketOptions;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr char kLivePath[] =
+    "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent";
+constexpr char kSetup[] = R"({"setup":{"model":"models/gemini-2.0-flash-live-001"}})";
+constexpr auto kWait = 15s;
+
+std::string fixture(const char* relative) {
+  const char* dir = g_getenv("GST_CHECK_FIXTURES");
+  fail_unless(dir != nullptr, "GST_CHECK_FIXTURES is not set");
+  return std::string(dir) + "/" + relative;
+}
+
+// A client message that the server records and does not answer.
+std::string text_message(const std::string& text) {
+  return R"({"clientContent":{"turns":[{"role":"user","parts":[{"text":")" + text +
+         R"("}]}],"turnComplete":false}})";
+}
+
+// Deterministic pseudo-random bytes (every value 0..255 occurs).
+std::string random_bytes(std::size_t size, uint32_t seed) {
+  std::string out(size, '\0');
+  for (auto& c : out) {
+    seed = seed * 1664525u + 1013904223u;
+    c = static_cast<char>(seed >> 24);
+  }
+  return out;
+}
+
+// Printable ASCII (no JSON escapes needed), for text frames.
+std::string random_text(std::size_t size, uint32_t seed) {
+  static const char kAlphabet[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;!?-_";
+  std::string out(size, ' ');
+  for (auto& c : out) {
+    seed = seed * 1664525u + 1013904223u;
+    c = kAlphabet[(seed >> 24) % (sizeof(kAlphabet) - 1)];
+  }
+  return out;
+}
+
+// Everything a listener saw, for the test thread to wait on.
+class Recorder {
+ public:
+  struct Message {
+    std::string payload;
+    bool binary;
+  };
+
+  WebSocketListener listener() {
+    WebSocketListener l;
+    l.on_open = [this] {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++opens_;
+      cond_.notify_all();
+    };
+    l.on_message = [this](std::string_view payload, bool binary) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      messages_.push_back({std::string(payload), binary});
+      cond_.notify_all();
+    };
+    l.on_closed = [this](const CloseInfo& info) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      closes_.push_back(info);
+      cond_.notify_all();
+    };
+    return l;
+  }
+
+  bool wait_for(const std::function<bool()>& pred, std::chrono::milliseconds timeout = kWait) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return cond_.wait_for(lock, timeout, pred);
+  }
+  bool wait_open() {
+    wait_for([this] { return opens_ > 0 || !closes_.empty(); });
+    return opens() > 0;
+  }
+  bool wait_closed() { return wait_for([this] { return !closes_.empty(); }); }
+  // Waits for a message containing `needle`.
+  bool wait_message(const std::string& needle) {
+    return wait_for([&] {
+      for (const auto& m : messages_)
+        if (m.payload.find(needle) != std::string::npos) return true;
+      return false;
+    });
+  }
+
+  std::vector<Message> messages() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return messages_;
+  }
+  std::vector<CloseInfo> closes() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return closes_;
+  }
+  int opens() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return opens_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cond_;
+  int opens_ = 0;
+  std::vector<Message> messages_;
+  std::vector<CloseInfo> closes_;
+};
+
+std::unique_ptr<LiveServer> start_server(ServerOptions options = {}) {
+  auto server = std::make_unique<LiveServer>(std::move(options));
+  std::string error;
+  fail_unless(server->start(&error), "the Live server did not start: %s", error.c_str());
+  return server;
+}
+
+WebSocketOptions options_for(const LiveServer& server) {
+  WebSocketOptions o;
+  o.uri = server.uri() + kLivePath;
+  o.connect_timeout_s = 10;
+  return o;
+}
+
+// Connects, sends setup and waits for setupComplete.
+void open_live_session(WebSocketClient& client, Recorder& rec) {
+  fail_unless(client.send_text(kSetup));
+  client.connect();
+  fail_unless(rec.wait_open(), "the connection did not open");
+  fail_unless(rec.wait_message("setupComplete"), "no setupComplete");
+}
+
+CloseInfo wait_single_close(Recorder& rec) {
+  fail_unless(rec.wait_closed(), "on_closed was not called");
+  // on_closed runs once per connect(): give a duplicate the chance to show.
+  std::this_thread::sleep_for(100ms);
+  auto closes = rec.closes();
+  fail_unless_equals_int(closes.size(), 1);
+  return closes[0];
+}
+
+std::vector<std::string> messages_with(const std::vector<std::string>& all,
+                                       const std::string& needle) {
+  std::vector<std::string> out;
+  for (const auto& m : all)
+    if (m.find(needle) != std::string::npos) out.push_back(m);
+  return out;
+}
+
+// Polls `pred` until it holds. LiveServer::wait_for() holds the server's lock
+// while it runs its predicate, so predicates that read received_messages()
+// are polled here instead.
+bool poll_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout = kWait) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(5ms);
+  }
+  return true;
+}
+
+// A port on which nothing listens.
+uint16_t closed_port() {
+  g_autoptr(GSocket) socket =
+      g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, nullptr);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new(loopback, 0);
+  fail_unless(g_socket_bind(socket, any, FALSE, nullptr));
+  g_autoptr(GSocketAddress) bound = g_socket_get_local_address(socket, nullptr);
+  const uint16_t port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
+  g_socket_close(socket, nullptr);
+  return port;
+}
+
+}  // namespace
+
+GST_START_TEST(test_text_both_ways_in_order) {
+  auto server = start_server();
+  auto loop = std::make_shared<EventLoopThread>("client");
+  Recorder rec;
+  WebSocketClient client(loop, options_for(*server), rec.listener());
+
+  // Sent before the socket exists: must go out first, in order.
+  const std::vector<std::string> early = {text_message("early-1"), text_message("early-2")};
+  fail_unless(client.send_text(kSetup));
+  for (const auto& m : early) fail_unless(client.send_text(m));
+  client.connect();
+  fail_unless(rec.wait_open());
+  fail_unless(rec.wait_message("setupComplete"));
+
+  // Two threads send concurrently; each one's messages must arrive in its order.
+  constexpr int kPerThread = 300;
+  std::vector<std::string> sent[2];
+  for (int t = 0; t < 2; ++t)
+    for (int i = 0; i < kPerThread; ++i)
+      sent[t].push_back(text_message("thread" + std::to_string(t) + "-" + std::to_string(i)));
+  std::atomic<int> refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      for (const auto& m : sent[t])
+        if (!client.send_text(m)) ++refused;
+    });
+  }
+  for (auto& th : threads) th.join();
+  fail_unless_equals_int(refused.load(), 0);
+
+  // The server to us: text and binary frames, in order, flags intact.
+  constexpr int kFromServer = 300;
+  for (int i = 0; i < kFromServer; ++i)
+    server->send_raw("srv-" + std::to_string(i), i % 3 == 0);
+
+  const std::size_t expected_total = 1 + early.size() + 2 * kPerThread;
+  fail_unless(poll_until([&] {
+    return server->received_messages().size() >= expected_total;
+  }), "the server got %zu of %zu messages", server->received_messages().size(),
+              expected_total);
+  const auto received = server->received_messages();
+  fail_unless_equals_int(received.size(), expected_total);
+  fail_unless_equals_string(received[0].c_str(), kSetup);
+  fail_unless_equals_string(received[1].c_str(), early[0].c_str());
+  fail_unless_equals_string(received[2].c_str(), early[1].c_str());
+  for (int t = 0; t < 2; ++t) {
+    const auto got = messages_with(received, "thread" + std::to_string(t) + "-");
+    fail_unless_equals_int(got.size(), kPerThread);
+    for (int i = 0; i < kPerThread; ++i)
+      fail_unless_equals_string(got[i].c_str(), sent[t][i].c_str());
+  }
+  fail_unless_equals_int(client.queued_bytes(), 0);
+
+  fail_unless(rec.wait_message("srv-" + std::to_string(kFromServer - 1)));
+  std::vector<Recorder::Message> from_server;
+  for (const auto& m : rec.messages())
+    if (m.payload.rfind("srv-", 0) == 0) from_server.push_back(m);
+  fail_unless_equals_int(from_server.size(), kFromServer);
+  for (int i = 0; i < kFromServer; ++i) {
+    const std::string expected = "srv-" + std::to_string(i);
+    fail_unless_equals_string(from_server[i].payload.c_str(), expected.c_str());
+    fail_unless_equals_int(from_server[i].binary, i % 3 == 0);
+  }
+  fail_unless_equals_int(rec.opens(), 1);
+  fail_unless(rec.closes().empty());
+}
+GST_END_TEST;
+
+GST_START_TEST(test_large_frames_intact) {
+  auto server = start_server();
+  auto loop = std::make_shared<EventLoopThread>("client");
+  Recorder rec;
+  WebSocketClient client(loop, options_for(*server), rec.listener());
+  open_live_session(client, rec);
+
+  uint32_t seed = 1;
+  for (const std::size_t size : {std::size_t{1} << 20, std::size_t{8} << 20}) {
+    // Client to server: one text frame carrying `size` bytes of text.
+    const std::string up = text_message(random_text(size, seed++));
+    const std::size_t before = server->received_messages().size();
+    fail_unless(client.send_text(up));
+    fail_unless(poll_until([&] {
+      return server->received_messages().size() > before;
+    }), "the server did not get the %zu byte frame", up.size());
+    const auto received = server->received_messages();
+    fail_unless_equals_int(received.back().size(), up.size());
+    fail_unless(received.back() == up, "the %zu byte frame changed on the way", up.size());
+
+    // Server to client: binary (all byte values) and text frames.
+    const std::string marker = "big-text-" + std::to_string(size) + ":";
+    const std::string down_binary = random_bytes(size, seed++);
+    const std::string down_text = marker + random_text(size, seed++);
+    server->send_raw(down_binary, true);
+    server->send_raw(down_text, false);
+    fail_unless(rec.wait_message(marker), "the %zu byte frames did not arrive", size);
+    const auto messages = rec.messages();
+    fail_unless(messages.size() >= 2);
+    const auto& got_binary = messages[messages.size() - 2];
+    const auto& got_text = messages.back();
+    fail_unless(got_binary.binary);
+    fail_unless_equals_int(got_binary.payload.size(), down_binary.size());
+    fail_unless(got_binary.payload == down_binary, "binary frame of %zu bytes changed", size);
+    fail_unless(!got_text.binary);
+    fail_unless(got_text.payload == down_text, "text frame of %zu bytes changed", size);
+  }
+  fail_unless_equals_int(client.queued_bytes(), 0);
+  fail_unless(rec.closes().empty(), "the connection closed: %d %s", rec.closes()[0].code,
+              rec.closes()[0].reason.c_str());
+}
+GST_END_TEST;
+
+// The server closes with the codes and reasons the service uses.
+static void check_server_close(int code, const char* reason) {
+  auto server = start_server();
+  auto loop = std::make_shared<EventLoopThread>("client");
+  Recorder rec;
+  WebSocketClient client(loop, options_for(*server), rec.listener());
+  open_live_session(client, rec);
+
+  server->close_connection(code, reason);
+  const CloseInfo info = wait_single_close(rec);
+  fail_unless(info.kind == CloseInfo::Kind::Closed);
+  fail_unless_equals_int(info.code, code);
+  fail_unless_equals_string(info.reason.c_str(), reason);
+  fail_unless_equals_int(info.http_status, 0);
+  // Closed means closed: nothing more is accepted.
+  fail_unless(!client.send_text(text_message("after close")));
+}
+
+GST_START_TEST(test_server_close_1008_api_key) {
+  check_server_close(1008, "API key not valid. Please pass a valid API key.");
+}
+GST_END_TEST;
+
+GST_START_TEST(test_server_close_1011_internal) {
+  check_server_close(1011, "Internal error encountered.");
+}
+GST_END_TEST;
+
+GST_START_TEST(test_server_drop_is_1006) {
+  auto server = start_server();
+  auto loop = std::make_shared<EventLoopThread>("client");
+  Recorder rec;
+  WebSocketClient client(loop, options_for(*server), rec.listener());
+  open_live_session(client, rec);
+
+  server->drop_connection();
+  const CloseInfo info = wait_single_close(rec);
+  fail_unless(info.kind == CloseInfo::Kind::Dropped, "kind %d, code %d, reason '%s'",
+              static_cast<int>(info.kind), info.code, info.reason.c_str());
+  fail_unless_equals_int(info.code, 1006);
+  fail_unless(!info.reason.empty());
+}
+GST_END_TEST;
+
+GST_START_TEST(test_refused_connection) {
+  auto loop = std::make_shared<EventLoopThread>("client");
+  Recorder rec;
+  WebSocketOptions options;
+  options.uri = "ws://127.0.0.1:" + std::to_string(closed_port()) + kLivePath;
+  WebSocketClient client(loop, options, rec.listener());
+  fail_unless(client.send_text(kSetup));
+  client.connect();
+  const CloseInfo info = wait_single_close(rec);
+  fail_unless(info.kind == CloseInfo::Kind::ConnectFailed);
+  fail_unless_equals_int(info.code, 1006);
+  fail_unless_equals_int(info.http_status, 0);
+  fail_unless(info.reason.find("refused") != std::string::npos, "reason: %s",
+              info.reason.c_str());
+  fail_unless_equals_int(rec.opens(), 0);
+  // The setup that never left is dropped, not kept for later.
+  fail_unless_equals_int(client.queued_bytes(), 0);
+}
+GST_END_TEST;
+
+// A server that refuses the upgrade with an HTTP error: ConnectFailed carries
+// the status, so a user can tell 403 from a network failure.
+GST_START_TEST(test_http_refusal_reports_status) {
+  auto server_loop = std::make_shared<EventLoopThread>("http-server");
+  SoupServer* http = nullptr;
+  std::string uri;
+  server_loop->run_sync([&] {
+    http = soup_server_new(nullptr, nullptr);
+    soup_server_add_handler(
+        http, nullptr,
+        [](SoupServer*, SoupServerMessage* msg, const char*, GHashTable*, gpointer) {
+          soup_server_message_set_status(msg, SOUP_STATUS_FORBIDDEN, nullptr);
+        },
+        nullptr, nullptr);
+    fail_unless(soup_server_listen_local(http, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, nullptr));
+    GSList* uris = soup_server_get_uris(http);
+    uri = "ws://127.0.0.1:" + std::to_string(g_uri_get_port(static_cast<GUri*>(uris->data)));
+    g_slist_free_full(uris, reinterpret_cast<GDestroyNotify>(g_uri_unref));
+  });
+
+  {
+    auto loop = std::make_shared<EventLoopThread>("client");
+    Recorder rec;
+    WebSocketOptions options;
+    options.uri = uri + kLivePath;
+    WebSocketClient client(loop, options, rec.listener());
+    client.connect();
+    const CloseInfo info = wait_single_close(rec);
+    fail_unless(info.kind == CloseInfo::Kind::ConnectFailed);
+    fail_unless_equals_int(info.http_status, 403);
+    fail_unless(info.reason.find("403") != std::string::npos, "reason: %s",
+                info.reason.c_str());
+  }
+  server_loop->run_sync([&] { g_object_unref(http); });
+}
+GST_END_TEST;
+
+// A server that accepts TCP and never answers: the connect timeout fires.
+GST_START_TEST(test_connect_timeout) {
+  g_autoptr(GSocket) socket =
+      g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, nullptr);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new(loopback, 0);
+  fail_unless(g_socket_bind(socket, any, FALSE, nullptr));
+  fail_unless(g_socket_listen(socket, nullptr));
+  g_autoptr(GSocketAddress) bound = g_socket_get_local_address(socket, nullptr);
+  const uint16_t port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
+
+  auto loop = std::make_shared<EventLoopThread>("client");
+  Recorder rec;
+  WebSocketOptions options;
+  options.uri = "ws://127.0.0.1:" + std::to_string(port) + kLivePath;
+  options.connect_timeout_s = 1;
+  WebSocketClient client(loop, options, rec.listener());
+  const auto start = std::chrono::steady_clock::now();
+  client.connect();
+  const CloseInfo info = wait_single_close(rec);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  fail_unless(info.kind == CloseInfo::Kind::ConnectFailed);
+  fail_unless(info.reason.find("timed out") != std::string::npos, "reason: %s",
+              info.reason.c_str());
+  fail_unless(elapsed >= 900ms && elapsed < 5s, "timed out after %lld ms",
+              static_cast<long long>(
+                  std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()));
+}
+GST_END_TEST;
+
+GST_START_TEST(test_client_close_1000) {
+  auto server = start_server();
+  auto loop = std::make_shared<EventLoopThread>("client");
+  Recorder rec;
+  WebSocketClient client(loop, options_for(*server), rec.listener());
+  open_live_session(client, rec);
+
+  // Queued before close(): still delivered, then the close frame.
+  const std::string last = text_message("last words");
+  fail_unless(client.send_text(last));
+  client.close(1000, "bye");
+  fail_unless(!client.send_text(text_message("too late")));
+
+  const CloseInfo info = wait_single_close(rec);
+  fail_unless(info.kind == CloseInfo::Kind::Closed);
+  fail_unless_equals_int(info.code, 1000);
+  const auto received = server->received_messages();
+  fail_unless(!received.empty());
+  fail_unless_equals_string(received.back().c_str(), last.c_str());
+  fail_unless(messages_with(received, "too late").empty());
+}
+GST_END_TEST;
+
+GST_START_TEST(test_tls_untrusted_certificate_fails) {
+  ServerOptions so;
+  so.tls_cert_file = fixture("tls/cert.pem");
+  so.tls_key_file = fixture("tls/key.pem");
+  auto server = start_server(so);
+  fail_unless(g_str_has_prefix(server->uri().c_str(), "wss://"), "uri %s",
+              server->uri().c_str());
+
+  auto loop = std::make_shared<EventLoopThread>("client");
+  Recorder rec;
+  WebSocketClient client(loop, options_for(*server), rec.listener());
+  fail_unless(client.send_text(kSetup));
+  client.connect();
+  const CloseInfo info = wait_single_close(rec);
+  fail_unless(info.kind == CloseInfo::Kind::ConnectFailed);
+  fail_unless(info.reason.find("TLS") != std::string::npos, "reason: %s", info.reason.c_str());
+  fail_unless(info.reason.find("not trusted") != std::string::npos, "reason: %s",
+              info.reason.c_str());
+  fail_unless_equals_int(rec.opens(), 0);
+  fail_unless_equals_int(server->stats().setups, 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_tls_with_ca_file_connects) {
+  ServerOptions so;
+  so.tls_cert_file = fixture("tls/cert.pem");
+  so.tls_key_file = fixture("tls/key.pem");
+  auto server = start_server(so);
+
+  auto loop = std::make_shared<EventLoopThread>("client");
+  Recorder rec;
+  WebSocketOptions options = options_for(*server);
+  options.ca_file = fixture("tls/cert.pem");
+  WebSocketClient client(loop, options, rec.listener());
+  open_live_session(client, rec);
+  const std::string hello = text_message("over TLS");
+  fail_unless(client.send_text(hello));
+  fail_unless(poll_until([&] {
+    return !messages_with(server->received_messages(), "over TLS").empty();
+  }));
+  const auto over_tls = messages_with(server->received_messages(), "over TLS");
+  fail_unless_equals_string(over_tls[0].c_str(), hello.c_str());
+  fail_unless(rec.closes().empty());
+}
+GST_END_TEST;
+
+GST_START_TEST(test_tls_bad_ca_file_refuses) {
+  auto loop = std::make_shared<EventLoopThread>("client");
+  Recorder rec;
+  WebSocketOptions options;
+  options.uri = std::string("wss://127.0.0.1:") + std::to_string(closed_port()) + kLivePath;
+  options.ca_file = fixture("tls/does-not-exist.pem");
+  WebSocketClient client(loop, options, rec.listener());
+  client.connect();
+  const CloseInfo info = wait_single_close(rec);
+  fail_unless(info.kind == CloseInfo::Kind::ConnectFailed);
+  fail_unless(info.reason.find("ca-file") != std::string::npos, "reason: %s",
+              info.reason.c_str());
+}
+GST_END_TEST;
+
+// Collects every geminilive debug line, to prove the key is never logged.
+static void collect_log(GstDebugCategory* category, GstDebugLevel, const gchar*, const gchar*,
+                        gint, GObject*, GstDebugMessage* message, gpointer data) {
+  if (!g_str_has_prefix(gst_debug_category_get_name(category), "geminilive")) return;
+  auto* lines = static_cast<std::pair<std::mutex, std::vector<std::string>>*>(data);
+  std::lock_guard<std::mutex> lock(lines->first);
+  lines->second.emplace_back(gst_debug_message_get(message));
+}
+
+GST_START_TEST(test_api_key_in_header_only) {
+  constexpr char kKey[] = "AIzaTestKey-0123456789-secret";
+  std::pair<std::mutex, std::vector<std::string>> lines;
+  gst_debug_set_active(TRUE);
+  gst_debug_set_threshold_for_name("geminilive*", GST_LEVEL_MEMDUMP);
+  gst_debug_add_log_function(collect_log, &lines, nullptr);
+
+  ServerOptions so;
+  so.api_key = kKey;
+  auto server = start_server(so);
+  auto loop = std::make_shared<EventLoopThread>("client");
+  {
+    // The right key: accepted, so the server read it from x-goog-api-key.
+    Recorder rec;
+    WebSocketOptions options = options_for(*server);
+    options.api_key = kKey;
+    WebSocketClient client(loop, options, rec.listener());
+    open_live_session(client, rec);
+    const ServerStats stats = server->stats();
+    fail_unless_equals_int(stats.setups, 1);
+    fail_unless(stats.last_request_path.find(kLivePath) != std::string::npos, "path %s",
+                stats.last_request_path.c_str());
+    fail_unless(stats.last_request_path.find("key") == std::string::npos, "path %s",
+                stats.last_request_path.c_str());
+    fail_unless(stats.last_request_path.find(kKey) == std::string::npos);
+    std::this_thread::sleep_for(200ms);
+    fail_unless(rec.closes().empty(), "closed: %d %s", rec.closes()[0].code,
+                rec.closes()[0].reason.c_str());
+  }
+  {
+    // A wrong key: the service's answer reaches the user verbatim.
+    Recorder rec;
+    WebSocketOptions options = options_for(*server);
+    options.api_key = "wrong-key";
+    WebSocketClient client(loop, options, rec.listener());
+    fail_unless(client.send_text(kSetup));
+    client.connect();
+    const CloseInfo info = wait_single_close(rec);
+    fail_unless(info.kind == CloseInfo::Kind::Closed);
+    fail_unless_equals_int(info.code, 1008);
+    fail_unless_equals_string(info.reason.c_str(),
+                              "API key not valid. Please pass a valid API key.");
+  }
+
+  gst_debug_remove_log_function(collect_log);
+  std::lock_guard<std::mutex> lock(lines.first);
+  fail_unless(!lines.second.empty(), "no debug lines were collected");
+  bool saw_redacted = false;
+  for (const auto& line : lines.second) {
+    fail_unless(line.find(kKey) == std::string::npos, "the key was logged: %s", line.c_str());
+    fail_unless(line.find("wrong-key") == std::string::npos, "a key was logged: %s",
+                line.c_str());
+    if (line.find("x-goog-api-key: <redacted>") != std::string::npos) saw_redacted = true;
+  }
+  fail_unless(saw_redacted, "the connect line does not say a key was sent");
+}
+GST_END_TEST;
+
+// Destroying a client while frames flow both ways: no listener call after the
+// destructor returns, and no crash.
+GST_START_TEST(test_destroy_while_flowing) {
+  auto server = start_server();
+  auto loop = std::make_shared<EventLoopThread>("client");
+  for (int round = 0; round < 10; ++round) {
+    std::atomic<bool> destroyed{false};
+    std::atomic<int> late_calls{0};
+    std::atomic<int> received{0};
+    std::atomic<bool> opened{false};
+    WebSocketListener listener;
+    listener.on_open = [&] {
+      if (destroyed) ++late_calls;
+      opened = true;
+    };
+    listener.on_message = [&](std::string_view, bool) {
+      if (destroyed) ++late_calls;
+      ++received;
+      // Slow the loop a little so frames pile up behind this call.
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    };
+    listener.on_closed = [&](const CloseInfo&) {
+      if (destroyed) ++late_calls;
+    };
+
+    auto client = std::make_unique<WebSocketClient>(loop, options_for(*server), listener);
+    fail_unless(client->send_text(kSetup));
+    client->connect();
+    for (int i = 0; i < 200 && !opened; ++i) std::this_thread::sleep_for(10ms);
+    fail_unless(opened, "round %d did not open", round);
+
+    std::atomic<bool> stop{false};
+    std::thread pusher([&] {
+      // Paced, so the server's own queue stays small.
+      const std::string chunk(16 * 1024, 'x');
+      while (!stop) {
+        server->send_raw(chunk, true);
+        std::this_thread::sleep_for(std::chrono::microseconds(500));
+      }
+    });
+    const std::string big = text_message(random_text(256 * 1024, round));
+    for (int i = 0; i < 20; ++i) client->send_text(big);
+    for (int i = 0; i < 200 && received < 20; ++i) std::this_thread::sleep_for(5ms);
+    fail_unless(received >= 20, "round %d: frames were not flowing", round);
+
+    std::this_thread::sleep_for(std::chrono::milliseconds(round * 3));
+    client.reset();
+    destroyed = true;
+    std::this_thread::sleep_for(150ms);
+    stop = true;
+    pusher.join();
+    fail_unless_equals_int(late_calls.load(), 0);
+  }
+  // The loop still works after all that.
+  Recorder rec;
+  WebSocketClient client(loop, options_for(*server), rec.listener());
+  open_live_session(client, rec);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_close_code_names) {
+  using geminilive::transport::close_code_name;
+  fail_unless_equals_string(close_code_name(1000), "normal closure");
+  fail_unless_equals_string(close_code_name(1006), "abnormal closure");
+  fail_unless_equals_string(close_code_name(1007), "invalid payload data");
+  fail_unless_equals_string(close_code_name(1008), "policy violation");
+  fail_unless_equals_string(close_code_name(1011), "internal error");
+  for (int code : {1001, 1002, 1003, 1005, 1009, 1010, 1012, 1013, 1014, 1015})
+    fail_unless(strcmp(close_code_name(code), "unknown") != 0, "no name for %d", code);
+  fail_unless_equals_string(close_code_name(1004), "unknown");
+}
+GST_END_TEST;
+
+GST_START_TEST(test_event_loop_thread) {
+  EventLoopThread loop("t");
+  fail_unless(!loop.is_current());
+  bool on_loop = false;
+  loop.run_sync([&] { on_loop = loop.is_current(); });
+  fail_unless(on_loop);
+  // post() runs tasks in order and never waits for them.
+  std::vector<int> order;
+  std::mutex m;
+  for (int i = 0; i < 100; ++i)
+    loop.post([&, i] {
+      std::lock_guard<std::mutex> lock(m);
+      order.push_back(i);
+    });
+  loop.run_sync([] {});
+  std::lock_guard<std::mutex> lock(m);
+  fail_unless_equals_int(order.size(), 100);
+  for (int i = 0; i < 100; ++i) fail_unless_equals_int(order[i], i);
+  // run_sync() from the loop thread runs inline instead of deadlocking.
+  int nested = 0;
+  loop.run_sync([&] { loop.run_sync([&] { nested = 1; }); });
+  fail_unless_equals_int(nested, 1);
+}
+GST_END_TEST;
+
+static Suite* transport_suite(void) {
+  Suite* s = suite_create("transport");
+  TCase* tc = tcase_create("general");
+  suite_add_tcase(s, tc);
+  tcase_add_test(tc, test_event_loop_thread);
+  tcase_add_test(tc, test_close_code_names);
+  tcase_add_test(tc, test_text_both_ways_in_order);
+  tcase_add_test(tc, test_large_frames_intact);
+  tcase_add_test(tc, test_server_close_1008_api_key);
+  tcase_add_test(tc, test_server_close_1011_internal);
+  tcase_add_test(tc, test_server_drop_is_1006);
+  tcase_add_test(tc, test_refused_connection);
+  tcase_add_test(tc, test_http_refusal_reports_status);
+  tcase_add_test(tc, test_connect_timeout);
+  tcase_add_test(tc, test_client_close_1000);
+  tcase_add_test(tc, test_tls_untrusted_certificate_fails);
+  tcase_add_test(tc, test_tls_with_ca_file_connects);
+  tcase_add_test(tc, test_tls_bad_ca_file_refuses);
+  tcase_add_test(tc, test_api_key_in_header_only);
+  tcase_add_test(tc, test_destroy_while_flowing);
+  return s;
+}
+
+GST_CHECK_MAIN(transport);

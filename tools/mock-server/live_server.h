@@ -1,0 +1,105 @@
+// geminilive's local Live server: a libsoup 3 SoupServer that speaks the
+// BidiGenerateContent protocol the way the service does (see
+// ../shared/research/live-protocol.md §7 and docs/mock-server.md). It runs on
+// its own EventLoopThread, so tests use it in-process and
+// geminilive-mock-server wraps it in a program.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace geminilive::mock {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;  // 0 picks a free port
+
+  // When set, a connection whose key (`key=`, `access_token=`,
+  // x-goog-api-key or Authorization) differs is closed with 1008
+  // "API key not valid. Please pass a valid API key.".
+  std::optional<std::string> api_key;
+
+  bool text_frames = false;   // JSON in text frames instead of binary ones
+  std::string tls_cert_file;  // PEM; with tls_key_file the server speaks wss://
+  std::string tls_key_file;
+
+  // Reply shape.
+  std::chrono::milliseconds first_reply_delay{0};  // before the first chunk
+  std::chrono::milliseconds reply_chunk{200};      // audio per inlineData chunk
+  double reply_speed = 4.0;                        // reply audio produced at N × real time; 0: at once
+
+  // Server-side end-of-speech detection on realtime audio.
+  std::chrono::milliseconds end_of_speech_silence{600};
+
+  // Scripted faults, measured from setupComplete of each connection (0: off).
+  std::chrono::milliseconds go_away_after{0};
+  std::chrono::milliseconds go_away_time_left{50000};  // sent as timeLeft; then close
+  std::chrono::milliseconds drop_after{0};             // abrupt: no close frame
+  std::chrono::milliseconds close_after{0};            // close with code/reason below
+  int close_code = 1011;
+  std::string close_reason = "Internal error encountered.";
+
+  // When set, every turn first calls this function (if the setup declares
+  // it), waits for the toolResponse and mentions its output in the reply.
+  std::string tool_call;
+
+  // Receives one line per event (connection, setup, turn, close); called on
+  // the server's thread. Never given keys. Empty: GStreamer debug log only.
+  std::function<void(const std::string&)> log;
+};
+
+// What the server has received, for tests and the program's summary.
+struct ServerStats {
+  unsigned connections = 0;
+  unsigned setups = 0;
+  unsigned resumed = 0;  // setups that carried a known handle
+  uint64_t audio_bytes = 0;
+  std::string audio_sha256;  // of all realtime audio bytes, in arrival order
+  unsigned video_frames = 0;
+  unsigned last_frame_width = 0;
+  unsigned last_frame_height = 0;
+  std::string last_frame_mime;
+  std::vector<std::string> texts;  // realtime and clientContent text, in order
+  unsigned turns_started = 0;
+  unsigned turns_completed = 0;
+  unsigned interruptions = 0;
+  unsigned tool_responses = 0;
+  std::string last_setup_json;    // as received
+  std::string last_request_path;  // the upgrade request's path
+};
+
+class LiveServer {
+ public:
+  explicit LiveServer(ServerOptions options = {});
+  ~LiveServer();
+
+  LiveServer(const LiveServer&) = delete;
+  LiveServer& operator=(const LiveServer&) = delete;
+
+  // Binds and starts serving on the server's own thread.
+  bool start(std::string* error);
+  std::string uri() const;  // "ws://127.0.0.1:PORT" (wss:// with TLS)
+  uint16_t port() const;
+
+  ServerStats stats() const;
+  // Every client frame received, as text, in order, across connections.
+  std::vector<std::string> received_messages() const;
+  // Waits until `pred` holds for the stats (true) or the timeout passes.
+  bool wait_for(const std::function<bool(const ServerStats&)>& pred, std::chrono::milliseconds timeout) const;
+
+  // Hooks acting on the most recent connection, for tests.
+  void send_raw(std::string payload, bool binary);
+  void close_connection(int code, std::string reason);
+  void drop_connection();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace geminilive::mock

@@ -1,0 +1,158 @@
+// geminilive-mock-server: the local Live server as a program. Prints its URI
+// as the first stdout line, logs to stderr, runs until SIGINT/SIGTERM and
+// then prints a one-line summary of what it received. docs/mock-server.md.
+#include <glib-unix.h>
+#include <gst/gst.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "live_server.h"
+
+namespace {
+
+using geminilive::mock::LiveServer;
+using geminilive::mock::ServerOptions;
+using geminilive::mock::ServerStats;
+
+std::chrono::milliseconds seconds_to_ms(double s) {
+  return std::chrono::milliseconds(static_cast<long long>(std::llround(s * 1000.0)));
+}
+
+gboolean quit_loop(gpointer loop) {
+  g_main_loop_quit(static_cast<GMainLoop*>(loop));
+  return G_SOURCE_REMOVE;
+}
+
+void print_summary(const ServerStats& s) {
+  std::fprintf(stderr,
+               "geminilive-mock-server: %u connections, %u setups (%u resumed), %u turns started, "
+               "%u completed, %u interrupted, %u tool responses, %llu audio bytes (sha256 %s), "
+               "%u video frames, %zu texts\n",
+               s.connections, s.setups, s.resumed, s.turns_started, s.turns_completed, s.interruptions,
+               s.tool_responses, static_cast<unsigned long long>(s.audio_bytes), s.audio_sha256.c_str(),
+               s.video_frames, s.texts.size());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  gst_init(&argc, &argv);
+
+  gint port = 0;
+  g_autofree gchar* host = nullptr;
+  g_autofree gchar* api_key = nullptr;
+  gboolean text_frames = FALSE;
+  gdouble go_away_after = 0, go_away_time_left = 50, drop_after = 0, close_after = 0;
+  gint close_code = 1011;
+  g_autofree gchar* close_reason = nullptr;
+  g_autofree gchar* tool_call = nullptr;
+  gint first_reply_delay = 0, reply_chunk = 200, end_of_speech = 600;
+  gdouble reply_speed = 4.0;
+  g_autofree gchar* tls_cert = nullptr;
+  g_autofree gchar* tls_key = nullptr;
+  gboolean quiet = FALSE;
+
+  const GOptionEntry entries[] = {
+      {"port", 'p', 0, G_OPTION_ARG_INT, &port, "TCP port (0: pick a free one)", "N"},
+      {"host", 0, 0, G_OPTION_ARG_STRING, &host, "IP address to bind (default 127.0.0.1)", "IP"},
+      {"api-key", 0, 0, G_OPTION_ARG_STRING, &api_key,
+       "Accept only this key (default: any key; also $GEMINILIVE_MOCK_API_KEY)", "K"},
+      {"text-frames", 0, 0, G_OPTION_ARG_NONE, &text_frames, "Send JSON in text frames (default: binary)",
+       nullptr},
+      {"first-reply-delay", 0, 0, G_OPTION_ARG_INT, &first_reply_delay,
+       "Delay before a turn's first output (default 0)", "MS"},
+      {"reply-speed", 0, 0, G_OPTION_ARG_DOUBLE, &reply_speed,
+       "Send reply audio at X times real time; 0: all at once (default 4)", "X"},
+      {"reply-chunk", 0, 0, G_OPTION_ARG_INT, &reply_chunk, "Audio per reply chunk (default 200)", "MS"},
+      {"end-of-speech-silence", 0, 0, G_OPTION_ARG_INT, &end_of_speech,
+       "Quiet after speech that ends a turn (default 600; setup's silenceDurationMs wins)", "MS"},
+      {"go-away-after", 0, 0, G_OPTION_ARG_DOUBLE, &go_away_after,
+       "Send goAway SEC after setupComplete, then close 1008 when timeLeft is over", "SEC"},
+      {"go-away-time-left", 0, 0, G_OPTION_ARG_DOUBLE, &go_away_time_left, "goAway's timeLeft (default 50)",
+       "SEC"},
+      {"drop-after", 0, 0, G_OPTION_ARG_DOUBLE, &drop_after,
+       "Drop the TCP connection (no close frame) SEC after setupComplete", "SEC"},
+      {"close-after", 0, 0, G_OPTION_ARG_DOUBLE, &close_after,
+       "Close SEC after setupComplete with --close-code/--close-reason", "SEC"},
+      {"close-code", 0, 0, G_OPTION_ARG_INT, &close_code, "Close code for --close-after (default 1011)", "C"},
+      {"close-reason", 0, 0, G_OPTION_ARG_STRING, &close_reason,
+       "Close reason for --close-after (default \"Internal error encountered.\")", "R"},
+      {"tool-call", 0, 0, G_OPTION_ARG_STRING, &tool_call,
+       "Start every turn with a toolCall of this function (when the setup declares it)", "NAME"},
+      {"tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "PEM certificate: serve wss://", "FILE"},
+      {"tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "PEM private key (default: in --tls-cert)", "FILE"},
+      {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No per-event log lines on stderr", nullptr},
+      {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
+  };
+  g_autoptr(GOptionContext) context =
+      g_option_context_new("- local Gemini Live (BidiGenerateContent) server");
+  g_option_context_add_main_entries(context, entries, nullptr);
+  g_option_context_set_description(
+      context,
+      "Prints ws://HOST:PORT as its first stdout line, then serves until SIGINT or SIGTERM.\n"
+      "Upgrade path: /ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent\n");
+  GError* error = nullptr;
+  if (!g_option_context_parse(context, &argc, &argv, &error)) {
+    std::fprintf(stderr, "geminilive-mock-server: %s\n", error->message);
+    g_error_free(error);
+    return 2;
+  }
+  if (port < 0 || port > 65535) {
+    std::fprintf(stderr, "geminilive-mock-server: --port must be 0..65535\n");
+    return 2;
+  }
+  if (close_code < 1000 || close_code > 4999) {
+    std::fprintf(stderr, "geminilive-mock-server: --close-code must be 1000..4999\n");
+    return 2;
+  }
+
+  ServerOptions options;
+  if (host) options.host = host;
+  options.port = static_cast<uint16_t>(port);
+  if (api_key) {
+    options.api_key = std::string(api_key);
+  } else if (const char* env = g_getenv("GEMINILIVE_MOCK_API_KEY"); env && *env) {
+    options.api_key = std::string(env);
+  }
+  options.text_frames = text_frames;
+  options.first_reply_delay = std::chrono::milliseconds(first_reply_delay);
+  options.reply_speed = reply_speed;
+  options.reply_chunk = std::chrono::milliseconds(reply_chunk);
+  options.end_of_speech_silence = std::chrono::milliseconds(end_of_speech);
+  options.go_away_after = seconds_to_ms(go_away_after);
+  options.go_away_time_left = seconds_to_ms(go_away_time_left);
+  options.drop_after = seconds_to_ms(drop_after);
+  options.close_after = seconds_to_ms(close_after);
+  options.close_code = close_code;
+  if (close_reason) options.close_reason = close_reason;
+  if (tool_call) options.tool_call = tool_call;
+  if (tls_cert) options.tls_cert_file = tls_cert;
+  if (tls_key) options.tls_key_file = tls_key;
+  if (!quiet) {
+    options.log = [](const std::string& line) {
+      std::fprintf(stderr, "geminilive-mock-server: %s\n", line.c_str());
+    };
+  }
+
+  LiveServer server(options);
+  std::string failure;
+  if (!server.start(&failure)) {
+    std::fprintf(stderr, "geminilive-mock-server: %s\n", failure.c_str());
+    return 1;
+  }
+  std::printf("%s\n", server.uri().c_str());
+  std::fflush(stdout);
+  if (options.api_key) std::fprintf(stderr, "geminilive-mock-server: an API key is required\n");
+
+  GMainLoop* loop = g_main_loop_new(nullptr, FALSE);
+  g_unix_signal_add(SIGINT, quit_loop, loop);
+  g_unix_signal_add(SIGTERM, quit_loop, loop);
+  g_main_loop_run(loop);
+  g_main_loop_unref(loop);
+
+  print_summary(server.stats());
+  return 0;
+}

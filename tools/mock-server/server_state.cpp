@@ -1,0 +1,77 @@
+#include "server_state.h"
+
+namespace geminilive::mock {
+
+ServerState::ServerState() : audio_checksum_(g_checksum_new(G_CHECKSUM_SHA256)) {
+  g_mutex_init(&mutex_);
+  g_cond_init(&cond_);
+}
+
+ServerState::~ServerState() {
+  g_checksum_free(audio_checksum_);
+  g_cond_clear(&cond_);
+  g_mutex_clear(&mutex_);
+}
+
+void ServerState::update(const std::function<void(ServerStats&)>& fn) {
+  g_mutex_lock(&mutex_);
+  fn(stats_);
+  g_cond_broadcast(&cond_);
+  g_mutex_unlock(&mutex_);
+}
+
+void ServerState::add_audio(std::string_view bytes) {
+  g_mutex_lock(&mutex_);
+  g_checksum_update(audio_checksum_, reinterpret_cast<const guchar*>(bytes.data()),
+                    static_cast<gssize>(bytes.size()));
+  stats_.audio_bytes += bytes.size();
+  g_cond_broadcast(&cond_);
+  g_mutex_unlock(&mutex_);
+}
+
+void ServerState::add_message(std::string text) {
+  g_mutex_lock(&mutex_);
+  messages_.push_back(std::move(text));
+  g_cond_broadcast(&cond_);
+  g_mutex_unlock(&mutex_);
+}
+
+ServerStats ServerState::snapshot_locked() const {
+  ServerStats copy = stats_;
+  // get_string() finalizes a checksum, so read it from a copy.
+  GChecksum* done = g_checksum_copy(audio_checksum_);
+  copy.audio_sha256 = g_checksum_get_string(done);
+  g_checksum_free(done);
+  return copy;
+}
+
+ServerStats ServerState::snapshot() const {
+  g_mutex_lock(&mutex_);
+  ServerStats copy = snapshot_locked();
+  g_mutex_unlock(&mutex_);
+  return copy;
+}
+
+std::vector<std::string> ServerState::messages() const {
+  g_mutex_lock(&mutex_);
+  std::vector<std::string> copy = messages_;
+  g_mutex_unlock(&mutex_);
+  return copy;
+}
+
+bool ServerState::wait_for(const std::function<bool(const ServerStats&)>& pred,
+                           std::chrono::milliseconds timeout) const {
+  gint64 deadline = g_get_monotonic_time() + timeout.count() * G_TIME_SPAN_MILLISECOND;
+  g_mutex_lock(&mutex_);
+  bool ok = false;
+  while (!(ok = pred(snapshot_locked()))) {
+    if (!g_cond_wait_until(&cond_, &mutex_, deadline)) {
+      ok = pred(snapshot_locked());
+      break;
+    }
+  }
+  g_mutex_unlock(&mutex_);
+  return ok;
+}
+
+}  // namespace geminilive::mock
