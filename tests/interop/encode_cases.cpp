@@ -1,0 +1,23 @@
+// Prints {"<case>": <our encoding>, ...} for the interop test to compare with
+// what the official SDK sent for the same inputs.
+#include <cstdio>
+
+#include "encoder_cases.h"
+#include "protocol/json_fields.h"
+
+using namespace geminilive;
+
+int main() {
+  protocol::json::ObjectBuilder out;
+  for (const auto& c : interop::encoder_cases()) {
+    auto parsed = protocol::JsonValue::parse(protocol::encode_client_message(c.message));
+    if (!parsed) {
+      std::fprintf(stderr, "%s: our encoder wrote invalid JSON: %s\n", c.name.c_str(), parsed.error().c_str());
+      return 1;
+    }
+    out.set(c.name.c_str(), parsed.value());
+  }
+  protocol::JsonValue all(out.release());
+  std::fputs(all.to_string(protocol::JsonStyle::Pretty).c_str(), stdout);
+  return 0;
+}
