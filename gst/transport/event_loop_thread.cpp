@@ -5,22 +5,12 @@
 #include <utility>
 
 #include "common/gobject_ptr.h"
+#include "transport/transport_debug.h"
 
-GST_DEBUG_CATEGORY_STATIC(geminilive_loop_debug);
-#define GST_CAT_DEFAULT geminilive_loop_debug
+#define GST_CAT_DEFAULT geminilive_transport_debug
 
 namespace geminilive::transport {
 namespace {
-
-// The core library has no plugin_init, so the category is made on first use.
-void ensure_debug_category() {
-  static gsize once = 0;
-  if (g_once_init_enter(&once)) {
-    GST_DEBUG_CATEGORY_INIT(geminilive_loop_debug, "geminilivetransport", 0,
-                            "geminilive WebSocket transport");
-    g_once_init_leave(&once, 1);
-  }
-}
 
 using Task = std::function<void()>;
 
@@ -102,7 +92,7 @@ struct EventLoopThread::Impl {
 };
 
 EventLoopThread::EventLoopThread(std::string name) : impl_(std::make_unique<Impl>()) {
-  ensure_debug_category();
+  ensure_transport_debug();
   impl_->name = std::move(name);
   impl_->thread = g_thread_new(impl_->name.c_str(), &Impl::thread_main, impl_.get());
   impl_->started.wait();

@@ -8,22 +8,12 @@
 #include <mutex>
 
 #include "common/gobject_ptr.h"
+#include "transport/transport_debug.h"
 
-GST_DEBUG_CATEGORY_STATIC(geminilive_transport);
-#define GST_CAT_DEFAULT geminilive_transport
+#define GST_CAT_DEFAULT geminilive_transport_debug
 
 namespace geminilive::transport {
 namespace {
-
-// The core library has no plugin_init, so the category is made on first use.
-void ensure_debug_category() {
-  static gsize once = 0;
-  if (g_once_init_enter(&once)) {
-    GST_DEBUG_CATEGORY_INIT(geminilive_transport, "geminilivetransport", 0,
-                            "geminilive WebSocket transport");
-    g_once_init_leave(&once, 1);
-  }
-}
 
 // A WebSocket close frame holds 125 payload bytes: 2 for the code, so 123 for
 // the reason. libsoup fails the whole connection with a protocol error when a
@@ -520,7 +510,7 @@ WebSocketClient::WebSocketClient(std::shared_ptr<EventLoopThread> loop, WebSocke
                                  WebSocketListener listener)
     : loop_(std::move(loop)),
       impl_(std::make_shared<Impl>(loop_.get(), std::move(options), std::move(listener))) {
-  ensure_debug_category();
+  ensure_transport_debug();
 }
 
 WebSocketClient::~WebSocketClient() {

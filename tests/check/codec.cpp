@@ -6,7 +6,7 @@
 #include <random>
 
 #include "../interop/encoder_cases.h"
-#include "fixtures.h"
+#include "check_util.h"
 #include "protocol/base64.h"
 #include "protocol/client_message.h"
 #include "protocol/duration.h"
@@ -14,6 +14,7 @@
 
 using namespace geminilive;
 using namespace geminilive::protocol;
+using namespace geminilive::testing;
 using namespace std::chrono_literals;
 
 namespace {
@@ -28,14 +29,6 @@ JsonValue parse(const std::string& text) {
 void assert_same_json(const std::string& got, const std::string& want, const char* what) {
   fail_unless(parse(got) == parse(want), "%s:\n got  %s\n want %s", what, got.c_str(), want.c_str());
 }
-
-// gst-check's string macros keep the pointer: never hand them a temporary.
-#define assert_str(got, want)                                                                 \
-  do {                                                                                        \
-    const std::string got_ = (got);                                                           \
-    const std::string want_ = (want);                                                         \
-    fail_unless(got_ == want_, "%s:\n got  %s\n want %s", #got, got_.c_str(), want_.c_str()); \
-  } while (0)
 
 const char* member_string(JsonObject* o, const char* name) {
   return json_object_has_member(o, name) ? json_object_get_string_member(o, name) : nullptr;
@@ -59,7 +52,7 @@ ClientMessage decode_client_ok(const char* text) {
 // JSON (camelCase where the wire used snake_case); the service's pretty frames
 // are reproduced byte for byte.
 GST_START_TEST(test_reference_messages_round_trip) {
-  JsonValue fixtures = parse(testing::read_fixture("reference-messages.json"));
+  JsonValue fixtures = parse(read_fixture("reference-messages.json"));
   JsonArray* list = json_node_get_array(fixtures.node());
   fail_unless(json_array_get_length(list) >= 40);
   for (guint i = 0; i < json_array_get_length(list); ++i) {
@@ -89,7 +82,7 @@ GST_END_TEST;
 // (captured by the interop test into tests/fixtures/sdk-captures.json), and
 // every capture survives decode + encode unchanged.
 GST_START_TEST(test_encoder_matches_sdk_captures) {
-  JsonValue captures = parse(testing::read_fixture("sdk-captures.json"));
+  JsonValue captures = parse(read_fixture("sdk-captures.json"));
   JsonObject* by_name = json_node_get_object(captures.node());
   auto cases = interop::encoder_cases();
   fail_unless_equals_int(json_object_get_size(by_name), cases.size());

@@ -6,52 +6,30 @@
 
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "live_server.h"
+#include "check_util.h"
 #include "media_probe.h"
 #include "protocol/base64.h"
 #include "protocol/client_message.h"
 #include "protocol/duration.h"
 #include "protocol/server_message.h"
 #include "reply_synth.h"
-#include "transport/event_loop_thread.h"
-#include "transport/websocket_client.h"
 #include "turn_input.h"
 
-using geminilive::mock::LiveServer;
-using geminilive::mock::ServerOptions;
-using geminilive::mock::ServerStats;
-using geminilive::transport::CloseInfo;
-using geminilive::transport::EventLoopThread;
-using geminilive::transport::WebSocketClient;
-using geminilive::transport::WebSocketListener;
-using geminilive::transport::WebSocketOptions;
+using namespace geminilive::testing;
 namespace mock = geminilive::mock;
 namespace protocol = geminilive::protocol;
 using namespace std::chrono_literals;
 
-// fail_unless_equals_string keeps only the pointers; copy first so that
-// temporaries (c_str() of a returned string) stay alive for the comparison.
-#define EXPECT_STR(a, b)                                                     \
-  do {                                                                       \
-    const std::string expect_str_a_ = (a);                                   \
-    const std::string expect_str_b_ = (b);                                   \
-    fail_unless_equals_string(expect_str_a_.c_str(), expect_str_b_.c_str()); \
-  } while (0)
-
 namespace {
 
-constexpr char kLivePath[] = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent";
 constexpr char kModel[] = "models/gemini-2.5-flash-native-audio-preview-12-2025";
-constexpr auto kWait = 10s;
 constexpr std::size_t kChunkBytes = 9600;  // 200 ms of 24 kHz S16LE mono
 
 // ---- media ----
@@ -92,18 +70,6 @@ std::string png_header(unsigned width, unsigned height) {
     for (int shift = 24; shift >= 0; shift -= 8) p += static_cast<char>((v >> shift) & 0xFF);
   p += std::string("\x08\x02\0\0\0", 5);
   return p;
-}
-
-std::string read_fixture(const char* relative) {
-  const char* dir = g_getenv("GST_CHECK_FIXTURES");
-  fail_unless(dir != nullptr, "GST_CHECK_FIXTURES is not set");
-  std::string path = std::string(dir) + "/" + relative;
-  gchar* contents = nullptr;
-  gsize size = 0;
-  fail_unless(g_file_get_contents(path.c_str(), &contents, &size, nullptr), "cannot read %s", path.c_str());
-  std::string out(contents, size);
-  g_free(contents);
-  return out;
 }
 
 std::string sha256(const std::string& bytes) {
@@ -149,13 +115,9 @@ protocol::ClientContent user_turn(const std::string& text, bool complete = true)
 
 // ---- a client that records everything ----
 
-struct Frame {
-  std::string payload;
-  bool binary = false;
-  gint64 at_us = 0;
-};
-
-class TestClient {
+// A WebSocketClient on a loop of its own, connecting at once, that records
+// what it receives.
+class TestClient : public Recorder {
  public:
   explicit TestClient(const std::string& uri, std::string api_key = {},
                       std::vector<std::pair<std::string, std::string>> headers = {})
@@ -165,18 +127,7 @@ class TestClient {
     o.api_key = std::move(api_key);
     o.headers = std::move(headers);
     o.connect_timeout_s = 10;
-    WebSocketListener l;
-    l.on_open = [this] { notify([this] { opened_ = true; }); };
-    l.on_message = [this](std::string_view payload, bool binary) {
-      notify([&] { frames_.push_back({std::string(payload), binary, g_get_monotonic_time()}); });
-    };
-    l.on_closed = [this](const CloseInfo& info) {
-      notify([&] {
-        closed_ = info;
-        closed_at_us_ = g_get_monotonic_time();
-      });
-    };
-    client_ = std::make_unique<WebSocketClient>(loop_, std::move(o), std::move(l));
+    client_ = std::make_unique<WebSocketClient>(loop_, std::move(o), listener());
     client_->connect();
   }
   ~TestClient() { client_.reset(); }
@@ -185,66 +136,6 @@ class TestClient {
   void send_raw(std::string text) { client_->send_text(std::move(text)); }
   void close() { client_->close(); }
 
-  bool wait(const std::function<bool()>& pred, std::chrono::milliseconds timeout = kWait) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    return cond_.wait_for(lock, timeout, pred);
-  }
-  bool wait_open() {
-    return wait([this] { return opened_ || closed_.has_value(); }) && opened_;
-  }
-  CloseInfo wait_closed() {
-    fail_unless(wait([this] { return closed_.has_value(); }), "the connection did not end");
-    std::lock_guard<std::mutex> lock(mutex_);
-    return *closed_;
-  }
-  gint64 closed_at_us() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return closed_at_us_;
-  }
-  std::vector<Frame> frames() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return frames_;
-  }
-  bool wait_frames(std::size_t n) {
-    return wait([&] { return frames_.size() >= n; });
-  }
-  std::size_t frame_count() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return frames_.size();
-  }
-
-  // Index of the first message at or after `from` that satisfies `pred`.
-  std::size_t wait_message(const std::function<bool(const protocol::ServerMessage&)>& pred,
-                           std::size_t from = 0, std::chrono::milliseconds timeout = kWait) {
-    std::size_t found = SIZE_MAX;
-    std::size_t checked = from;
-    bool ok = wait(
-        [&] {
-          for (; checked < frames_.size(); ++checked) {
-            auto m = protocol::decode_server_message(frames_[checked].payload);
-            fail_unless(m.ok(), "undecodable server message: %s", frames_[checked].payload.c_str());
-            if (pred(m.value())) {
-              found = checked;
-              return true;
-            }
-          }
-          return false;
-        },
-        timeout);
-    fail_unless(ok, "the expected server message did not arrive");
-    return found;
-  }
-
-  // The i-th message, once it has arrived.
-  protocol::ServerMessage message(std::size_t i) {
-    fail_unless(wait_frames(i + 1), "message %zu did not arrive", i);
-    auto all = frames();
-    fail_unless(i < all.size());
-    auto m = protocol::decode_server_message(all[i].payload);
-    fail_unless(m.ok(), "undecodable server message: %s", all[i].payload.c_str());
-    return std::move(m).value();
-  }
-
   // Connects with `s` and returns once setupComplete arrived.
   void start_session(const protocol::Setup& s) {
     send(s);
@@ -252,38 +143,16 @@ class TestClient {
   }
 
  private:
-  template <typename F>
-  void notify(F&& change) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    change();
-    cond_.notify_all();
-  }
-
   std::shared_ptr<EventLoopThread> loop_;
   std::unique_ptr<WebSocketClient> client_;
-  std::mutex mutex_;
-  std::condition_variable cond_;
-  bool opened_ = false;
-  std::optional<CloseInfo> closed_;
-  gint64 closed_at_us_ = 0;
-  std::vector<Frame> frames_;
 };
 
-// Replies at once unless a test asks for pacing.
+// Replies at once unless a test asks for pacing: the server suite's start_server() options.
 ServerOptions opts() {
   ServerOptions o;
   o.reply_speed = 0.0;
   return o;
 }
-
-std::unique_ptr<LiveServer> start_server(ServerOptions options = opts()) {
-  auto server = std::make_unique<LiveServer>(std::move(options));
-  std::string error;
-  fail_unless(server->start(&error), "the Live server did not start: %s", error.c_str());
-  return server;
-}
-
-std::string live_uri(const LiveServer& server) { return server.uri() + kLivePath; }
 
 bool is_turn_complete(const protocol::ServerMessage& m) {
   return m.server_content && m.server_content->turn_complete;
@@ -318,7 +187,7 @@ Reply collect(const std::vector<protocol::ServerMessage>& messages) {
     if (sc.model_turn) {
       for (const auto& part : sc.model_turn->parts) {
         if (part.inline_data) {
-          EXPECT_STR(part.inline_data->mime_type.c_str(), "audio/pcm;rate=24000");
+          assert_str(part.inline_data->mime_type.c_str(), "audio/pcm;rate=24000");
           r.pcm += part.inline_data->data;
           r.chunk_sizes.push_back(part.inline_data->data.size());
         }
@@ -363,7 +232,7 @@ int64_t tokens(const std::vector<protocol::ModalityTokenCount>& details, const c
 GST_START_TEST(test_media_probe) {
   auto jpeg = mock::probe_image(jpeg_header(1024, 576));
   fail_unless(jpeg.has_value());
-  EXPECT_STR(jpeg->type.c_str(), "JPEG");
+  assert_str(jpeg->type.c_str(), "JPEG");
   fail_unless_equals_int64(jpeg->width, 1024);
   fail_unless_equals_int64(jpeg->height, 576);
 
@@ -374,7 +243,7 @@ GST_START_TEST(test_media_probe) {
 
   auto png = mock::probe_image(png_header(640, 480));
   fail_unless(png.has_value());
-  EXPECT_STR(png->type.c_str(), "PNG");
+  assert_str(png->type.c_str(), "PNG");
   fail_unless_equals_int64(png->width, 640);
   fail_unless_equals_int64(png->height, 480);
 
@@ -409,49 +278,49 @@ GST_START_TEST(test_synth_is_deterministic_and_audible) {
     fail_unless(mock::pcm_rms(std::string_view(a.pcm).substr(w.pcm_begin, w.pcm_end - w.pcm_begin)) >
                 mock::kSpeechRms);
   }
-  EXPECT_STR(rebuilt.c_str(), text.c_str());
+  assert_str(rebuilt.c_str(), text.c_str());
 
   std::string joined;
   for (const auto& f : mock::reply_text_fragments(text)) joined += f;
-  EXPECT_STR(joined.c_str(), text.c_str());
+  assert_str(joined.c_str(), text.c_str());
 }
 GST_END_TEST;
 
 GST_START_TEST(test_reply_text_format) {
   mock::TurnInput t;
-  EXPECT_STR(mock::reply_text(t).c_str(), "I did not receive anything.");
+  assert_str(mock::reply_text(t).c_str(), "I did not receive anything.");
   t.add_audio(tone(2.4), 16000);
   for (int i = 0; i < 3; ++i) t.add_frame(jpeg_header(1024, 576), "image/jpeg");
   t.add_text("hello");
-  EXPECT_STR(mock::reply_text(t).c_str(),
+  assert_str(mock::reply_text(t).c_str(),
              "I heard 2.4 seconds of audio at 16000 Hz and saw 3 frames, the last a 1024x576 JPEG. You "
              "wrote: hello.");
-  EXPECT_STR(mock::input_transcription_text(t).c_str(), "(2.4 seconds of speech)");
+  assert_str(mock::input_transcription_text(t).c_str(), "(2.4 seconds of speech)");
 
   mock::TurnInput one;
   one.add_frame(png_header(8, 8), "image/png");
   one.add_text("Is it?");
-  EXPECT_STR(mock::reply_text(one).c_str(), "I saw 1 frame, a 8x8 PNG. You wrote: Is it?");
+  assert_str(mock::reply_text(one).c_str(), "I saw 1 frame, a 8x8 PNG. You wrote: Is it?");
 }
 GST_END_TEST;
 
 // ---- handshake and setup ----
 
 GST_START_TEST(test_setup_complete_is_pretty_json_in_a_binary_frame) {
-  auto server = start_server();
+  auto server = start_server(opts());
   TestClient c(live_uri(*server));
   fail_unless(c.wait_open());
   c.send(setup());
   c.wait_message([](const protocol::ServerMessage& m) { return m.setup_complete.has_value(); });
   auto frames = c.frames();
-  EXPECT_STR(frames[0].payload.c_str(), "{\n  \"setupComplete\": {}\n}\n");
+  assert_str(frames[0].payload.c_str(), "{\n  \"setupComplete\": {}\n}\n");
   fail_unless(frames[0].binary);
   fail_unless(server->wait_for([](const ServerStats& s) { return s.setups == 1; }, kWait));
   auto stats = server->stats();
   fail_unless_equals_int64(stats.connections, 1);
-  EXPECT_STR(stats.last_request_path.c_str(), kLivePath);
-  EXPECT_STR(stats.last_setup_json.c_str(), protocol::encode_client_message(setup()).c_str());
-  EXPECT_STR(server->received_messages().at(0).c_str(), stats.last_setup_json.c_str());
+  assert_str(stats.last_request_path.c_str(), kLivePath);
+  assert_str(stats.last_setup_json.c_str(), protocol::encode_client_message(setup()).c_str());
+  assert_str(server->received_messages().at(0).c_str(), stats.last_setup_json.c_str());
 }
 GST_END_TEST;
 
@@ -464,12 +333,12 @@ GST_START_TEST(test_text_frames_option) {
   c.send(protocol::RealtimeInput::with_text("hi"));
   turn_messages(c, 1);
   for (const auto& f : c.frames()) fail_unless(!f.binary, "binary frame with --text-frames");
-  EXPECT_STR(c.frames()[0].payload.c_str(), "{\n  \"setupComplete\": {}\n}\n");
+  assert_str(c.frames()[0].payload.c_str(), "{\n  \"setupComplete\": {}\n}\n");
 }
 GST_END_TEST;
 
 GST_START_TEST(test_sdk_paths_accepted_other_paths_refused) {
-  auto server = start_server();
+  auto server = start_server(opts());
   // What the SDKs send: base URL + "/ws/...", hence "//ws/"; also the
   // ephemeral-token method on v1alpha.
   for (const char* path :
@@ -481,7 +350,7 @@ GST_START_TEST(test_sdk_paths_accepted_other_paths_refused) {
     c.close();
     c.wait_closed();
   }
-  EXPECT_STR(server->stats().last_request_path.c_str(),
+  assert_str(server->stats().last_request_path.c_str(),
              "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained");
 
   for (const char* path : {"/ws/google.ai.generativelanguage.v1.GenerativeService.BidiGenerateContent",
@@ -524,7 +393,7 @@ GST_START_TEST(test_api_key_forms) {
     CloseInfo info = c.wait_closed();
     fail_unless(info.kind == CloseInfo::Kind::Closed);
     fail_unless_equals_int64(info.code, 1008);
-    EXPECT_STR(info.reason.c_str(), "API key not valid. Please pass a valid API key.");
+    assert_str(info.reason.c_str(), "API key not valid. Please pass a valid API key.");
     fail_unless_equals_int64(c.frame_count(), 0);
   }
   fail_unless_equals_int64(server->stats().setups, 5);
@@ -532,18 +401,18 @@ GST_START_TEST(test_api_key_forms) {
 GST_END_TEST;
 
 GST_START_TEST(test_first_message_must_be_setup) {
-  auto server = start_server();
+  auto server = start_server(opts());
   TestClient c(live_uri(*server));
   c.send(protocol::RealtimeInput::with_text("hello"));
   CloseInfo info = c.wait_closed();
   fail_unless_equals_int64(info.code, 1007);
-  EXPECT_STR(info.reason.c_str(), "Request contains an invalid argument.");
+  assert_str(info.reason.c_str(), "Request contains an invalid argument.");
   fail_unless_equals_int64(c.frame_count(), 0);
 }
 GST_END_TEST;
 
 GST_START_TEST(test_invalid_input_closes_1007) {
-  auto server = start_server();
+  auto server = start_server(opts());
   const std::vector<std::string> bad = {
       "{not json",
       R"({"realtimeInput":{"audio":{"mimeType":"audio/pcm;rate=16000","data":"@@@@"}}})",    // bad base64
@@ -556,7 +425,7 @@ GST_START_TEST(test_invalid_input_closes_1007) {
     c.send_raw(message);
     CloseInfo info = c.wait_closed();
     fail_unless_equals_int64(info.code, 1007);
-    EXPECT_STR(info.reason.c_str(), "Request contains an invalid argument.");
+    assert_str(info.reason.c_str(), "Request contains an invalid argument.");
   }
   // Garbage as the very first frame, too.
   TestClient c(live_uri(*server));
@@ -566,7 +435,7 @@ GST_START_TEST(test_invalid_input_closes_1007) {
 GST_END_TEST;
 
 GST_START_TEST(test_unknown_model_closes_1008) {
-  auto server = start_server();
+  auto server = start_server(opts());
   const std::string full =
       "models/gpt-4o is not found for API version v1beta, or is not supported for bidiGenerateContent. "
       "Call ListModels to see the list of available models and their supported methods.";
@@ -577,7 +446,7 @@ GST_START_TEST(test_unknown_model_closes_1008) {
   CloseInfo info = c.wait_closed();
   fail_unless_equals_int64(info.code, 1008);
   // A WebSocket close reason holds 123 bytes at most.
-  EXPECT_STR(info.reason.c_str(), full.substr(0, 123).c_str());
+  assert_str(info.reason.c_str(), full.substr(0, 123).c_str());
   fail_unless_equals_int64(server->stats().setups, 0);
 
   // The version in the reason is the one from the path.
@@ -589,7 +458,7 @@ GST_START_TEST(test_unknown_model_closes_1008) {
 GST_END_TEST;
 
 GST_START_TEST(test_snake_case_and_url_safe_base64) {
-  auto server = start_server();
+  auto server = start_server(opts());
   TestClient c(live_uri(*server));
   // What the Python SDK and the cookbook send (hand-written on purpose).
   c.send_raw(R"({"setup": {"model": "models/x", "generation_config": {"response_modalities": ["TEXT"]}}})");
@@ -601,15 +470,15 @@ GST_START_TEST(test_snake_case_and_url_safe_base64) {
              R"("}]}})");
   c.send_raw(R"({"realtime_input": {"audio_stream_end": true}})");
   Reply r = collect(turn_messages(c, 1));
-  EXPECT_STR(r.text.c_str(), "I heard 0.5 seconds of audio at 16000 Hz.");
-  EXPECT_STR(server->stats().audio_sha256.c_str(), sha256(pcm).c_str());
+  assert_str(r.text.c_str(), "I heard 0.5 seconds of audio at 16000 Hz.");
+  assert_str(server->stats().audio_sha256.c_str(), sha256(pcm).c_str());
 }
 GST_END_TEST;
 
 // ---- replies ----
 
 GST_START_TEST(test_audio_and_frames_reply) {
-  auto server = start_server();
+  auto server = start_server(opts());
   TestClient c(live_uri(*server));
   c.start_session(setup());
 
@@ -633,7 +502,7 @@ GST_START_TEST(test_audio_and_frames_reply) {
   // Order: audio chunks, generationComplete, turnComplete (+ usage).
   const std::size_t n = messages.size();
   fail_unless_equals_int64(n, r.chunk_sizes.size() + 2);
-  EXPECT_STR(c.frames()[n - 1].payload.c_str(),
+  assert_str(c.frames()[n - 1].payload.c_str(),
              "{\n  \"serverContent\": {\n    \"generationComplete\": true\n  }\n}\n");
   fail_unless(messages[n - 2].server_content->generation_complete);
   fail_unless(is_turn_complete(messages[n - 1]));
@@ -649,25 +518,25 @@ GST_START_TEST(test_audio_and_frames_reply) {
 
   ServerStats s = server->stats();
   fail_unless_equals_int64(s.audio_bytes, sent.size());
-  EXPECT_STR(s.audio_sha256.c_str(), sha256(sent).c_str());
+  assert_str(s.audio_sha256.c_str(), sha256(sent).c_str());
   fail_unless_equals_int64(s.video_frames, 3);
   fail_unless_equals_int64(s.last_frame_width, 1024);
   fail_unless_equals_int64(s.last_frame_height, 576);
-  EXPECT_STR(s.last_frame_mime.c_str(), "image/jpeg");
+  assert_str(s.last_frame_mime.c_str(), "image/jpeg");
   fail_unless_equals_int64(s.turns_started, 1);
   fail_unless_equals_int64(s.turns_completed, 1);
 }
 GST_END_TEST;
 
 GST_START_TEST(test_text_modality_realtime_text) {
-  auto server = start_server();
+  auto server = start_server(opts());
   TestClient c(live_uri(*server));
   c.start_session(setup(true));
   c.send(protocol::RealtimeInput::with_text("hello there, how are you today"));
   auto messages = turn_messages(c, 1);
   Reply r = collect(messages);
   const std::string expected = "You wrote: hello there, how are you today.";
-  EXPECT_STR(r.text.c_str(), expected.c_str());
+  assert_str(r.text.c_str(), expected.c_str());
   fail_unless(r.pcm.empty());
   fail_unless(r.generation_complete);
   // A few words per fragment, as the service streams text.
@@ -683,7 +552,7 @@ GST_START_TEST(test_text_modality_realtime_text) {
 GST_END_TEST;
 
 GST_START_TEST(test_client_content_turn) {
-  auto server = start_server();
+  auto server = start_server(opts());
   TestClient c(live_uri(*server));
   c.start_session(setup());
   c.send(user_turn("What is on my screen?", false));  // history only: no reply
@@ -692,12 +561,12 @@ GST_START_TEST(test_client_content_turn) {
   check_audio_reply(r, "You wrote: What is on my screen? Tell me.");
   auto texts = server->stats().texts;
   fail_unless_equals_int64(texts.size(), 2);
-  EXPECT_STR(texts[1].c_str(), "Tell me");
+  assert_str(texts[1].c_str(), "Tell me");
 }
 GST_END_TEST;
 
 GST_START_TEST(test_transcriptions_when_asked) {
-  auto server = start_server();
+  auto server = start_server(opts());
   TestClient c(live_uri(*server));
   protocol::Setup s = setup();
   s.input_audio_transcription = protocol::AudioTranscriptionConfig{};
@@ -710,8 +579,8 @@ GST_START_TEST(test_transcriptions_when_asked) {
   const std::string text = "I heard 1.0 seconds of audio at 16000 Hz.";
   check_audio_reply(r, text);
   fail_unless(messages[0].server_content->input_transcription.has_value(), "inputTranscription comes first");
-  EXPECT_STR(r.input_transcript.c_str(), "(1.0 seconds of speech)");
-  EXPECT_STR(r.output_transcript.c_str(), text.c_str());
+  assert_str(r.input_transcript.c_str(), "(1.0 seconds of speech)");
+  assert_str(r.output_transcript.c_str(), text.c_str());
   // Every transcription fragment follows the audio chunk it belongs to.
   bool after_audio = false;
   for (const auto& m : messages) {
@@ -736,7 +605,7 @@ GST_START_TEST(test_speech_then_silence_ends_the_turn) {
   for (std::size_t at = 0; at < stream.size(); at += 3200) c.send(audio(stream.substr(at, 3200)));
   Reply r = collect(turn_messages(c, 1));
   // From the first chunk with speech to the chunk that completed 300 ms of quiet.
-  EXPECT_STR(r.text.c_str(), "I heard 1.3 seconds of audio at 16000 Hz.");
+  assert_str(r.text.c_str(), "I heard 1.3 seconds of audio at 16000 Hz.");
   fail_unless(server->wait_for([&](const ServerStats& s) { return s.audio_bytes == stream.size(); }, kWait));
   std::this_thread::sleep_for(100ms);
   fail_unless_equals_int64(server->stats().turns_started, 1);  // trailing quiet is no turn
@@ -750,7 +619,7 @@ GST_START_TEST(test_speech_then_silence_ends_the_turn) {
 GST_END_TEST;
 
 GST_START_TEST(test_manual_activity_detection) {
-  auto server = start_server();
+  auto server = start_server(opts());
   TestClient c(live_uri(*server));
   protocol::Setup s = setup(true);
   s.realtime_input_config = protocol::RealtimeInputConfig{};
@@ -766,7 +635,7 @@ GST_START_TEST(test_manual_activity_detection) {
   fail_unless_equals_int64(server->stats().turns_started, 0);
   c.send(activity(false));
   Reply r = collect(turn_messages(c, 1));
-  EXPECT_STR(r.text.c_str(), "I heard 1.5 seconds of audio at 16000 Hz. You wrote: note.");
+  assert_str(r.text.c_str(), "I heard 1.5 seconds of audio at 16000 Hz. You wrote: note.");
 }
 GST_END_TEST;
 
@@ -891,8 +760,8 @@ GST_START_TEST(test_tool_call_flow) {
   std::size_t at =
       c.wait_message([](const protocol::ServerMessage& m) { return m.tool_call.has_value(); }, 1);
   auto call = c.message(at).tool_call->function_calls.at(0);
-  EXPECT_STR(call.id.c_str(), "function-call-1");
-  EXPECT_STR(call.name.c_str(), "get_weather");
+  assert_str(call.id.c_str(), "function-call-1");
+  assert_str(call.name.c_str(), "get_weather");
   fail_unless(call.args == protocol::JsonValue::parse(R"({"location":"Weather in Paris?","days":1})").value(),
               "args: %s", call.args.to_string().c_str());
   std::this_thread::sleep_for(100ms);
@@ -903,19 +772,19 @@ GST_START_TEST(test_tool_call_flow) {
       R"({"tool_response": {"function_responses": [{"id": "function-call-1", "name": "get_weather", "response": {"temp": 21}}]}})");
   std::size_t end = 0;
   Reply r = collect(turn_messages(c, at + 1, &end));
-  EXPECT_STR(r.text.c_str(), "You wrote: Weather in Paris? The function get_weather returned {\"temp\":21}.");
+  assert_str(r.text.c_str(), "You wrote: Weather in Paris? The function get_weather returned {\"temp\":21}.");
   fail_unless_equals_int64(server->stats().tool_responses, 1);
 
   // New input while a call is pending cancels it.
   c.send(protocol::RealtimeInput::with_text("And Rome?"));
   at = c.wait_message([](const protocol::ServerMessage& m) { return m.tool_call.has_value(); }, end);
-  EXPECT_STR(c.message(at).tool_call->function_calls.at(0).id.c_str(), "function-call-2");
+  assert_str(c.message(at).tool_call->function_calls.at(0).id.c_str(), "function-call-2");
   c.send(user_turn("never mind", false));
   std::size_t cancel = c.wait_message(
       [](const protocol::ServerMessage& m) { return m.tool_call_cancellation.has_value(); }, at);
   auto ids = c.message(cancel).tool_call_cancellation->ids;
   fail_unless_equals_int64(ids.size(), 1);
-  EXPECT_STR(ids[0].c_str(), "function-call-2");
+  assert_str(ids[0].c_str(), "function-call-2");
   fail_unless(c.message(cancel + 1).server_content->interrupted);
   fail_unless(is_turn_complete(c.message(cancel + 2)));
 
@@ -926,7 +795,7 @@ GST_START_TEST(test_tool_call_flow) {
   c.send(late);
   CloseInfo info = c.wait_closed();
   fail_unless_equals_int64(info.code, 1007);
-  EXPECT_STR(info.reason.c_str(), "Request contains an invalid argument.");
+  assert_str(info.reason.c_str(), "Request contains an invalid argument.");
 }
 GST_END_TEST;
 
@@ -938,14 +807,14 @@ GST_START_TEST(test_tool_call_needs_declaration) {
   c.start_session(setup(true));  // declares no function
   c.send(protocol::RealtimeInput::with_text("hi"));
   Reply r = collect(turn_messages(c, 1));
-  EXPECT_STR(r.text.c_str(), "You wrote: hi.");
+  assert_str(r.text.c_str(), "You wrote: hi.");
 }
 GST_END_TEST;
 
 // ---- session resumption ----
 
 GST_START_TEST(test_session_resumption) {
-  auto server = start_server();
+  auto server = start_server(opts());
   protocol::Setup s = setup(true);
   s.session_resumption = protocol::SessionResumptionConfig{};
   std::string handle;
@@ -980,7 +849,7 @@ GST_START_TEST(test_session_resumption) {
     c.send(s);
     CloseInfo info = c.wait_closed();
     fail_unless_equals_int64(info.code, 1008);
-    EXPECT_STR(info.reason.c_str(), "BidiGenerateContent session not found");
+    assert_str(info.reason.c_str(), "BidiGenerateContent session not found");
   }
   // Without sessionResumption in the setup there are no updates.
   TestClient c(live_uri(*server));
@@ -1014,7 +883,7 @@ GST_START_TEST(test_go_away_then_close) {
   CloseInfo info = c.wait_closed();
   fail_unless(info.kind == CloseInfo::Kind::Closed);
   fail_unless_equals_int64(info.code, 1008);
-  EXPECT_STR(info.reason.c_str(), "The operation was aborted.");
+  assert_str(info.reason.c_str(), "The operation was aborted.");
   fail_unless((c.closed_at_us() - go_away_at) / 1000 >= 280, "closed before timeLeft ran out");
 }
 GST_END_TEST;
@@ -1042,19 +911,19 @@ GST_START_TEST(test_close_after) {
   CloseInfo info = c.wait_closed();
   fail_unless(info.kind == CloseInfo::Kind::Closed);
   fail_unless_equals_int64(info.code, 1011);
-  EXPECT_STR(info.reason.c_str(), "The service is currently unavailable.");
+  assert_str(info.reason.c_str(), "The service is currently unavailable.");
 }
 GST_END_TEST;
 
 GST_START_TEST(test_hooks) {
-  auto server = start_server();
+  auto server = start_server(opts());
   {
     TestClient c(live_uri(*server));
     c.start_session(setup());
     server->send_raw("{\"custom\": true}", false);
     fail_unless(c.wait_frames(2));
     auto f = c.frames()[1];
-    EXPECT_STR(f.payload.c_str(), "{\"custom\": true}");
+    assert_str(f.payload.c_str(), "{\"custom\": true}");
     fail_unless(!f.binary);
     server->send_raw("bin", true);
     fail_unless(c.wait_frames(3));
@@ -1062,7 +931,7 @@ GST_START_TEST(test_hooks) {
     server->close_connection(4000, "bye");
     CloseInfo info = c.wait_closed();
     fail_unless_equals_int64(info.code, 4000);
-    EXPECT_STR(info.reason.c_str(), "bye");
+    assert_str(info.reason.c_str(), "bye");
   }
   {
     TestClient c(live_uri(*server));
@@ -1097,17 +966,17 @@ GST_START_TEST(test_close_mid_reply) {
 GST_END_TEST;
 
 GST_START_TEST(test_large_frame) {
-  auto server = start_server();
+  auto server = start_server(opts());
   TestClient c(live_uri(*server));
   c.start_session(setup(true));
   const std::string big = silence(300.0);  // 9.6 MB of PCM, 12.8 MB of base64
   c.send(audio(big));
   c.send(protocol::RealtimeInput::with_text("done"));
   Reply r = collect(turn_messages(c, 1, nullptr));
-  EXPECT_STR(r.text.c_str(), "You wrote: done.");  // quiet is not part of a turn
+  assert_str(r.text.c_str(), "You wrote: done.");  // quiet is not part of a turn
   ServerStats s = server->stats();
   fail_unless_equals_int64(s.audio_bytes, big.size());
-  EXPECT_STR(s.audio_sha256.c_str(), sha256(big).c_str());
+  assert_str(s.audio_sha256.c_str(), sha256(big).c_str());
 }
 GST_END_TEST;
 

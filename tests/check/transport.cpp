@@ -6,42 +6,22 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstring>
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "live_server.h"
-#include "transport/event_loop_thread.h"
-#include "transport/websocket_client.h"
+#include "check_util.h"
 
-using geminilive::mock::LiveServer;
-using geminilive::mock::ServerOptions;
-using geminilive::mock::ServerStats;
-using geminilive::transport::CloseInfo;
-using geminilive::transport::EventLoopThread;
-using geminilive::transport::WebSocketClient;
-using geminilive::transport::WebSocketListener;
-using geminilive::transport::WebSocketOptions;
+using namespace geminilive::testing;
 using namespace std::chrono_literals;
 
 namespace {
 
-constexpr char kLivePath[] =
-    "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent";
 constexpr char kSetup[] = R"({"setup":{"model":"models/gemini-2.0-flash-live-001"}})";
-constexpr auto kWait = 15s;
-
-std::string fixture(const char* relative) {
-  const char* dir = g_getenv("GST_CHECK_FIXTURES");
-  fail_unless(dir != nullptr, "GST_CHECK_FIXTURES is not set");
-  return std::string(dir) + "/" + relative;
-}
 
 // A client message that the server records and does not answer.
 std::string text_message(const std::string& text) {
@@ -71,83 +51,9 @@ std::string random_text(std::size_t size, uint32_t seed) {
   return out;
 }
 
-// Everything a listener saw, for the test thread to wait on.
-class Recorder {
- public:
-  struct Message {
-    std::string payload;
-    bool binary;
-  };
-
-  WebSocketListener listener() {
-    WebSocketListener l;
-    l.on_open = [this] {
-      std::lock_guard<std::mutex> lock(mutex_);
-      ++opens_;
-      cond_.notify_all();
-    };
-    l.on_message = [this](std::string_view payload, bool binary) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      messages_.push_back({std::string(payload), binary});
-      cond_.notify_all();
-    };
-    l.on_closed = [this](const CloseInfo& info) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      closes_.push_back(info);
-      cond_.notify_all();
-    };
-    return l;
-  }
-
-  bool wait_for(const std::function<bool()>& pred, std::chrono::milliseconds timeout = kWait) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    return cond_.wait_for(lock, timeout, pred);
-  }
-  bool wait_open() {
-    wait_for([this] { return opens_ > 0 || !closes_.empty(); });
-    return opens() > 0;
-  }
-  bool wait_closed() { return wait_for([this] { return !closes_.empty(); }); }
-  // Waits for a message containing `needle`.
-  bool wait_message(const std::string& needle) {
-    return wait_for([&] {
-      for (const auto& m : messages_)
-        if (m.payload.find(needle) != std::string::npos) return true;
-      return false;
-    });
-  }
-
-  std::vector<Message> messages() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return messages_;
-  }
-  std::vector<CloseInfo> closes() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return closes_;
-  }
-  int opens() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return opens_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable cond_;
-  int opens_ = 0;
-  std::vector<Message> messages_;
-  std::vector<CloseInfo> closes_;
-};
-
-std::unique_ptr<LiveServer> start_server(ServerOptions options = {}) {
-  auto server = std::make_unique<LiveServer>(std::move(options));
-  std::string error;
-  fail_unless(server->start(&error), "the Live server did not start: %s", error.c_str());
-  return server;
-}
-
 WebSocketOptions options_for(const LiveServer& server) {
   WebSocketOptions o;
-  o.uri = server.uri() + kLivePath;
+  o.uri = live_uri(server);
   o.connect_timeout_s = 10;
   return o;
 }
@@ -157,11 +63,11 @@ void open_live_session(WebSocketClient& client, Recorder& rec) {
   fail_unless(client.send_text(kSetup));
   client.connect();
   fail_unless(rec.wait_open(), "the connection did not open");
-  fail_unless(rec.wait_message("setupComplete"), "no setupComplete");
+  fail_unless(rec.wait_containing("setupComplete"), "no setupComplete");
 }
 
 CloseInfo wait_single_close(Recorder& rec) {
-  fail_unless(rec.wait_closed(), "on_closed was not called");
+  rec.wait_closed();
   // on_closed runs once per connect(): give a duplicate the chance to show.
   std::this_thread::sleep_for(100ms);
   auto closes = rec.closes();
@@ -216,7 +122,7 @@ GST_START_TEST(test_text_both_ways_in_order) {
   for (const auto& m : early) fail_unless(client.send_text(m));
   client.connect();
   fail_unless(rec.wait_open());
-  fail_unless(rec.wait_message("setupComplete"));
+  fail_unless(rec.wait_containing("setupComplete"));
 
   // Two threads send concurrently; each one's messages must arrive in its order.
   constexpr int kPerThread = 300;
@@ -258,9 +164,9 @@ GST_START_TEST(test_text_both_ways_in_order) {
   }
   fail_unless_equals_int(client.queued_bytes(), 0);
 
-  fail_unless(rec.wait_message("srv-" + std::to_string(kFromServer - 1)));
-  std::vector<Recorder::Message> from_server;
-  for (const auto& m : rec.messages())
+  fail_unless(rec.wait_containing("srv-" + std::to_string(kFromServer - 1)));
+  std::vector<Frame> from_server;
+  for (const auto& m : rec.frames())
     if (m.payload.rfind("srv-", 0) == 0) from_server.push_back(m);
   fail_unless_equals_int(from_server.size(), kFromServer);
   for (int i = 0; i < kFromServer; ++i) {
@@ -299,8 +205,8 @@ GST_START_TEST(test_large_frames_intact) {
     const std::string down_text = marker + random_text(size, seed++);
     server->send_raw(down_binary, true);
     server->send_raw(down_text, false);
-    fail_unless(rec.wait_message(marker), "the %zu byte frames did not arrive", size);
-    const auto messages = rec.messages();
+    fail_unless(rec.wait_containing(marker), "the %zu byte frames did not arrive", size);
+    const auto messages = rec.frames();
     fail_unless(messages.size() >= 2);
     const auto& got_binary = messages[messages.size() - 2];
     const auto& got_text = messages.back();
@@ -472,8 +378,8 @@ GST_END_TEST;
 
 GST_START_TEST(test_tls_untrusted_certificate_fails) {
   ServerOptions so;
-  so.tls_cert_file = fixture("tls/cert.pem");
-  so.tls_key_file = fixture("tls/key.pem");
+  so.tls_cert_file = fixture_path("tls/cert.pem");
+  so.tls_key_file = fixture_path("tls/key.pem");
   auto server = start_server(so);
   fail_unless(g_str_has_prefix(server->uri().c_str(), "wss://"), "uri %s",
               server->uri().c_str());
@@ -495,14 +401,14 @@ GST_END_TEST;
 
 GST_START_TEST(test_tls_with_ca_file_connects) {
   ServerOptions so;
-  so.tls_cert_file = fixture("tls/cert.pem");
-  so.tls_key_file = fixture("tls/key.pem");
+  so.tls_cert_file = fixture_path("tls/cert.pem");
+  so.tls_key_file = fixture_path("tls/key.pem");
   auto server = start_server(so);
 
   auto loop = std::make_shared<EventLoopThread>("client");
   Recorder rec;
   WebSocketOptions options = options_for(*server);
-  options.ca_file = fixture("tls/cert.pem");
+  options.ca_file = fixture_path("tls/cert.pem");
   WebSocketClient client(loop, options, rec.listener());
   open_live_session(client, rec);
   const std::string hello = text_message("over TLS");
@@ -521,7 +427,7 @@ GST_START_TEST(test_tls_bad_ca_file_refuses) {
   Recorder rec;
   WebSocketOptions options;
   options.uri = std::string("wss://127.0.0.1:") + std::to_string(closed_port()) + kLivePath;
-  options.ca_file = fixture("tls/does-not-exist.pem");
+  options.ca_file = fixture_path("tls/does-not-exist.pem");
   WebSocketClient client(loop, options, rec.listener());
   client.connect();
   const CloseInfo info = wait_single_close(rec);

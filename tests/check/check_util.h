@@ -1,0 +1,213 @@
+// Helpers shared by the gst-check suites: a string assertion that is safe
+// with temporaries, test fixtures, the in-process Live server and a WebSocket
+// listener that records what it sees for the test thread to wait on.
+#pragma once
+
+#include <glib.h>
+#include <gst/check/gstcheck.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "live_server.h"
+#include "protocol/server_message.h"
+#include "transport/event_loop_thread.h"
+#include "transport/websocket_client.h"
+
+// gst-check's string macros keep the pointer: never hand them a temporary.
+// This one copies both sides first, and prints both on failure.
+#define assert_str(got, want)                                                                 \
+  do {                                                                                        \
+    const std::string got_ = (got);                                                           \
+    const std::string want_ = (want);                                                         \
+    fail_unless(got_ == want_, "%s:\n got  %s\n want %s", #got, got_.c_str(), want_.c_str()); \
+  } while (0)
+
+namespace geminilive::testing {
+
+using mock::LiveServer;
+using mock::ServerOptions;
+using mock::ServerStats;
+using transport::CloseInfo;
+using transport::EventLoopThread;
+using transport::WebSocketClient;
+using transport::WebSocketListener;
+using transport::WebSocketOptions;
+
+inline constexpr char kLivePath[] =
+    "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent";
+
+// How long a test waits for something that should happen.
+inline constexpr std::chrono::milliseconds kWait{15000};
+
+// ---- fixtures: tests/fixtures, passed in by meson as GST_CHECK_FIXTURES so
+// tests run from any build directory ----
+
+inline std::string fixture_path(const char* name) {
+  const char* dir = g_getenv("GST_CHECK_FIXTURES");
+  fail_unless(dir != nullptr, "GST_CHECK_FIXTURES is not set");
+  g_autofree char* path = g_build_filename(dir, name, nullptr);
+  return path;
+}
+
+inline std::string read_fixture(const char* name) {
+  const std::string path = fixture_path(name);
+  g_autofree char* contents = nullptr;
+  gsize length = 0;
+  g_autoptr(GError) error = nullptr;
+  fail_unless(g_file_get_contents(path.c_str(), &contents, &length, &error), "cannot read %s: %s",
+              path.c_str(), error ? error->message : "");
+  return std::string(contents, length);
+}
+
+// ---- the in-process Live server ----
+
+inline std::unique_ptr<LiveServer> start_server(ServerOptions options = {}) {
+  auto server = std::make_unique<LiveServer>(std::move(options));
+  std::string error;
+  fail_unless(server->start(&error), "the Live server did not start: %s", error.c_str());
+  return server;
+}
+
+inline std::string live_uri(const LiveServer& server) { return server.uri() + kLivePath; }
+
+// ---- a listener that records everything ----
+
+struct Frame {
+  std::string payload;
+  bool binary = false;
+  gint64 at_us = 0;  // g_get_monotonic_time() on arrival
+};
+
+// Records the opens, frames and closes a WebSocketClient reports through
+// listener(); the wait helpers block the test thread until they show up.
+// Must outlive the client it listens to.
+class Recorder {
+ public:
+  Recorder() = default;
+  Recorder(const Recorder&) = delete;
+  Recorder& operator=(const Recorder&) = delete;
+
+  WebSocketListener listener() {
+    WebSocketListener l;
+    l.on_open = [this] { notify([this] { ++opens_; }); };
+    l.on_message = [this](std::string_view payload, bool binary) {
+      notify([&] { frames_.push_back({std::string(payload), binary, g_get_monotonic_time()}); });
+    };
+    l.on_closed = [this](const CloseInfo& info) {
+      notify([&] {
+        if (closes_.empty()) closed_at_us_ = g_get_monotonic_time();
+        closes_.push_back(info);
+      });
+    };
+    return l;
+  }
+
+  // Waits until `pred` holds; it runs under the recorder's lock.
+  bool wait(const std::function<bool()>& pred, std::chrono::milliseconds timeout = kWait) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return cond_.wait_for(lock, timeout, pred);
+  }
+  // True once open; false when the connection ended without opening.
+  bool wait_open() {
+    wait([this] { return opens_ > 0 || !closes_.empty(); });
+    return opens() > 0;
+  }
+  // The (first) close, once it arrived.
+  CloseInfo wait_closed() {
+    fail_unless(wait([this] { return !closes_.empty(); }),
+                "the connection did not end (on_closed was not called)");
+    std::lock_guard<std::mutex> lock(mutex_);
+    return closes_.front();
+  }
+  bool wait_frames(std::size_t n) {
+    return wait([&] { return frames_.size() >= n; });
+  }
+  // Waits for a frame whose payload contains `needle`.
+  bool wait_containing(const std::string& needle) {
+    return wait([&] {
+      for (const auto& f : frames_)
+        if (f.payload.find(needle) != std::string::npos) return true;
+      return false;
+    });
+  }
+
+  // Index of the first server message at or after `from` that satisfies `pred`.
+  std::size_t wait_message(const std::function<bool(const protocol::ServerMessage&)>& pred,
+                           std::size_t from = 0, std::chrono::milliseconds timeout = kWait) {
+    std::size_t found = SIZE_MAX;
+    std::size_t checked = from;
+    bool ok = wait(
+        [&] {
+          for (; checked < frames_.size(); ++checked) {
+            auto m = protocol::decode_server_message(frames_[checked].payload);
+            fail_unless(m.ok(), "undecodable server message: %s", frames_[checked].payload.c_str());
+            if (pred(m.value())) {
+              found = checked;
+              return true;
+            }
+          }
+          return false;
+        },
+        timeout);
+    fail_unless(ok, "the expected server message did not arrive");
+    return found;
+  }
+
+  // The i-th server message, once it has arrived.
+  protocol::ServerMessage message(std::size_t i) {
+    fail_unless(wait_frames(i + 1), "message %zu did not arrive", i);
+    auto all = frames();
+    fail_unless(i < all.size());
+    auto m = protocol::decode_server_message(all[i].payload);
+    fail_unless(m.ok(), "undecodable server message: %s", all[i].payload.c_str());
+    return std::move(m).value();
+  }
+
+  int opens() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return opens_;
+  }
+  std::vector<Frame> frames() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return frames_;
+  }
+  std::size_t frame_count() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return frames_.size();
+  }
+  std::vector<CloseInfo> closes() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return closes_;
+  }
+  // When the first close arrived (g_get_monotonic_time()).
+  gint64 closed_at_us() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return closed_at_us_;
+  }
+
+ private:
+  template <typename F>
+  void notify(F&& change) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    change();
+    cond_.notify_all();
+  }
+
+  std::mutex mutex_;
+  std::condition_variable cond_;
+  int opens_ = 0;
+  std::vector<Frame> frames_;
+  std::vector<CloseInfo> closes_;
+  gint64 closed_at_us_ = 0;
+};
+
+}  // namespace geminilive::testing
