@@ -3,6 +3,7 @@
 // listener that records what it sees for the test thread to wait on.
 #pragma once
 
+#include <gio/gio.h>
 #include <glib.h>
 #include <gst/check/gstcheck.h>
 
@@ -17,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/gobject_ptr.h"
 #include "live_server.h"
 #include "protocol/server_message.h"
 #include "transport/event_loop_thread.h"
@@ -209,5 +211,37 @@ class Recorder {
   std::vector<CloseInfo> closes_;
   gint64 closed_at_us_ = 0;
 };
+
+// ---- a port that never answers ----
+
+// Listens on 127.0.0.1 and accepts TCP (the kernel's backlog does) but never
+// reads or answers: a handshake there waits until a timeout fires.
+class SilentListener {
+ public:
+  SilentListener()
+      : socket_(g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, nullptr)) {
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) any = g_inet_socket_address_new(loopback, 0);
+    fail_unless(g_socket_bind(socket_.get(), any, FALSE, nullptr));
+    fail_unless(g_socket_listen(socket_.get(), nullptr));
+    g_autoptr(GSocketAddress) bound = g_socket_get_local_address(socket_.get(), nullptr);
+    port_ = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
+  }
+  uint16_t port() const { return port_; }
+  std::string live_uri() const { return "ws://127.0.0.1:" + std::to_string(port_) + kLivePath; }
+
+ private:
+  GObjectPtr<GSocket> socket_;
+  uint16_t port_ = 0;
+};
+
+// ---- bytes ----
+
+// Lower-case hex SHA-256, as ServerStats::audio_sha256 has it.
+inline std::string sha256_hex(const std::string& bytes) {
+  g_autoptr(GChecksum) c = g_checksum_new(G_CHECKSUM_SHA256);
+  g_checksum_update(c, reinterpret_cast<const guchar*>(bytes.data()), static_cast<gssize>(bytes.size()));
+  return g_checksum_get_string(c);
+}
 
 }  // namespace geminilive::testing

@@ -1,0 +1,56 @@
+// The rendezvous between geminilivesink (which owns the session) and the
+// geminilivesrc taps, by a channel name: a process-wide registry, like the
+// inter elements' surfaces. Either side may come first; taps stay subscribed
+// when the sink's session is replaced (a restart, or a reconnection).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "session/session_events.h"
+
+namespace geminilive::session {
+
+class LiveSession;
+
+class Channel : public SessionObserver, public std::enable_shared_from_this<Channel> {
+ public:
+  // The channel of that name, created on first use; it lives while anyone
+  // holds it.
+  static std::shared_ptr<Channel> acquire(const std::string& name);
+  ~Channel() override;
+
+  const std::string& name() const { return name_; }
+
+  // Adds a tap; it gets every session event from now on, including those of
+  // sessions published later.
+  void add_tap(std::shared_ptr<SessionObserver> tap);
+  // After it returns, the tap gets no further call.
+  void remove_tap(const SessionObserver* tap);
+
+  // The sink claims the channel; false when another sink already has it.
+  bool claim_owner(const void* owner);
+  void release_owner(const void* owner);
+
+  // SessionObserver: fans each event out to the taps, in order.
+  void on_state(SessionState state) override;
+  void on_message(const protocol::ServerMessage& message) override;
+  void on_warning(const std::string& text) override;
+  void on_error(const SessionError& error) override;
+
+  // The last state published (for a tap that arrives late).
+  SessionState last_state() const;
+
+ private:
+  explicit Channel(std::string name);
+
+  const std::string name_;
+  mutable std::mutex mutex_;  // held while fanning out: remove_tap waits for a running call
+  std::vector<std::shared_ptr<SessionObserver>> taps_;
+  const void* owner_ = nullptr;
+  SessionState last_state_ = SessionState::Idle;
+};
+
+}  // namespace geminilive::session

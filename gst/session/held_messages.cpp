@@ -1,0 +1,82 @@
+#include "session/held_messages.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <utility>
+#include <variant>
+
+namespace geminilive::session {
+
+std::chrono::microseconds pcm_duration(const protocol::Blob& audio) {
+  long rate = 16000;
+  if (const char* at = std::strstr(audio.mime_type.c_str(), "rate=")) {
+    const long parsed = std::strtol(at + 5, nullptr, 10);
+    if (parsed > 0) rate = parsed;
+  }
+  const uint64_t samples = audio.data.size() / 2;
+  return std::chrono::microseconds(static_cast<int64_t>(samples * 1000000 / static_cast<uint64_t>(rate)));
+}
+
+Outbound Outbound::encode(const protocol::ClientMessage& message) {
+  Outbound out;
+  out.json = protocol::encode_client_message(message);
+  if (const auto* input = std::get_if<protocol::RealtimeInput>(&message)) {
+    if (input->audio) {
+      out.kind = Kind::Audio;
+      out.media_bytes = input->audio->data.size();
+      out.audio = pcm_duration(*input->audio);
+    } else if (input->video) {
+      out.kind = Kind::Video;
+      out.media_bytes = input->video->data.size();
+    }
+  }
+  return out;
+}
+
+void HeldMessages::push(Outbound message) {
+  bytes_ += message.json.size();
+  audio_ += message.audio;
+  queue_.push_back(std::move(message));
+  enforce_limits();
+}
+
+bool HeldMessages::push_latest_frame(Outbound frame) {
+  bool replaced = false;
+  for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+    if (!it->latest_wins) continue;
+    bytes_ -= it->json.size();
+    queue_.erase(it);
+    replaced = true;
+    break;
+  }
+  // At the end: the frame shows the screen as it is now, after the audio so far.
+  frame.latest_wins = true;
+  push(std::move(frame));
+  return replaced;
+}
+
+void HeldMessages::enforce_limits() {
+  auto over = [this] { return audio_ > limits_.audio || bytes_ > limits_.bytes; };
+  for (auto it = queue_.begin(); over() && it != queue_.end();) {
+    if (it->kind != Outbound::Kind::Audio) {
+      ++it;  // control messages and frames are never dropped here
+      continue;
+    }
+    bytes_ -= it->json.size();
+    audio_ -= it->audio;
+    ++dropped_.messages;
+    dropped_.bytes += it->media_bytes;
+    dropped_.audio += it->audio;
+    it = queue_.erase(it);
+  }
+}
+
+std::deque<Outbound> HeldMessages::take() {
+  bytes_ = 0;
+  audio_ = std::chrono::microseconds(0);
+  return std::exchange(queue_, {});
+}
+
+Dropped HeldMessages::take_dropped() { return std::exchange(dropped_, {}); }
+
+}  // namespace geminilive::session

@@ -1,0 +1,60 @@
+// One Live session: connect, send setup, wait for setupComplete, then stream
+// client messages out and server messages in, until the input ends and the
+// model's turn is over (or an error). The state machine runs on an
+// EventLoopThread; send() may be called from any thread and never blocks.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "protocol/client_message.h"
+#include "session/session_config.h"
+#include "session/session_events.h"
+#include "transport/event_loop_thread.h"
+
+namespace geminilive::session {
+
+struct SessionStats {
+  uint64_t messages_sent = 0;
+  uint64_t audio_bytes_sent = 0;  // raw PCM bytes (before base64)
+  uint64_t video_frames_sent = 0;
+  uint64_t video_frames_replaced = 0;  // newer frames took their place before sending
+  uint64_t messages_received = 0;
+  uint64_t audio_bytes_received = 0;  // raw PCM bytes of model audio
+};
+
+class LiveSession {
+ public:
+  // The observer gets every event (a Channel fans them out to elements).
+  // Sessions share one event-loop thread per process unless given another.
+  static std::shared_ptr<LiveSession> create(SessionConfig config, std::shared_ptr<SessionObserver> observer,
+                                             std::shared_ptr<transport::EventLoopThread> loop = nullptr);
+  virtual ~LiveSession() = default;
+
+  // Starts connecting in the background; events report progress.
+  virtual void start() = 0;
+
+  // Queues a message. Any thread, never blocks, encodes on the caller's
+  // thread. Messages are held until setupComplete, then sent in order.
+  virtual void send(const protocol::ClientMessage& message) = 0;
+  // A video frame: while frames wait (before setupComplete), a newer frame
+  // replaces the waiting one: the model should see the screen as it is now.
+  virtual void send_video_frame(protocol::Blob frame) = 0;
+
+  // The input is over: sends audioStreamEnd when `audio_stream_end` (the
+  // audio pad was linked), then waits for the model's turn to end (bounded by
+  // the config's timeouts), then moves to Finished.
+  virtual void end_input(bool audio_stream_end) = 0;
+
+  // Closes the connection (1000). After it returns no observer call runs.
+  // Must not be called from inside an observer callback.
+  virtual void stop() = 0;
+
+  virtual SessionState state() const = 0;
+  virtual SessionStats stats() const = 0;
+};
+
+// The shared event-loop thread for sessions (created on first use).
+std::shared_ptr<transport::EventLoopThread> shared_session_loop();
+
+}  // namespace geminilive::session

@@ -1,0 +1,88 @@
+#include "session/session_error.h"
+
+#include <glib.h>
+
+#include <cstring>
+#include <utility>
+
+namespace geminilive::session {
+namespace {
+
+using transport::CloseInfo;
+
+constexpr char kKeyHint[] = "Check the api-key property or GEMINI_API_KEY.";
+
+bool contains_nocase(const std::string& text, const char* needle) {
+  g_autofree char* lower = g_ascii_strdown(text.c_str(), static_cast<gssize>(text.size()));
+  return std::strstr(lower, needle) != nullptr;
+}
+
+// "Gemini Live closed the session: <reason> (close code 1008 policy violation)"
+std::string closed_message(const CloseInfo& info, const char* fallback) {
+  const std::string& words = info.reason.empty() ? std::string(fallback) : info.reason;
+  return std::string(info.kind == CloseInfo::Kind::Dropped ? "The connection to Gemini Live was lost: "
+                                                           : "Gemini Live closed the session: ") +
+         words + " (close code " + std::to_string(info.code) + " " +
+         transport::close_code_name(info.code) + ")";
+}
+
+SessionError make(SessionError::Kind kind, int code, std::string reason, std::string message) {
+  SessionError e;
+  e.kind = kind;
+  e.close_code = code;
+  e.reason = std::move(reason);
+  e.message = std::move(message);
+  return e;
+}
+
+}  // namespace
+
+std::string shown_uri(const std::string& uri) { return uri.substr(0, uri.find('?')); }
+
+std::string format_seconds(std::chrono::microseconds duration) {
+  char text[32];
+  g_snprintf(text, sizeof text, "%.1f s", static_cast<double>(duration.count()) / 1e6);
+  return text;
+}
+
+SessionError error_for_close(const CloseInfo& info, const std::string& uri) {
+  using Kind = SessionError::Kind;
+  if (info.kind == CloseInfo::Kind::ConnectFailed) {
+    // No WebSocket existed, so there is no close code.
+    if (info.http_status == 401 || info.http_status == 403)
+      return make(Kind::Unauthorized, 0, info.reason,
+                  "Gemini Live refused the connection to " + shown_uri(uri) + ": " + info.reason + ". " +
+                      kKeyHint);
+    return make(Kind::Connect, 0, info.reason,
+                "Could not connect to Gemini Live at " + shown_uri(uri) + ": " + info.reason);
+  }
+  if (info.kind == CloseInfo::Kind::Closed && info.code == 1008) {
+    if (contains_nocase(info.reason, "api key"))
+      return make(Kind::Unauthorized, info.code, info.reason, closed_message(info, "") + ". " + kKeyHint);
+    if (contains_nocase(info.reason, "not found")) {
+      const char* hint = contains_nocase(info.reason, "session")
+                             ? "The session resumption handle is unknown or has expired."
+                             : "Check the model property: the model must support the Live API.";
+      return make(Kind::NotFound, info.code, info.reason, closed_message(info, "") + ". " + hint);
+    }
+  }
+  if (info.kind == CloseInfo::Kind::Closed && info.code == 1007)
+    return make(Kind::InvalidArgument, info.code, info.reason,
+                closed_message(info, "invalid argument") +
+                    ". The service refused the setup or a message: check the settings the model supports.");
+  // Dropped (1006), 1011 and the rest; 1000/1001 reach here only when the
+  // session still expected a reply.
+  return make(Kind::Closed, info.code, info.reason, closed_message(info, "the service ended the session"));
+}
+
+SessionError settings_error(std::string message) {
+  return make(SessionError::Kind::Settings, 0, {}, std::move(message));
+}
+
+SessionError setup_timeout_error(std::chrono::milliseconds timeout, const std::string& uri) {
+  return make(SessionError::Kind::Connect, 0, "setup timed out",
+              "Gemini Live at " + shown_uri(uri) + " did not complete the setup within " +
+                  format_seconds(timeout));
+}
+
+}  // namespace geminilive::session

@@ -1,0 +1,32 @@
+// What a connection's end means for the user: the one place that turns the
+// transport's CloseInfo into a SessionError (kind, the service's words and a
+// sentence saying what to do). Elements map the kind onto GStreamer error
+// domains; docs/troubleshooting.md quotes these messages.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "session/session_events.h"
+#include "transport/websocket_client.h"
+
+namespace geminilive::session {
+
+// The error for a connection that ended while the session still needed it.
+// `uri` is the configured endpoint; only its part before any '?' is shown.
+SessionError error_for_close(const transport::CloseInfo& info, const std::string& uri);
+
+// Our own configuration is unusable (missing key, empty URI).
+SessionError settings_error(std::string message);
+
+// No setupComplete within the connect timeout.
+SessionError setup_timeout_error(std::chrono::milliseconds timeout, const std::string& uri);
+
+// "2.5 s": a duration in user-facing texts.
+std::string format_seconds(std::chrono::microseconds duration);
+
+// The endpoint as messages and logs may show it: without any query, where a
+// key could hide.
+std::string shown_uri(const std::string& uri);
+
+}  // namespace geminilive::session

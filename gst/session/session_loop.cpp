@@ -1,0 +1,36 @@
+#include "session/session_loop.h"
+
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "session/live_session.h"
+
+namespace geminilive::session {
+
+std::shared_ptr<transport::EventLoopThread> released_off_loop(std::shared_ptr<transport::EventLoopThread> loop) {
+  transport::EventLoopThread* raw = loop.get();
+  return std::shared_ptr<transport::EventLoopThread>(
+      raw, [inner = std::move(loop)](transport::EventLoopThread* l) mutable {
+        // Released here, not with the deleter: weak references keep the
+        // deleter (and so `inner`) alive after this call.
+        if (l->is_current())
+          std::thread([last = std::move(inner)]() mutable { last.reset(); }).detach();
+        else
+          inner.reset();
+      });
+}
+
+std::shared_ptr<transport::EventLoopThread> shared_session_loop() {
+  // Weak: the thread lives while sessions (or elements) hold it, and a new one
+  // starts when a process opens sessions again.
+  static std::mutex mutex;
+  static std::weak_ptr<transport::EventLoopThread> current;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (auto loop = current.lock()) return loop;
+  auto loop = released_off_loop(std::make_shared<transport::EventLoopThread>("geminilive-session"));
+  current = loop;
+  return loop;
+}
+
+}  // namespace geminilive::session

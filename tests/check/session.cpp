@@ -1,0 +1,1013 @@
+// LiveSession and Channel as the elements use them, against the in-process
+// Live server: what the server receives (setup first, held messages in
+// order, audio complete), what the observer sees (replies, states, warnings,
+// errors with the right kind and words), finishing after end_input, and
+// stopping at any moment.
+#include <gio/gio.h>
+#include <gst/check/gstcheck.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "check_util.h"
+#include "protocol/client_message.h"
+#include "protocol/server_message.h"
+#include "reply_synth.h"
+#include "session/channel.h"
+#include "session/held_messages.h"
+#include "session/live_session.h"
+#include "session/session_error.h"
+#include "session/turn_tracker.h"
+
+using namespace geminilive::testing;
+using namespace geminilive::session;
+namespace mock = geminilive::mock;
+namespace protocol = geminilive::protocol;
+using namespace std::chrono_literals;
+using Kind = SessionError::Kind;
+
+namespace {
+
+constexpr char kModel[] = "models/gemini-2.5-flash-native-audio-preview-12-2025";
+constexpr char kBadKey[] = "API key not valid. Please pass a valid API key.";
+
+// ---- what a session reports ----
+
+struct Event {
+  enum class Type { State, Message, Warning, Error };
+  Type type;
+  SessionState state = SessionState::Idle;
+  protocol::ServerMessage message;
+  std::string warning;
+  SessionError error;
+};
+
+// Records every callback in order; wait helpers block the test thread. Once
+// `forbid()` is called, any further callback counts as late.
+class Events : public SessionObserver {
+ public:
+  void on_state(SessionState state) override { add({Event::Type::State, state, {}, {}, {}}); }
+  void on_message(const protocol::ServerMessage& m) override { add({Event::Type::Message, {}, m, {}, {}}); }
+  void on_warning(const std::string& text) override { add({Event::Type::Warning, {}, {}, text, {}}); }
+  void on_error(const SessionError& error) override { add({Event::Type::Error, {}, {}, {}, error}); }
+
+  bool wait(const std::function<bool(const std::vector<Event>&)>& pred, std::chrono::milliseconds timeout = kWait) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return cond_.wait_for(lock, timeout, [&] { return pred(events_); });
+  }
+  void wait_state(SessionState state, std::chrono::milliseconds timeout = kWait) {
+    fail_unless(wait([&](const auto& events) { return index_of_state(events, state) != SIZE_MAX; }, timeout),
+                "state %s did not come (now %s)", session_state_name(state), session_state_name(last_state()));
+  }
+  SessionError wait_error() {
+    fail_unless(wait([](const auto& events) {
+      for (const auto& e : events)
+        if (e.type == Event::Type::Error) return true;
+      return false;
+    }),
+                "no error came");
+    for (const auto& e : events())
+      if (e.type == Event::Type::Error) return e.error;
+    return {};
+  }
+  void wait_message(const std::function<bool(const protocol::ServerMessage&)>& pred) {
+    fail_unless(wait([&](const auto& events) {
+      for (const auto& e : events)
+        if (e.type == Event::Type::Message && pred(e.message)) return true;
+      return false;
+    }),
+                "the expected message did not come");
+  }
+
+  static std::size_t index_of_state(const std::vector<Event>& events, SessionState state) {
+    for (std::size_t i = 0; i < events.size(); ++i)
+      if (events[i].type == Event::Type::State && events[i].state == state) return i;
+    return SIZE_MAX;
+  }
+
+  std::vector<Event> events() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return events_;
+  }
+  std::vector<std::string> warnings() {
+    std::vector<std::string> out;
+    for (const auto& e : events())
+      if (e.type == Event::Type::Warning) out.push_back(e.warning);
+    return out;
+  }
+  SessionState last_state() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto it = events_.rbegin(); it != events_.rend(); ++it)
+      if (it->type == Event::Type::State) return it->state;
+    return SessionState::Idle;
+  }
+  // The model's text and audio, in order.
+  std::string reply_text() {
+    std::string text;
+    for (const auto& e : events())
+      if (e.type == Event::Type::Message && e.message.server_content && e.message.server_content->model_turn)
+        text += e.message.server_content->model_turn->text();
+    return text;
+  }
+  std::string reply_pcm() {
+    std::string pcm;
+    for (const auto& e : events())
+      if (e.type == Event::Type::Message && e.message.server_content && e.message.server_content->model_turn)
+        for (const auto& part : e.message.server_content->model_turn->parts)
+          if (part.inline_data) pcm += part.inline_data->data;
+    return pcm;
+  }
+
+  void forbid() { forbidden_ = true; }
+  int late_calls() const { return late_; }
+
+ private:
+  void add(Event e) {
+    if (forbidden_) ++late_;
+    std::lock_guard<std::mutex> lock(mutex_);
+    events_.push_back(std::move(e));
+    cond_.notify_all();
+  }
+
+  std::mutex mutex_;
+  std::condition_variable cond_;
+  std::vector<Event> events_;
+  std::atomic<bool> forbidden_{false};
+  std::atomic<int> late_{0};
+};
+
+bool is_turn_complete(const protocol::ServerMessage& m) { return m.server_content && m.server_content->turn_complete; }
+
+// ---- configuration and input ----
+
+ServerOptions opts() {
+  ServerOptions o;
+  o.reply_speed = 0.0;  // whole replies at once
+  return o;
+}
+
+SessionConfig config_for(const LiveServer& server, bool text_reply = false) {
+  SessionConfig c;
+  c.uri = live_uri(server);
+  c.api_key = "test-key";
+  c.setup.model = kModel;
+  if (text_reply) {
+    c.setup.generation_config = protocol::GenerationConfig{};
+    c.setup.generation_config->response_modalities = {"TEXT"};
+  }
+  c.connect_timeout = 5s;
+  c.reply_start_timeout = 5s;
+  c.turn_end_timeout = 10s;
+  return c;
+}
+
+std::shared_ptr<LiveSession> start_session(const SessionConfig& config, std::shared_ptr<SessionObserver> events) {
+  auto s = LiveSession::create(config, std::move(events));
+  s->start();
+  return s;
+}
+
+// A server and a session on it that has reached Ready. Members go in
+// reverse: the session stops before the server does.
+struct Live {
+  std::unique_ptr<LiveServer> server;
+  std::shared_ptr<Events> events = std::make_shared<Events>();
+  std::shared_ptr<LiveSession> session;
+};
+
+Live ready_session(ServerOptions options = opts(), bool text_reply = false,
+                   const std::function<void(SessionConfig&)>& adjust = {}) {
+  Live l;
+  l.server = start_server(std::move(options));
+  SessionConfig config = config_for(*l.server, text_reply);
+  if (adjust) adjust(config);
+  l.session = start_session(config, l.events);
+  l.events->wait_state(SessionState::Ready);
+  return l;
+}
+
+// Quiet S16LE samples (well below the server's speech threshold), distinct
+// per `seed`, so order and completeness show in the hash.
+std::string quiet_pcm(std::size_t bytes, unsigned seed) {
+  std::string pcm(bytes & ~std::size_t(1), '\0');
+  for (std::size_t i = 0; i + 1 < pcm.size(); i += 2) {
+    const auto sample = static_cast<int16_t>(((i / 2 + seed * 7919u) * 2654435761u) % 201) - 100;
+    pcm[i] = static_cast<char>(static_cast<uint16_t>(sample) & 0xFF);
+    pcm[i + 1] = static_cast<char>(static_cast<uint16_t>(sample) >> 8);
+  }
+  return pcm;
+}
+
+protocol::RealtimeInput audio(std::string pcm, unsigned rate = 16000) {
+  return protocol::RealtimeInput::with_audio({"audio/pcm;rate=" + std::to_string(rate), std::move(pcm)});
+}
+
+protocol::Blob jpeg() { return {"image/jpeg", read_fixture("frame-64x48.jpg")}; }
+
+std::string free_port_uri() {
+  auto server = start_server(opts());
+  const std::string uri = live_uri(*server);
+  server.reset();  // nothing listens there any more
+  return uri;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+// ---- pure parts ----
+
+GST_START_TEST(test_state_names) {
+  assert_str(session_state_name(SessionState::Idle), "idle");
+  assert_str(session_state_name(SessionState::SettingUp), "setting-up");
+  assert_str(session_state_name(SessionState::Finished), "finished");
+  assert_str(session_state_name(SessionState::Failed), "failed");
+}
+GST_END_TEST;
+
+GST_START_TEST(test_close_mapping) {
+  using geminilive::transport::CloseInfo;
+  const std::string uri = "wss://example.test/ws/Live?key=SECRET";
+  auto map = [&](CloseInfo::Kind kind, int code, std::string reason, int http = 0) {
+    CloseInfo info;
+    info.kind = kind;
+    info.code = code;
+    info.reason = std::move(reason);
+    info.http_status = http;
+    SessionError e = error_for_close(info, uri);
+    fail_unless(!contains(e.message, "SECRET"), "the key leaked: %s", e.message.c_str());
+    return e;
+  };
+
+  SessionError e = map(CloseInfo::Kind::Closed, 1008, kBadKey);
+  fail_unless(e.kind == Kind::Unauthorized);
+  fail_unless_equals_int(e.close_code, 1008);
+  assert_str(e.reason, kBadKey);
+  assert_str(e.message,
+             "Gemini Live closed the session: API key not valid. Please pass a valid API key. "
+             "(close code 1008 policy violation). Check the api-key property or GEMINI_API_KEY.");
+
+  e = map(CloseInfo::Kind::ConnectFailed, 1006, "Unauthorized (HTTP 401 Unauthorized)", 401);
+  fail_unless(e.kind == Kind::Unauthorized);
+  fail_unless_equals_int(e.close_code, 0);
+  fail_unless(contains(e.message, "GEMINI_API_KEY"));
+  e = map(CloseInfo::Kind::ConnectFailed, 1006, "Forbidden", 403);
+  fail_unless(e.kind == Kind::Unauthorized);
+
+  e = map(CloseInfo::Kind::ConnectFailed, 1006, "Unacceptable TLS certificate: certificate expired");
+  fail_unless(e.kind == Kind::Connect);
+  assert_str(e.message,
+             "Could not connect to Gemini Live at wss://example.test/ws/Live: "
+             "Unacceptable TLS certificate: certificate expired");
+
+  e = map(CloseInfo::Kind::Closed, 1008, "models/x is not found for API version v1beta, or is not supported");
+  fail_unless(e.kind == Kind::NotFound);
+  fail_unless(contains(e.message, "model"));
+  e = map(CloseInfo::Kind::Closed, 1008, "BidiGenerateContent session not found");
+  fail_unless(e.kind == Kind::NotFound);
+  fail_unless(contains(e.message, "resumption handle"));
+  e = map(CloseInfo::Kind::Closed, 1008, "The operation was aborted.");
+  fail_unless(e.kind == Kind::Closed);
+
+  e = map(CloseInfo::Kind::Closed, 1007, "Request contains an invalid argument.");
+  fail_unless(e.kind == Kind::InvalidArgument);
+  fail_unless_equals_int(e.close_code, 1007);
+
+  e = map(CloseInfo::Kind::Dropped, 1006, "connection closed without a close frame");
+  fail_unless(e.kind == Kind::Closed);
+  fail_unless_equals_int(e.close_code, 1006);
+  assert_str(e.message,
+             "The connection to Gemini Live was lost: connection closed without a close frame "
+             "(close code 1006 abnormal closure)");
+
+  e = map(CloseInfo::Kind::Closed, 1011, "Internal error encountered.");
+  fail_unless(e.kind == Kind::Closed);
+  assert_str(e.message, "Gemini Live closed the session: Internal error encountered. (close code 1011 internal error)");
+
+  e = map(CloseInfo::Kind::Closed, 1000, "");
+  fail_unless(e.kind == Kind::Closed);
+  assert_str(e.message, "Gemini Live closed the session: the service ended the session (close code 1000 normal closure)");
+}
+GST_END_TEST;
+
+GST_START_TEST(test_held_messages_bounds) {
+  HeldMessages held;
+  const std::string chunk = quiet_pcm(3200, 1);  // 100 ms at 16 kHz
+  for (int i = 0; i < 120; ++i) {
+    held.push(Outbound::encode(audio(chunk)));
+    if (i == 10) held.push(Outbound::encode(protocol::RealtimeInput::with_text("kept")));
+  }
+  // 12 s went in; the oldest 2 s of audio went out, the text stayed.
+  fail_unless_equals_int64(held.audio().count(), 10000000);
+  Dropped d = held.take_dropped();
+  fail_unless_equals_int64(d.messages, 20);
+  fail_unless_equals_int64(d.bytes, 20 * 3200);
+  fail_unless_equals_int64(d.audio.count(), 2000000);
+  fail_unless(!held.take_dropped().any());
+
+  fail_unless(!held.push_latest_frame(Outbound::encode(protocol::RealtimeInput::with_video({"image/jpeg", "1"}))));
+  held.push(Outbound::encode(protocol::RealtimeInput::with_text("after")));
+  fail_unless(held.push_latest_frame(Outbound::encode(protocol::RealtimeInput::with_video({"image/jpeg", "2"}))));
+  auto all = held.take();
+  fail_unless(held.empty() && held.bytes() == 0);
+  fail_unless_equals_int64(all.size(), 100 + 3);
+  assert_str(all[0].json, protocol::encode_client_message(protocol::RealtimeInput::with_text("kept")));
+  assert_str(all[101].json, protocol::encode_client_message(protocol::RealtimeInput::with_text("after")));
+  assert_str(all[102].json,
+             protocol::encode_client_message(protocol::RealtimeInput::with_video({"image/jpeg", "2"})));
+
+  // The byte limit holds too.
+  HeldMessages small(HeldMessages::Limits{std::chrono::seconds(100), 10000});
+  for (int i = 0; i < 5; ++i) small.push(Outbound::encode(audio(chunk)));
+  fail_unless(small.bytes() <= 10000);
+  fail_unless(small.take_dropped().any());
+  fail_unless_equals_int64(pcm_duration({"audio/pcm;rate=24000", std::string(48000, '\0')}).count(), 1000000);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_turn_tracker) {
+  auto content = [](auto set) {
+    protocol::ServerMessage m;
+    m.server_content = protocol::ServerContent{};
+    set(*m.server_content);
+    return m;
+  };
+  TurnTracker t;
+  // An input transcription alone is not the model answering.
+  auto ev = t.observe(content([](auto& c) { c.input_transcription = protocol::Transcription{"hi", true, {}}; }));
+  fail_unless(!ev.reply_started && !t.under_way());
+  ev = t.observe(content([](auto& c) { c.model_turn = protocol::Content::from_text("a", "model"); }));
+  fail_unless(ev.reply_started && t.under_way());
+  ev = t.observe(content([](auto& c) { c.generation_complete = true; }));
+  fail_unless(!ev.reply_started && !ev.turn_complete);
+  ev = t.observe(content([](auto& c) { c.turn_complete = true; }));
+  fail_unless(ev.turn_complete && !ev.interrupted && !t.under_way());
+
+  protocol::ServerMessage call;
+  call.tool_call = protocol::ToolCall{};
+  fail_unless(t.observe(call).reply_started);
+  fail_unless(!t.observe(content([](auto& c) { c.interrupted = true; })).turn_complete);
+  ev = t.observe(content([](auto& c) { c.turn_complete = true; }));
+  fail_unless(ev.turn_complete && ev.interrupted);
+}
+GST_END_TEST;
+
+// ---- the wire ----
+
+GST_START_TEST(test_setup_first_then_held_messages_in_order) {
+  auto server = start_server(opts());
+  auto events = std::make_shared<Events>();
+  const SessionConfig config = config_for(*server);
+  auto session = LiveSession::create(config, events);
+
+  // Sent before start(): all of it must wait for setupComplete.
+  protocol::ClientContent history;
+  history.turns.push_back(protocol::Content::from_text("earlier", "user"));
+  history.turn_complete = false;
+  const std::vector<protocol::ClientMessage> held = {
+      audio(quiet_pcm(3200, 1)),
+      protocol::RealtimeInput::with_video(jpeg()),
+      history,
+      audio(quiet_pcm(3200, 2)),
+  };
+  for (const auto& m : held) session->send(m);
+  fail_unless(session->state() == SessionState::Idle);
+  session->start();
+  events->wait_state(SessionState::Ready);
+  fail_unless(server->wait_for([](const ServerStats& s) { return s.audio_bytes == 6400; }, kWait));
+
+  const auto received = server->received_messages();
+  fail_unless_equals_int64(received.size(), 1 + held.size());
+  assert_str(received[0], protocol::encode_client_message(config.setup));
+  assert_str(server->stats().last_setup_json, protocol::encode_client_message(config.setup));
+  for (std::size_t i = 0; i < held.size(); ++i) assert_str(received[i + 1], protocol::encode_client_message(held[i]));
+
+  // States in order; setupComplete reaches the observer before Ready.
+  auto all = events->events();
+  const std::size_t connecting = Events::index_of_state(all, SessionState::Connecting);
+  const std::size_t setting_up = Events::index_of_state(all, SessionState::SettingUp);
+  const std::size_t ready = Events::index_of_state(all, SessionState::Ready);
+  fail_unless(connecting < setting_up && setting_up < ready);
+  fail_unless(all[ready - 1].type == Event::Type::Message && all[ready - 1].message.setup_complete);
+
+  SessionStats s = session->stats();
+  fail_unless_equals_int64(s.messages_sent, 5);
+  fail_unless_equals_int64(s.audio_bytes_sent, 6400);
+  fail_unless_equals_int64(s.video_frames_sent, 1);
+  fail_unless_equals_int64(s.messages_received, 1);
+  session->stop();
+  fail_unless(session->state() == SessionState::Closed);
+  fail_unless(events->last_state() == SessionState::Closed);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_audio_arrives_complete) {
+  Live l = ready_session();
+  auto& server = l.server;
+  auto& session = l.session;
+
+  // One thread: the bytes, in order.
+  std::string sent;
+  for (unsigned i = 0; i < 50; ++i) {
+    const std::string chunk = quiet_pcm(640, i);
+    sent += chunk;
+    session->send(audio(chunk));
+  }
+  fail_unless(server->wait_for([&](const ServerStats& s) { return s.audio_bytes == sent.size(); }, kWait));
+  assert_str(server->stats().audio_sha256, sha256_hex(sent));
+
+  // Two threads at once: nothing lost.
+  auto sender = [&](unsigned seed) {
+    for (unsigned i = 0; i < 200; ++i) session->send(audio(quiet_pcm(640, seed + i)));
+  };
+  std::thread a(sender, 1000), b(sender, 5000);
+  a.join();
+  b.join();
+  const uint64_t total = sent.size() + 2 * 200 * 640;
+  fail_unless(server->wait_for([&](const ServerStats& s) { return s.audio_bytes == total; }, kWait),
+              "the server got %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes", server->stats().audio_bytes,
+              total);
+  fail_unless_equals_int64(session->stats().audio_bytes_sent, total);
+  fail_unless_equals_int64(session->stats().messages_sent, 1 + 450);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_newest_video_frame_wins_before_ready) {
+  auto server = start_server(opts());
+  auto events = std::make_shared<Events>();
+  auto session = LiveSession::create(config_for(*server), events);
+  session->send_video_frame({"image/jpeg", "stale frame 1"});
+  session->send_video_frame({"image/jpeg", "stale frame 2"});
+  session->send_video_frame(jpeg());
+  fail_unless_equals_int64(session->stats().video_frames_replaced, 2);
+  session->start();
+  events->wait_state(SessionState::Ready);
+  fail_unless(server->wait_for([](const ServerStats& s) { return s.video_frames >= 1; }, kWait));
+
+  // After Ready frames go straight out.
+  session->send_video_frame(jpeg());
+  fail_unless(server->wait_for([](const ServerStats& s) { return s.video_frames == 2; }, kWait));
+  ServerStats s = server->stats();
+  fail_unless_equals_int(s.last_frame_width, 64);
+  fail_unless_equals_int(s.last_frame_height, 48);
+  fail_unless_equals_int64(session->stats().video_frames_sent, 2);
+  fail_unless_equals_int64(session->stats().video_frames_replaced, 2);
+}
+GST_END_TEST;
+
+// ---- end of input ----
+
+GST_START_TEST(test_end_input_audio_stream_end) {
+  Live l = ready_session();
+  auto& [server, events, session] = l;
+
+  const std::string speech = mock::synthesize_reply_pcm("testing one two three");
+  for (std::size_t at = 0; at < speech.size(); at += 4800) session->send(audio(speech.substr(at, 4800), 24000));
+  session->end_input(true);
+  events->wait_state(SessionState::Finished);
+
+  assert_str(server->received_messages().back(), R"({"realtimeInput":{"audioStreamEnd":true}})");
+  // The reply, then Finished.
+  auto all = events->events();
+  const std::size_t finishing = Events::index_of_state(all, SessionState::Finishing);
+  const std::size_t finished = Events::index_of_state(all, SessionState::Finished);
+  std::size_t turn_complete = SIZE_MAX;
+  for (std::size_t i = 0; i < all.size(); ++i)
+    if (all[i].type == Event::Type::Message && is_turn_complete(all[i].message)) turn_complete = i;
+  fail_unless(finishing < turn_complete && turn_complete < finished);
+  fail_unless_equals_int64(finished, all.size() - 1);
+  fail_unless(!events->reply_pcm().empty());
+  fail_unless_equals_int64(session->stats().audio_bytes_received, events->reply_pcm().size());
+  fail_unless(events->warnings().empty());
+  fail_unless_equals_int(server->stats().turns_completed, 1);
+  fail_unless(session->state() == SessionState::Finished);
+
+  session->stop();  // after Finished: no error, the state stays
+  fail_unless(session->state() == SessionState::Finished);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_end_input_text_reply) {
+  ServerOptions o = opts();
+  o.first_reply_delay = 300ms;  // end_input comes before the reply starts
+  Live l = ready_session(o, true);
+  auto& [server, events, session] = l;
+
+  const gint64 t0 = g_get_monotonic_time();
+  session->send(protocol::RealtimeInput::with_text("hello"));
+  session->end_input(false);
+  events->wait_state(SessionState::Finished);
+  // Finished by the turnComplete, not by a timeout.
+  fail_unless((g_get_monotonic_time() - t0) / 1000 < 3000);
+  assert_str(events->reply_text(), "You wrote: hello.");
+  fail_unless(events->warnings().empty());
+  for (const auto& m : server->received_messages()) fail_unless(!contains(m, "audioStreamEnd"));
+}
+GST_END_TEST;
+
+GST_START_TEST(test_end_input_without_reply) {
+  Live l = ready_session(opts(), false, [](SessionConfig& c) { c.reply_start_timeout = 300ms; });
+  auto& [server, events, session] = l;
+
+  const gint64 t0 = g_get_monotonic_time();
+  session->end_input(true);  // no input at all: nothing to answer
+  events->wait_state(SessionState::Finished);
+  const gint64 ms = (g_get_monotonic_time() - t0) / 1000;
+  fail_unless(ms >= 290 && ms < 3000, "finished after %" G_GINT64_FORMAT " ms", ms);
+  fail_unless(events->warnings().empty());
+  fail_unless_equals_int(server->stats().turns_started, 0);
+
+  // Sending after Finished is ignored.
+  session->send(protocol::RealtimeInput::with_text("late"));
+  std::this_thread::sleep_for(100ms);
+  fail_unless(server->stats().texts.empty());
+}
+GST_END_TEST;
+
+GST_START_TEST(test_end_input_before_ready) {
+  auto server = start_server(opts());
+  auto events = std::make_shared<Events>();
+  auto session = LiveSession::create(config_for(*server), events);
+  // A tiny file: all of it, and its end, before the connection exists.
+  session->send_video_frame(jpeg());
+  session->end_input(true);
+  session->start();
+  events->wait_state(SessionState::Finished);
+
+  const auto received = server->received_messages();
+  fail_unless_equals_int64(received.size(), 3);
+  fail_unless(contains(received[0], "\"setup\""));
+  fail_unless(contains(received[1], "\"video\""));
+  assert_str(received[2], R"({"realtimeInput":{"audioStreamEnd":true}})");
+  const std::string expected = mock::synthesize_reply_pcm("I saw 1 frame, a 64x48 JPEG.");
+  fail_unless(events->reply_pcm() == expected, "the reply is not the expected speech");
+  auto all = events->events();
+  fail_unless(Events::index_of_state(all, SessionState::Ready) < Events::index_of_state(all, SessionState::Finishing));
+}
+GST_END_TEST;
+
+GST_START_TEST(test_held_audio_is_bounded) {
+  auto server = start_server(opts());
+  auto events = std::make_shared<Events>();
+  auto session = LiveSession::create(config_for(*server), events);
+  std::string kept;
+  for (unsigned i = 0; i < 120; ++i) {  // 12 s of 100 ms chunks while not connected
+    const std::string chunk = quiet_pcm(3200, i);
+    if (i >= 20) kept += chunk;
+    session->send(audio(chunk));
+  }
+  session->start();
+  events->wait_state(SessionState::Ready);
+  fail_unless(server->wait_for([&](const ServerStats& s) { return s.audio_bytes == kept.size(); }, kWait));
+  assert_str(server->stats().audio_sha256, sha256_hex(kept));
+
+  // Reported with the amount, not per chunk.
+  fail_unless(events->wait([](const auto& e) {
+    for (const auto& ev : e)
+      if (ev.type == Event::Type::Warning) return true;
+    return false;
+  }));
+  std::this_thread::sleep_for(50ms);
+  auto warnings = events->warnings();
+  fail_unless(!warnings.empty() && warnings.size() <= 2, "%zu warnings", warnings.size());
+  fail_unless(contains(warnings[0], "dropped the oldest"), "%s", warnings[0].c_str());
+  fail_unless(contains(warnings[0], "of audio ("), "%s", warnings[0].c_str());
+  uint64_t dropped = 0;
+  for (const auto& w : warnings) dropped += std::stoull(w.substr(w.find('(') + 1));
+  fail_unless_equals_int64(dropped, 20 * 3200);
+}
+GST_END_TEST;
+
+// ---- failures ----
+
+GST_START_TEST(test_wrong_key) {
+  ServerOptions o = opts();
+  o.api_key = "the-right-key";
+  auto server = start_server(o);
+  auto events = std::make_shared<Events>();
+  SessionConfig config = config_for(*server);
+  config.api_key = "a-wrong-key";
+  auto session = start_session(config, events);
+  SessionError e = events->wait_error();
+  fail_unless(e.kind == Kind::Unauthorized);
+  fail_unless_equals_int(e.close_code, 1008);
+  assert_str(e.reason, kBadKey);
+  fail_unless(contains(e.message, "GEMINI_API_KEY"));
+  fail_unless(!contains(e.message, "a-wrong-key"));
+  events->wait_state(SessionState::Failed);
+  fail_unless(session->state() == SessionState::Failed);
+  // Nothing but (at most) the setup went out; the error comes before the Failed state.
+  fail_unless(server->received_messages().size() <= 1);
+  auto all = events->events();
+  fail_unless(all.back().type == Event::Type::State && all.back().state == SessionState::Failed);
+  fail_unless(all[all.size() - 2].type == Event::Type::Error);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_missing_key) {
+  auto server = start_server(opts());
+  auto events = std::make_shared<Events>();
+  SessionConfig config = config_for(*server);
+  config.api_key.clear();
+  auto session = start_session(config, events);
+  SessionError e = events->wait_error();
+  fail_unless(e.kind == Kind::Settings);
+  fail_unless(contains(e.message, "GEMINI_API_KEY"));
+  events->wait_state(SessionState::Failed);
+  fail_unless(Events::index_of_state(events->events(), SessionState::Connecting) == SIZE_MAX);
+  std::this_thread::sleep_for(100ms);
+  fail_unless_equals_int(server->stats().connections, 0);
+
+  auto events2 = std::make_shared<Events>();
+  config = config_for(*server);
+  config.uri.clear();
+  auto session2 = start_session(config, events2);
+  fail_unless(events2->wait_error().kind == Kind::Settings);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_nothing_listening) {
+  auto events = std::make_shared<Events>();
+  SessionConfig config;
+  config.uri = free_port_uri();
+  config.api_key = "test-key";
+  config.setup.model = kModel;
+  auto session = start_session(config, events);
+  SessionError e = events->wait_error();
+  fail_unless(e.kind == Kind::Connect);
+  fail_unless_equals_int(e.close_code, 0);
+  fail_unless(contains(e.message, config.uri), "%s", e.message.c_str());
+  fail_unless(!e.reason.empty());
+}
+GST_END_TEST;
+
+GST_START_TEST(test_setup_timeout) {
+  SilentListener silent;  // the upgrade is never answered
+  auto events = std::make_shared<Events>();
+  SessionConfig config;
+  config.uri = silent.live_uri();
+  config.api_key = "test-key";
+  config.connect_timeout = 500ms;
+  const gint64 t0 = g_get_monotonic_time();
+  auto session = start_session(config, events);
+  SessionError e = events->wait_error();
+  const gint64 ms = (g_get_monotonic_time() - t0) / 1000;
+  fail_unless(e.kind == Kind::Connect);
+  fail_unless(ms >= 450 && ms < 3000, "failed after %" G_GINT64_FORMAT " ms", ms);
+  fail_unless(contains(e.message, "0.5 s"), "%s", e.message.c_str());
+}
+GST_END_TEST;
+
+GST_START_TEST(test_server_closes_mid_stream) {
+  ServerOptions o = opts();
+  o.close_after = 200ms;
+  o.close_code = 1011;
+  o.close_reason = "Internal error encountered.";
+  Live l = ready_session(o);
+  auto& [server, events, session] = l;
+  std::atomic<bool> done{false};
+  std::thread sender([&] {
+    for (unsigned i = 0; !done; ++i) {
+      l.session->send(audio(quiet_pcm(640, i)));
+      std::this_thread::sleep_for(5ms);
+    }
+  });
+  SessionError e = events->wait_error();
+  done = true;
+  sender.join();
+  fail_unless(e.kind == Kind::Closed);
+  fail_unless_equals_int(e.close_code, 1011);
+  assert_str(e.reason, "Internal error encountered.");
+  fail_unless(contains(e.message, "Internal error encountered."));
+  events->wait_state(SessionState::Failed);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_connection_dropped) {
+  ServerOptions o = opts();
+  o.drop_after = 150ms;
+  auto server = start_server(o);
+  auto events = std::make_shared<Events>();
+  auto session = start_session(config_for(*server), events);
+  SessionError e = events->wait_error();
+  fail_unless(e.kind == Kind::Closed);
+  fail_unless_equals_int(e.close_code, 1006);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_bad_model) {
+  auto server = start_server(opts());
+  auto events = std::make_shared<Events>();
+  SessionConfig config = config_for(*server);
+  config.setup.model = "gpt-4o";  // sent as configured: the server wants models/...
+  auto session = start_session(config, events);
+  SessionError e = events->wait_error();
+  fail_unless(e.kind == Kind::NotFound);
+  fail_unless_equals_int(e.close_code, 1008);
+  fail_unless(g_str_has_prefix(e.reason.c_str(), "models/gpt-4o is not found"), "%s", e.reason.c_str());
+}
+GST_END_TEST;
+
+GST_START_TEST(test_invalid_argument) {
+  Live l = ready_session();
+  auto& [server, events, session] = l;
+  server->close_connection(1007, "Request contains an invalid argument.");
+  SessionError e = events->wait_error();
+  fail_unless(e.kind == Kind::InvalidArgument);
+  fail_unless_equals_int(e.close_code, 1007);
+  assert_str(e.reason, "Request contains an invalid argument.");
+}
+GST_END_TEST;
+
+GST_START_TEST(test_malformed_message_is_skipped) {
+  Live l = ready_session(opts(), true);
+  auto& [server, events, session] = l;
+  server->send_raw("{not json", false);
+  fail_unless(events->wait([](const auto& e) {
+    for (const auto& ev : e)
+      if (ev.type == Event::Type::Warning) return true;
+    return false;
+  }));
+  const std::string w = events->warnings().at(0);
+  fail_unless(g_str_has_prefix(w.c_str(), "skipped a malformed message from the service: "), "%s", w.c_str());
+
+  // The session goes on.
+  session->send(protocol::RealtimeInput::with_text("still there?"));
+  events->wait_message(is_turn_complete);
+  assert_str(events->reply_text(), "You wrote: still there?");
+  fail_unless(session->state() == SessionState::Ready);
+  std::size_t messages = 0;
+  for (const auto& ev : events->events()) messages += ev.type == Event::Type::Message;
+  fail_unless_equals_int64(session->stats().messages_received, messages + 1);  // + the malformed one
+}
+GST_END_TEST;
+
+// ---- stopping ----
+
+GST_START_TEST(test_stop_while_streaming) {
+  ServerOptions o = opts();
+  o.reply_speed = 1.0;  // a reply that lasts
+  Live l = ready_session(o, true);
+  auto& [server, events, session] = l;
+  std::atomic<bool> done{false};
+  std::thread sender([&] {
+    for (unsigned i = 0; !done; ++i) {
+      l.session->send(audio(quiet_pcm(640, i)));
+      if (i % 50 == 0) l.session->send(protocol::RealtimeInput::with_text("talk to me for a while, please"));
+      std::this_thread::sleep_for(1ms);
+    }
+  });
+  events->wait_message([](const auto& m) { return m.server_content && m.server_content->model_turn; });
+  session->stop();
+  events->forbid();
+  fail_unless(session->state() == SessionState::Closed);
+  std::this_thread::sleep_for(300ms);  // the sender keeps going: ignored
+  done = true;
+  sender.join();
+  session->stop();  // twice: nothing
+  session.reset();
+  fail_unless_equals_int(events->late_calls(), 0);
+  fail_unless(events->last_state() == SessionState::Closed);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_many_sessions_start_and_stop) {
+  auto server = start_server(opts());
+  for (int i = 0; i < 50; ++i) {
+    auto events = std::make_shared<Events>();
+    auto session = start_session(config_for(*server), events);
+    switch (i % 4) {
+      case 0:
+        break;  // stop at once, likely while connecting
+      case 1:
+        events->wait_state(SessionState::Ready);
+        break;
+      case 2:
+        for (unsigned k = 0; k < 20; ++k) session->send(audio(quiet_pcm(640, k)));
+        break;
+      case 3:
+        session->end_input(true);
+        break;
+    }
+    if (i % 5 == 0) {
+      session.reset();  // the last reference stops it too
+    } else {
+      std::thread other([&] { session->stop(); });  // stop and stop at once
+      session->stop();
+      other.join();
+    }
+    events->forbid();
+    session.reset();
+    fail_unless_equals_int(events->late_calls(), 0);
+  }
+}
+GST_END_TEST;
+
+// Drops the last reference from inside a callback on the session's thread.
+class DropsSession : public Events {
+ public:
+  std::shared_ptr<LiveSession> session;
+  void on_message(const protocol::ServerMessage& m) override {
+    Events::on_message(m);
+    if (m.setup_complete) session.reset();
+  }
+};
+
+GST_START_TEST(test_last_reference_dropped_in_callback) {
+  auto server = start_server(opts());
+  for (int i = 0; i < 5; ++i) {
+    auto events = std::make_shared<DropsSession>();
+    events->session = LiveSession::create(config_for(*server), events);
+    events->session->start();
+    events->wait_state(SessionState::Closed);
+    fail_unless(events->wait([&](const auto&) { return server->stats().setups >= unsigned(i + 1); }));
+  }
+}
+GST_END_TEST;
+
+// ---- channel ----
+
+// Appends "<name>:<event>" to a shared log.
+class LogTap : public SessionObserver {
+ public:
+  LogTap(std::string name, std::vector<std::string>* log, std::mutex* mutex)
+      : name_(std::move(name)), log_(log), mutex_(mutex) {}
+  void on_state(SessionState s) override { add(std::string("state ") + session_state_name(s)); }
+  void on_message(const protocol::ServerMessage& m) override { add(m.setup_complete ? "setupComplete" : "message"); }
+  void on_warning(const std::string& text) override { add("warning " + text); }
+  void on_error(const SessionError& e) override { add("error " + e.message); }
+
+ private:
+  void add(const std::string& what) {
+    std::lock_guard<std::mutex> lock(*mutex_);
+    log_->push_back(name_ + ":" + what);
+  }
+  std::string name_;
+  std::vector<std::string>* log_;
+  std::mutex* mutex_;
+};
+
+GST_START_TEST(test_channel_registry_and_owner) {
+  auto a = Channel::acquire("registry-test");
+  auto b = Channel::acquire("registry-test");
+  auto other = Channel::acquire("registry-other");
+  fail_unless(a == b);
+  fail_unless(a != other);
+  assert_str(a->name(), "registry-test");
+
+  int sink1 = 0, sink2 = 0;
+  fail_unless(a->claim_owner(&sink1));
+  fail_unless(a->claim_owner(&sink1));  // again by the same owner
+  fail_unless(!b->claim_owner(&sink2));
+  a->release_owner(&sink2);  // not the owner: nothing
+  fail_unless(!a->claim_owner(&sink2));
+  a->release_owner(&sink1);
+  fail_unless(a->claim_owner(&sink2));
+
+  a->on_state(SessionState::Ready);
+  fail_unless(b->last_state() == SessionState::Ready);
+  a.reset();
+  b.reset();
+  // Gone with its last holder: a new one starts fresh.
+  auto c = Channel::acquire("registry-test");
+  fail_unless(c->last_state() == SessionState::Idle);
+  fail_unless(c->claim_owner(&sink1));
+}
+GST_END_TEST;
+
+GST_START_TEST(test_channel_fan_out_order) {
+  auto channel = Channel::acquire("fan-out");
+  std::vector<std::string> log;
+  std::mutex mutex;
+  auto first = std::make_shared<LogTap>("1", &log, &mutex);
+  auto second = std::make_shared<LogTap>("2", &log, &mutex);
+  channel->add_tap(first);
+  channel->on_state(SessionState::Connecting);
+  channel->add_tap(second);  // arrives late: sees what follows
+  fail_unless(channel->last_state() == SessionState::Connecting);
+  channel->on_warning("w");
+  SessionError e;
+  e.message = "bad";
+  channel->on_error(e);
+  channel->remove_tap(first.get());
+  channel->on_state(SessionState::Failed);
+  const std::vector<std::string> want = {"1:state connecting", "1:warning w", "2:warning w", "1:error bad",
+                                         "2:error bad",        "2:state failed"};
+  fail_unless_equals_int64(log.size(), want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) assert_str(log[i], want[i]);
+}
+GST_END_TEST;
+
+// Blocks in on_warning until released.
+class BlockingTap : public SessionObserver {
+ public:
+  void on_warning(const std::string&) override {
+    std::unique_lock<std::mutex> lock(mutex);
+    ++calls;
+    inside = true;
+    cond.notify_all();
+    cond.wait(lock, [this] { return released; });
+    inside = false;
+  }
+  std::mutex mutex;
+  std::condition_variable cond;
+  bool inside = false;
+  bool released = false;
+  int calls = 0;
+};
+
+GST_START_TEST(test_channel_remove_waits_for_a_running_call) {
+  auto channel = Channel::acquire("remove-waits");
+  auto tap = std::make_shared<BlockingTap>();
+  channel->add_tap(tap);
+  std::thread fan([&] { channel->on_warning("slow"); });
+  {
+    std::unique_lock<std::mutex> lock(tap->mutex);
+    tap->cond.wait(lock, [&] { return tap->inside; });
+  }
+  std::atomic<bool> removed{false};
+  std::thread remover([&] {
+    channel->remove_tap(tap.get());
+    removed = true;
+  });
+  std::this_thread::sleep_for(100ms);
+  fail_unless(!removed, "remove_tap returned while the tap was being called");
+  {
+    std::lock_guard<std::mutex> lock(tap->mutex);
+    tap->released = true;
+    tap->cond.notify_all();
+  }
+  remover.join();
+  fan.join();
+  fail_unless(removed);
+  channel->on_warning("after");
+  fail_unless_equals_int(tap->calls, 1);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_channel_with_a_session) {
+  auto server = start_server(opts());
+  auto channel = Channel::acquire("with-session");
+  auto early = std::make_shared<Events>();
+  channel->add_tap(early);
+  auto session = start_session(config_for(*server, true), channel);
+  early->wait_state(SessionState::Ready);
+  auto late = std::make_shared<Events>();
+  channel->add_tap(late);
+  fail_unless(channel->last_state() == SessionState::Ready);
+  session->send(protocol::RealtimeInput::with_text("both of you"));
+  session->end_input(false);
+  early->wait_state(SessionState::Finished);
+  late->wait_state(SessionState::Finished);
+  assert_str(early->reply_text(), "You wrote: both of you.");
+  assert_str(late->reply_text(), "You wrote: both of you.");
+  fail_unless(Events::index_of_state(late->events(), SessionState::Connecting) == SIZE_MAX);
+  session.reset();
+  fail_unless(channel->last_state() == SessionState::Finished);
+}
+GST_END_TEST;
+
+static Suite* session_suite() {
+  Suite* s = suite_create("session");
+  TCase* tc = tcase_create("general");
+  tcase_set_timeout(tc, 60);
+  suite_add_tcase(s, tc);
+  tcase_add_test(tc, test_state_names);
+  tcase_add_test(tc, test_close_mapping);
+  tcase_add_test(tc, test_held_messages_bounds);
+  tcase_add_test(tc, test_turn_tracker);
+  tcase_add_test(tc, test_setup_first_then_held_messages_in_order);
+  tcase_add_test(tc, test_audio_arrives_complete);
+  tcase_add_test(tc, test_newest_video_frame_wins_before_ready);
+  tcase_add_test(tc, test_end_input_audio_stream_end);
+  tcase_add_test(tc, test_end_input_text_reply);
+  tcase_add_test(tc, test_end_input_without_reply);
+  tcase_add_test(tc, test_end_input_before_ready);
+  tcase_add_test(tc, test_held_audio_is_bounded);
+  tcase_add_test(tc, test_wrong_key);
+  tcase_add_test(tc, test_missing_key);
+  tcase_add_test(tc, test_nothing_listening);
+  tcase_add_test(tc, test_setup_timeout);
+  tcase_add_test(tc, test_server_closes_mid_stream);
+  tcase_add_test(tc, test_connection_dropped);
+  tcase_add_test(tc, test_bad_model);
+  tcase_add_test(tc, test_invalid_argument);
+  tcase_add_test(tc, test_malformed_message_is_skipped);
+  tcase_add_test(tc, test_stop_while_streaming);
+  tcase_add_test(tc, test_many_sessions_start_and_stop);
+  tcase_add_test(tc, test_last_reference_dropped_in_callback);
+  tcase_add_test(tc, test_channel_registry_and_owner);
+  tcase_add_test(tc, test_channel_fan_out_order);
+  tcase_add_test(tc, test_channel_remove_waits_for_a_running_call);
+  tcase_add_test(tc, test_channel_with_a_session);
+  return s;
+}
+
+GST_CHECK_MAIN(session);
