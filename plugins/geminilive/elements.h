@@ -1,0 +1,11 @@
+// The elements of the geminilive plugin.
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+GST_ELEMENT_REGISTER_DECLARE(geminilivesink);
+GST_ELEMENT_REGISTER_DECLARE(geminilivesrc);
+
+G_END_DECLS

@@ -1,0 +1,311 @@
+#include "gstgeminiliveinputsink.h"
+
+#include <gst/audio/audio.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "protocol/client_message.h"
+
+GST_DEBUG_CATEGORY_STATIC(gst_gemini_live_input_sink_debug);
+#define GST_CAT_DEFAULT gst_gemini_live_input_sink_debug
+
+namespace geminilive::plugin {
+
+const char* input_kind_name(InputKind kind) {
+  switch (kind) {
+    case InputKind::Audio:
+      return "audio";
+    case InputKind::Video:
+      return "video";
+    case InputKind::Text:
+      break;
+  }
+  return "text";
+}
+
+GstCaps* input_kind_caps(InputKind kind) {
+  switch (kind) {
+    case InputKind::Audio:
+      return gst_caps_from_string(
+          "audio/x-raw, format=(string)S16LE, layout=(string)interleaved, channels=(int)1, rate=(int)[8000, 48000]");
+    case InputKind::Video:
+      return gst_caps_from_string("image/jpeg; image/png");
+    case InputKind::Text:
+      break;
+  }
+  return gst_caps_from_string("text/x-raw, format=(string)utf8");
+}
+
+}  // namespace geminilive::plugin
+
+namespace {
+
+using geminilive::plugin::InputHost;
+using geminilive::plugin::InputKind;
+namespace protocol = geminilive::protocol;
+namespace session = geminilive::session;
+
+// Frames whose timestamps are this close to the interval still pass (camera
+// timestamps jitter).
+constexpr GstClockTime kFrameTolerance = 5 * GST_MSECOND;
+
+/* *INDENT-OFF* */
+struct InputSinkPrivate {
+  InputKind kind = InputKind::Audio;
+  std::shared_ptr<InputHost> host;
+
+  // Streaming-thread state, reset on start and flush.
+  std::string audio_mime;  // "audio/pcm;rate=16000", from the caps
+  std::string video_mime;  // from the caps; empty: recognised from the bytes
+  GstClockTime last_frame_ts = GST_CLOCK_TIME_NONE;  // of the last frame sent
+  std::optional<protocol::Blob> held_frame;          // the newest frame not sent yet
+  std::string text_tail;  // an incomplete UTF-8 sequence, completed by the next buffer
+
+  void reset_stream() {
+    last_frame_ts = GST_CLOCK_TIME_NONE;
+    held_frame.reset();
+    text_tail.clear();
+  }
+};
+/* *INDENT-ON* */
+
+// How much of `s` ends on a whole UTF-8 sequence: a sequence cut by the end
+// of the buffer waits for the next one.
+std::size_t complete_utf8_prefix(std::string_view s) {
+  const std::size_t n = s.size();
+  for (std::size_t back = 1; back <= 3 && back <= n; ++back) {
+    const auto c = static_cast<unsigned char>(s[n - back]);
+    if ((c & 0xC0) == 0x80) continue;  // a continuation byte: look further back
+    const std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    return length > back ? n - back : n;
+  }
+  return n;
+}
+
+const char* sniff_image_mime(std::string_view bytes) {
+  if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xFF\xD8\xFF") return "image/jpeg";
+  if (bytes.size() >= 8 && bytes.substr(0, 8) == std::string_view("\x89PNG\r\n\x1A\n", 8)) return "image/png";
+  return nullptr;
+}
+
+}  // namespace
+
+struct _GstGeminiLiveInputSink {
+  GstBaseSink parent;
+  InputSinkPrivate* priv;
+};
+
+#define gst_gemini_live_input_sink_parent_class parent_class
+G_DEFINE_TYPE(GstGeminiLiveInputSink, gst_gemini_live_input_sink, GST_TYPE_BASE_SINK)
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+static void gst_gemini_live_input_sink_finalize(GObject* object);
+static GstCaps* gst_gemini_live_input_sink_get_caps(GstBaseSink* bsink, GstCaps* filter);
+static gboolean gst_gemini_live_input_sink_set_caps(GstBaseSink* bsink, GstCaps* caps);
+static gboolean gst_gemini_live_input_sink_start(GstBaseSink* bsink);
+static gboolean gst_gemini_live_input_sink_event(GstBaseSink* bsink, GstEvent* event);
+static GstFlowReturn gst_gemini_live_input_sink_render(GstBaseSink* bsink, GstBuffer* buffer);
+
+static void gst_gemini_live_input_sink_class_init(GstGeminiLiveInputSinkClass* klass) {
+  GObjectClass* gobject_class = G_OBJECT_CLASS(klass);
+  GstElementClass* element_class = GST_ELEMENT_CLASS(klass);
+  GstBaseSinkClass* base_sink_class = GST_BASE_SINK_CLASS(klass);
+
+  GST_DEBUG_CATEGORY_INIT(gst_gemini_live_input_sink_debug, "geminiliveinputsink", 0,
+                          "geminilivesink's per-pad input");
+
+  gobject_class->finalize = gst_gemini_live_input_sink_finalize;
+
+  gst_element_class_add_static_pad_template(element_class, &sink_template);
+  gst_element_class_set_static_metadata(element_class, "Gemini Live input", "Sink/Network",
+                                        "One input of geminilivesink (internal)", "geminilive");
+
+  base_sink_class->get_caps = GST_DEBUG_FUNCPTR(gst_gemini_live_input_sink_get_caps);
+  base_sink_class->set_caps = GST_DEBUG_FUNCPTR(gst_gemini_live_input_sink_set_caps);
+  base_sink_class->start = GST_DEBUG_FUNCPTR(gst_gemini_live_input_sink_start);
+  base_sink_class->event = GST_DEBUG_FUNCPTR(gst_gemini_live_input_sink_event);
+  base_sink_class->render = GST_DEBUG_FUNCPTR(gst_gemini_live_input_sink_render);
+}
+
+static void gst_gemini_live_input_sink_init(GstGeminiLiveInputSink* self) {
+  self->priv = new InputSinkPrivate();
+  // Nobody reads it, and frames can be large.
+  gst_base_sink_set_last_sample_enabled(GST_BASE_SINK(self), FALSE);
+  // render() only queues a message: no time to reserve for it (and live
+  // sources straight into the pad need no queue).
+  gst_base_sink_set_processing_deadline(GST_BASE_SINK(self), 0);
+}
+
+static void gst_gemini_live_input_sink_finalize(GObject* object) {
+  auto* self = GST_GEMINI_LIVE_INPUT_SINK(object);
+  delete self->priv;
+  self->priv = nullptr;
+  G_OBJECT_CLASS(parent_class)->finalize(object);
+}
+
+GstElement* gst_gemini_live_input_sink_new(InputKind kind, std::shared_ptr<InputHost> host) {
+  g_autofree char* name = g_strdup_printf("%ssink", geminilive::plugin::input_kind_name(kind));
+  auto* self = GST_GEMINI_LIVE_INPUT_SINK(g_object_new(GST_TYPE_GEMINI_LIVE_INPUT_SINK, "name", name, nullptr));
+  self->priv->kind = kind;
+  self->priv->host = std::move(host);
+  return GST_ELEMENT(self);
+}
+
+InputKind gst_gemini_live_input_sink_kind(GstGeminiLiveInputSink* sink) { return sink->priv->kind; }
+
+static GstCaps* gst_gemini_live_input_sink_get_caps(GstBaseSink* bsink, GstCaps* filter) {
+  auto* self = GST_GEMINI_LIVE_INPUT_SINK(bsink);
+  GstCaps* caps = geminilive::plugin::input_kind_caps(self->priv->kind);
+  if (filter) {
+    GstCaps* both = gst_caps_intersect_full(filter, caps, GST_CAPS_INTERSECT_FIRST);
+    gst_caps_unref(caps);
+    caps = both;
+  }
+  return caps;
+}
+
+static gboolean gst_gemini_live_input_sink_set_caps(GstBaseSink* bsink, GstCaps* caps) {
+  auto* self = GST_GEMINI_LIVE_INPUT_SINK(bsink);
+  InputSinkPrivate* priv = self->priv;
+  GST_DEBUG_OBJECT(self, "caps %" GST_PTR_FORMAT, caps);
+  switch (priv->kind) {
+    case InputKind::Audio: {
+      GstAudioInfo info;
+      if (!gst_audio_info_from_caps(&info, caps) || GST_AUDIO_INFO_FORMAT(&info) != GST_AUDIO_FORMAT_S16LE ||
+          GST_AUDIO_INFO_CHANNELS(&info) != 1) {
+        GST_WARNING_OBJECT(self, "refusing %" GST_PTR_FORMAT, caps);
+        return FALSE;
+      }
+      priv->audio_mime = "audio/pcm;rate=" + std::to_string(GST_AUDIO_INFO_RATE(&info));
+      return TRUE;
+    }
+    case InputKind::Video:
+      priv->video_mime = gst_structure_get_name(gst_caps_get_structure(caps, 0));
+      return TRUE;
+    case InputKind::Text:
+      break;
+  }
+  return TRUE;
+}
+
+static gboolean gst_gemini_live_input_sink_start(GstBaseSink* bsink) {
+  auto* self = GST_GEMINI_LIVE_INPUT_SINK(bsink);
+  self->priv->reset_stream();
+  return TRUE;
+}
+
+// The held frame, if it is newer than the last one sent (at EOS).
+static void send_held_frame(GstGeminiLiveInputSink* self) {
+  InputSinkPrivate* priv = self->priv;
+  if (!priv->held_frame) return;
+  auto session = priv->host->session();
+  if (session) {
+    GST_DEBUG_OBJECT(self, "sending the newest frame at EOS");
+    session->send_video_frame(std::move(*priv->held_frame));
+  }
+  priv->held_frame.reset();
+}
+
+static gboolean gst_gemini_live_input_sink_event(GstBaseSink* bsink, GstEvent* event) {
+  auto* self = GST_GEMINI_LIVE_INPUT_SINK(bsink);
+  switch (GST_EVENT_TYPE(event)) {
+    case GST_EVENT_EOS:
+      send_held_frame(self);
+      self->priv->host->input_eos(GST_ELEMENT(self), gst_event_get_seqnum(event));
+      break;
+    case GST_EVENT_FLUSH_STOP:
+      self->priv->reset_stream();
+      self->priv->host->input_flushed(GST_ELEMENT(self));
+      break;
+    default:
+      break;
+  }
+  return GST_BASE_SINK_CLASS(parent_class)->event(bsink, event);
+}
+
+static GstFlowReturn render_audio(GstGeminiLiveInputSink* self, session::LiveSession& session, std::string bytes) {
+  if (self->priv->audio_mime.empty()) {
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("The audio pad got data without caps."),
+                      ("audio/x-raw caps must say the rate"));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+  session.send(protocol::RealtimeInput::with_audio({self->priv->audio_mime, std::move(bytes)}));
+  return GST_FLOW_OK;
+}
+
+static GstFlowReturn render_video(GstGeminiLiveInputSink* self, session::LiveSession& session, std::string bytes,
+                                  GstClockTime pts) {
+  InputSinkPrivate* priv = self->priv;
+  std::string mime = priv->video_mime;
+  if (mime.empty()) {
+    const char* sniffed = sniff_image_mime(bytes);
+    if (!sniffed) {
+      GST_ELEMENT_ERROR(self, STREAM, WRONG_TYPE, ("The video pad takes JPEG or PNG images."),
+                        ("a buffer without caps that is neither"));
+      return GST_FLOW_NOT_NEGOTIATED;
+    }
+    mime = sniffed;
+  }
+  // Frames without timestamps are limited on arrival time.
+  const GstClockTime ts = GST_CLOCK_TIME_IS_VALID(pts) ? pts : g_get_monotonic_time() * GST_USECOND;
+  const GstClockTime interval = priv->host->video_interval();
+  const bool due = interval == 0 || !GST_CLOCK_TIME_IS_VALID(priv->last_frame_ts) || ts < priv->last_frame_ts ||
+                   ts - priv->last_frame_ts + kFrameTolerance >= interval;
+  if (!due) {
+    GST_LOG_OBJECT(self, "frame at %" GST_TIME_FORMAT " waits (max-video-fps)", GST_TIME_ARGS(ts));
+    priv->held_frame = protocol::Blob{std::move(mime), std::move(bytes)};
+    return GST_FLOW_OK;
+  }
+  priv->held_frame.reset();
+  priv->last_frame_ts = ts;
+  GST_LOG_OBJECT(self, "sending a %s frame at %" GST_TIME_FORMAT, mime.c_str(), GST_TIME_ARGS(ts));
+  session.send_video_frame({std::move(mime), std::move(bytes)});
+  return GST_FLOW_OK;
+}
+
+static GstFlowReturn render_text(GstGeminiLiveInputSink* self, session::LiveSession& session, std::string bytes) {
+  InputSinkPrivate* priv = self->priv;
+  std::string text = std::move(priv->text_tail) + bytes;
+  const std::size_t complete = complete_utf8_prefix(text);
+  priv->text_tail = text.substr(complete);
+  text.resize(complete);
+  g_autofree char* valid = g_utf8_make_valid(text.data(), static_cast<gssize>(text.size()));
+  text = valid;
+  // A line of a file or a terminal: the line break is not part of it.
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  if (text.empty()) return GST_FLOW_OK;
+  GST_DEBUG_OBJECT(self, "sending %zu bytes of text", text.size());
+  session.send(protocol::RealtimeInput::with_text(std::move(text)));
+  return GST_FLOW_OK;
+}
+
+static GstFlowReturn gst_gemini_live_input_sink_render(GstBaseSink* bsink, GstBuffer* buffer) {
+  auto* self = GST_GEMINI_LIVE_INPUT_SINK(bsink);
+  // geminilivesink has posted the error.
+  if (self->priv->host->failed()) return GST_FLOW_ERROR;
+  auto session = self->priv->host->session();
+  if (!session) return GST_FLOW_FLUSHING;
+
+  GstMapInfo map;
+  if (!gst_buffer_map(buffer, &map, GST_MAP_READ)) {
+    GST_ELEMENT_ERROR(self, RESOURCE, READ, ("Could not read a buffer."), (nullptr));
+    return GST_FLOW_ERROR;
+  }
+  std::string bytes(reinterpret_cast<const char*>(map.data), map.size);
+  gst_buffer_unmap(buffer, &map);
+  if (bytes.empty()) return GST_FLOW_OK;
+
+  switch (self->priv->kind) {
+    case InputKind::Audio:
+      return render_audio(self, *session, std::move(bytes));
+    case InputKind::Video:
+      return render_video(self, *session, std::move(bytes), GST_BUFFER_PTS(buffer));
+    case InputKind::Text:
+      break;
+  }
+  return render_text(self, *session, std::move(bytes));
+}

@@ -1,0 +1,614 @@
+/**
+ * SECTION:element-geminilivesrc
+ * @title: geminilivesrc
+ *
+ * A live source of what the model says in the session of a geminilivesink
+ * with the same #GstGeminiLiveSrc:channel, in one pipeline or another of the
+ * same process. Several may tap one channel: the voice to the speaker, the
+ * transcripts to a file.
+ *
+ * #GstGeminiLiveSrc:stream chooses what it outputs:
+ * - `audio` (default): S16LE mono PCM at 24000 Hz. With
+ *   #GstGeminiLiveSrc:paced (the default) it plays in real time: one period
+ *   per buffer on the clock, silence (GAP buffers) between answers, and
+ *   when the model is interrupted the rest of its answer is dropped at once.
+ *   With paced=false it outputs the model's audio as it arrives, with
+ *   contiguous timestamps and no silence: for recording and batch work.
+ * - `text`: the model's written answer (response-modality=text on the sink),
+ *   one buffer per fragment;
+ * - `input-transcription` / `output-transcription`: what the service heard
+ *   and what the model said, one buffer per fragment.
+ *
+ * Text buffers carry the running time at which they arrived; while nothing
+ * comes the source pushes GAP events, so overlays and muxers never stall.
+ *
+ * When the session's answer is complete after the input ended (see
+ * geminilivesink), the source outputs what it still holds and then EOS. When
+ * the session fails it posts its own error.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 audiotestsrc is-live=true ! audio/x-raw,rate=16000,channels=1 ! geminilivesink \
+ *     geminilivesrc ! audioconvert ! autoaudiosink
+ * ]| Speaks the model's answers.
+ * |[
+ * gst-launch-1.0 filesrc location=question.wav ! wavparse ! geminilivesink \
+ *     geminilivesrc paced=false ! wavenc ! filesink location=answer.wav \
+ *     geminilivesrc stream=output-transcription ! filesink location=answer.txt
+ * ]| Records the answer and its transcript, then stops.
+ */
+#include "gstgeminilivesrc.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include "elements.h"
+#include "errors.h"
+#include "session/channel.h"
+#include "session/reply_queue.h"
+
+GST_DEBUG_CATEGORY_STATIC(gst_gemini_live_src_debug);
+#define GST_CAT_DEFAULT gst_gemini_live_src_debug
+
+namespace {
+
+namespace plugin = geminilive::plugin;
+namespace protocol = geminilive::protocol;
+namespace session = geminilive::session;
+using session::ReplyQueue;
+
+enum Stream { STREAM_AUDIO, STREAM_TEXT, STREAM_INPUT_TRANSCRIPTION, STREAM_OUTPUT_TRANSCRIPTION };
+
+constexpr char kDefaultChannel[] = "default";
+constexpr int kRate = 24000;  // what the service sends
+constexpr int kBytesPerSample = 2;
+constexpr GstClockTime kDefaultPeriod = 20 * GST_MSECOND;
+constexpr GstClockTime kMinPeriod = 5 * GST_MSECOND;
+constexpr GstClockTime kMaxPeriod = GST_SECOND;
+// Unpaced audio: at most this much per buffer.
+constexpr std::size_t kMaxRawBytes = kRate * kBytesPerSample;
+// Text streams: a GAP event after this long without text.
+constexpr auto kGapInterval = std::chrono::milliseconds(500);
+constexpr GstClockTime kMaxQueueTime = GST_SECOND * ReplyQueue::kDefaultMaxAudioBytes / (kRate * kBytesPerSample);
+
+enum { PROP_0, PROP_CHANNEL, PROP_STREAM, PROP_PACED, PROP_PERIOD_TIME };
+
+/* *INDENT-OFF* */
+
+// The element's subscription to its channel: keeps from each server message
+// what its stream wants, in the queue the streaming thread reads.
+class SrcTap final : public session::SessionObserver {
+ public:
+  SrcTap(GstElement* src, Stream stream, std::shared_ptr<ReplyQueue> queue)
+      : src_(src), stream_(stream), queue_(std::move(queue)) {}
+
+  void on_state(session::SessionState state) override {
+    if (state == session::SessionState::Finished) {
+      GST_DEBUG_OBJECT(src_, "the session is finished: EOS after %zu queued bytes", queue_->audio_bytes());
+      queue_->finish();
+    } else if (state == session::SessionState::Closed && eos_requested_) {
+      queue_->finish();  // stopped before its answer was complete
+    }
+  }
+  // The application asked for EOS while the session runs: end with it.
+  void end_with_session() { eos_requested_ = true; }
+  void on_error(const session::SessionError& error) override { queue_->fail_with(error); }
+  void on_message(const protocol::ServerMessage& message) override {
+    if (!message.server_content) return;
+    const protocol::ServerContent& content = *message.server_content;
+    switch (stream_) {
+      case STREAM_AUDIO:
+        if (content.interrupted) {
+          GST_DEBUG_OBJECT(src_, "interrupted: dropping %zu bytes", queue_->audio_bytes());
+          queue_->clear();
+        }
+        if (content.model_turn)
+          for (const auto& part : content.model_turn->parts)
+            if (part.inline_data && part.inline_data->mime_type.rfind("audio/pcm", 0) == 0) add_audio(*part.inline_data);
+        break;
+      case STREAM_TEXT:
+        if (content.model_turn)
+          for (const auto& part : content.model_turn->parts)
+            if (part.text && !part.thought.value_or(false)) queue_->push_text(*part.text);
+        break;
+      case STREAM_INPUT_TRANSCRIPTION:
+        if (content.input_transcription) queue_->push_text(content.input_transcription->text);
+        break;
+      case STREAM_OUTPUT_TRANSCRIPTION:
+        if (content.output_transcription) queue_->push_text(content.output_transcription->text);
+        break;
+    }
+  }
+
+ private:
+  void add_audio(const protocol::Blob& blob) {
+    const auto at = blob.mime_type.find("rate=");
+    const int rate = at == std::string::npos ? kRate : std::atoi(blob.mime_type.c_str() + at + 5);
+    if (rate != kRate && !warned_rate_) {
+      warned_rate_ = true;
+      plugin::post_warning(src_, "The model's audio is not at 24000 Hz; it plays at the wrong speed.",
+                           "mimeType " + blob.mime_type);
+    }
+    const std::size_t dropped = queue_->push_audio(blob.data);
+    if (dropped > 0 && !warned_overflow_) {
+      warned_overflow_ = true;
+      plugin::post_warning(src_, "The answer's audio is not being played fast enough; its oldest part was dropped.",
+                           std::to_string(dropped) + " bytes dropped, queue full");
+    }
+  }
+
+  GstElement* const src_;  // valid while tapped: the tap is removed in stop()
+  const Stream stream_;
+  const std::shared_ptr<ReplyQueue> queue_;
+  std::atomic<bool> eos_requested_{false};
+  bool warned_rate_ = false;  // the session's thread only
+  bool warned_overflow_ = false;
+};
+
+struct SrcPrivate {
+  // Properties (object lock).
+  std::string channel_name = kDefaultChannel;
+  Stream stream = STREAM_AUDIO;
+  bool paced = true;
+  GstClockTime period = kDefaultPeriod;
+
+  // Between start() and stop().
+  const std::shared_ptr<ReplyQueue> queue = std::make_shared<ReplyQueue>();
+  std::shared_ptr<session::Channel> channel;
+  std::shared_ptr<SrcTap> tap;
+  Stream running_stream = STREAM_AUDIO;
+  bool running_paced = true;
+  guint64 period_samples = 0;
+
+  // Streaming thread.
+  guint64 samples = 0;                           // audio samples output so far
+  GstClockTime first_ts = GST_CLOCK_TIME_NONE;   // unpaced audio: running time of the first buffer
+  GstClockTime position = GST_CLOCK_TIME_NONE;   // text: end of what was pushed (buffers, GAPs)
+  bool segment_pushed = false;                   // text: before the first GAP
+  bool error_posted = false;
+};
+
+/* *INDENT-ON* */
+
+}  // namespace
+
+struct _GstGeminiLiveSrc {
+  GstPushSrc parent;
+  SrcPrivate* priv;
+};
+
+#define gst_gemini_live_src_parent_class parent_class
+G_DEFINE_TYPE(GstGeminiLiveSrc, gst_gemini_live_src, GST_TYPE_PUSH_SRC)
+GST_ELEMENT_REGISTER_DEFINE(geminilivesrc, "geminilivesrc", GST_RANK_NONE, GST_TYPE_GEMINI_LIVE_SRC)
+
+GType gst_gemini_live_src_stream_get_type(void) {
+  static GType type = 0;
+  static const GEnumValue values[] = {
+      {STREAM_AUDIO, "The model's voice (24 kHz S16LE mono)", "audio"},
+      {STREAM_TEXT, "The model's written answer", "text"},
+      {STREAM_INPUT_TRANSCRIPTION, "What the service heard", "input-transcription"},
+      {STREAM_OUTPUT_TRANSCRIPTION, "What the model said", "output-transcription"},
+      {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter(&type)) {
+    GType t = g_enum_register_static("GstGeminiLiveSrcStream", values);
+    g_once_init_leave(&type, t);
+  }
+  return type;
+}
+
+#define AUDIO_CAPS "audio/x-raw, format=(string)S16LE, layout=(string)interleaved, channels=(int)1, rate=(int)24000"
+#define TEXT_CAPS "text/x-raw, format=(string)utf8"
+
+static GstStaticPadTemplate src_template =
+    GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(AUDIO_CAPS "; " TEXT_CAPS));
+
+static void gst_gemini_live_src_finalize(GObject* object);
+static void gst_gemini_live_src_set_property(GObject* object, guint prop_id, const GValue* value, GParamSpec* pspec);
+static void gst_gemini_live_src_get_property(GObject* object, guint prop_id, GValue* value, GParamSpec* pspec);
+static GstCaps* gst_gemini_live_src_get_caps(GstBaseSrc* bsrc, GstCaps* filter);
+static gboolean gst_gemini_live_src_start(GstBaseSrc* bsrc);
+static gboolean gst_gemini_live_src_stop(GstBaseSrc* bsrc);
+static gboolean gst_gemini_live_src_unlock(GstBaseSrc* bsrc);
+static gboolean gst_gemini_live_src_unlock_stop(GstBaseSrc* bsrc);
+static gboolean gst_gemini_live_src_query(GstBaseSrc* bsrc, GstQuery* query);
+static void gst_gemini_live_src_get_times(GstBaseSrc* bsrc, GstBuffer* buffer, GstClockTime* start, GstClockTime* end);
+static GstFlowReturn gst_gemini_live_src_create(GstPushSrc* psrc, GstBuffer** buf);
+static gboolean gst_gemini_live_src_send_event(GstElement* element, GstEvent* event);
+
+static void gst_gemini_live_src_class_init(GstGeminiLiveSrcClass* klass) {
+  GObjectClass* gobject_class = G_OBJECT_CLASS(klass);
+  GstElementClass* element_class = GST_ELEMENT_CLASS(klass);
+  GstBaseSrcClass* base_src_class = GST_BASE_SRC_CLASS(klass);
+  GstPushSrcClass* push_src_class = GST_PUSH_SRC_CLASS(klass);
+
+  GST_DEBUG_CATEGORY_INIT(gst_gemini_live_src_debug, "geminilivesrc", 0, "Gemini Live source");
+
+  gobject_class->finalize = gst_gemini_live_src_finalize;
+  gobject_class->set_property = gst_gemini_live_src_set_property;
+  gobject_class->get_property = gst_gemini_live_src_get_property;
+
+  const auto ready = static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstGeminiLiveSrc:channel:
+   *
+   * The geminilivesink whose session this source hears: the one with the
+   * same channel.
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_CHANNEL,
+      g_param_spec_string("channel", "Channel", "The geminilivesink to hear (same channel name)", kDefaultChannel,
+                          ready));
+  /**
+   * GstGeminiLiveSrc:stream:
+   *
+   * What to output: the model's audio, its text, or a transcript.
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_STREAM,
+      g_param_spec_enum("stream", "Stream", "What to output", GST_TYPE_GEMINI_LIVE_SRC_STREAM, STREAM_AUDIO, ready));
+  /**
+   * GstGeminiLiveSrc:paced:
+   *
+   * Audio only. TRUE: real-time output for playback, silence between
+   * answers. FALSE: the answer's audio as it arrives (faster than real
+   * time), contiguous timestamps, no silence: for recording.
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_PACED,
+      g_param_spec_boolean("paced", "Paced", "Real-time audio with silence between answers (FALSE: as it arrives)",
+                           TRUE, ready));
+  /**
+   * GstGeminiLiveSrc:period-time:
+   *
+   * Paced audio: the length of each buffer, in nanoseconds. It is also the
+   * source's latency, and the most of an interrupted answer that still plays.
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_PERIOD_TIME,
+      g_param_spec_uint64("period-time", "Period time", "Paced audio: nanoseconds per buffer (also the latency)",
+                          kMinPeriod, kMaxPeriod, kDefaultPeriod, ready));
+
+  gst_element_class_add_static_pad_template(element_class, &src_template);
+  gst_element_class_set_static_metadata(element_class, "Gemini Live source", "Source/Audio/Network",
+                                        "What a Gemini Live model says: its voice, its text or transcripts",
+                                        "geminilive");
+
+  element_class->send_event = GST_DEBUG_FUNCPTR(gst_gemini_live_src_send_event);
+  base_src_class->get_caps = GST_DEBUG_FUNCPTR(gst_gemini_live_src_get_caps);
+  base_src_class->start = GST_DEBUG_FUNCPTR(gst_gemini_live_src_start);
+  base_src_class->stop = GST_DEBUG_FUNCPTR(gst_gemini_live_src_stop);
+  base_src_class->unlock = GST_DEBUG_FUNCPTR(gst_gemini_live_src_unlock);
+  base_src_class->unlock_stop = GST_DEBUG_FUNCPTR(gst_gemini_live_src_unlock_stop);
+  base_src_class->query = GST_DEBUG_FUNCPTR(gst_gemini_live_src_query);
+  base_src_class->get_times = GST_DEBUG_FUNCPTR(gst_gemini_live_src_get_times);
+  push_src_class->create = GST_DEBUG_FUNCPTR(gst_gemini_live_src_create);
+
+  gst_type_mark_as_plugin_api(GST_TYPE_GEMINI_LIVE_SRC_STREAM, static_cast<GstPluginAPIFlags>(0));
+}
+
+static void gst_gemini_live_src_init(GstGeminiLiveSrc* self) {
+  self->priv = new SrcPrivate();
+  gst_base_src_set_live(GST_BASE_SRC(self), TRUE);
+  gst_base_src_set_format(GST_BASE_SRC(self), GST_FORMAT_TIME);
+}
+
+static void gst_gemini_live_src_finalize(GObject* object) {
+  auto* self = GST_GEMINI_LIVE_SRC(object);
+  delete self->priv;
+  self->priv = nullptr;
+  G_OBJECT_CLASS(parent_class)->finalize(object);
+}
+
+static void gst_gemini_live_src_set_property(GObject* object, guint prop_id, const GValue* value, GParamSpec* pspec) {
+  auto* self = GST_GEMINI_LIVE_SRC(object);
+  SrcPrivate* priv = self->priv;
+  GST_OBJECT_LOCK(self);
+  switch (prop_id) {
+    case PROP_CHANNEL: {
+      const char* name = g_value_get_string(value);
+      priv->channel_name = name && *name ? name : kDefaultChannel;
+      break;
+    }
+    case PROP_STREAM:
+      priv->stream = static_cast<Stream>(g_value_get_enum(value));
+      break;
+    case PROP_PACED:
+      priv->paced = g_value_get_boolean(value);
+      break;
+    case PROP_PERIOD_TIME:
+      priv->period = g_value_get_uint64(value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK(self);
+}
+
+static void gst_gemini_live_src_get_property(GObject* object, guint prop_id, GValue* value, GParamSpec* pspec) {
+  auto* self = GST_GEMINI_LIVE_SRC(object);
+  SrcPrivate* priv = self->priv;
+  GST_OBJECT_LOCK(self);
+  switch (prop_id) {
+    case PROP_CHANNEL:
+      g_value_set_string(value, priv->channel_name.c_str());
+      break;
+    case PROP_STREAM:
+      g_value_set_enum(value, priv->stream);
+      break;
+    case PROP_PACED:
+      g_value_set_boolean(value, priv->paced);
+      break;
+    case PROP_PERIOD_TIME:
+      g_value_set_uint64(value, priv->period);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK(self);
+}
+
+static GstCaps* gst_gemini_live_src_get_caps(GstBaseSrc* bsrc, GstCaps* filter) {
+  auto* self = GST_GEMINI_LIVE_SRC(bsrc);
+  GST_OBJECT_LOCK(self);
+  const bool audio = self->priv->stream == STREAM_AUDIO;
+  GST_OBJECT_UNLOCK(self);
+  GstCaps* caps = gst_caps_from_string(audio ? AUDIO_CAPS : TEXT_CAPS);
+  if (filter) {
+    GstCaps* both = gst_caps_intersect_full(filter, caps, GST_CAPS_INTERSECT_FIRST);
+    gst_caps_unref(caps);
+    caps = both;
+  }
+  return caps;
+}
+
+static gboolean gst_gemini_live_src_start(GstBaseSrc* bsrc) {
+  auto* self = GST_GEMINI_LIVE_SRC(bsrc);
+  SrcPrivate* priv = self->priv;
+  GST_OBJECT_LOCK(self);
+  const std::string channel_name = priv->channel_name;
+  priv->running_stream = priv->stream;
+  priv->running_paced = priv->paced;
+  priv->period_samples = std::max<guint64>(gst_util_uint64_scale_int(priv->period, kRate, GST_SECOND), 1);
+  GST_OBJECT_UNLOCK(self);
+
+  priv->queue->reset();
+  priv->samples = 0;
+  priv->first_ts = GST_CLOCK_TIME_NONE;
+  priv->position = GST_CLOCK_TIME_NONE;
+  priv->segment_pushed = false;
+  priv->error_posted = false;
+
+  priv->channel = session::Channel::acquire(channel_name);
+  priv->tap = std::make_shared<SrcTap>(GST_ELEMENT(self), priv->running_stream, priv->queue);
+  priv->channel->add_tap(priv->tap);
+  GST_INFO_OBJECT(self, "listening on channel %s", channel_name.c_str());
+  return TRUE;
+}
+
+static gboolean gst_gemini_live_src_stop(GstBaseSrc* bsrc) {
+  auto* self = GST_GEMINI_LIVE_SRC(bsrc);
+  SrcPrivate* priv = self->priv;
+  if (priv->channel) priv->channel->remove_tap(priv->tap.get());
+  priv->tap.reset();
+  priv->channel.reset();
+  priv->queue->reset();
+  return TRUE;
+}
+
+static gboolean gst_gemini_live_src_unlock(GstBaseSrc* bsrc) {
+  GST_GEMINI_LIVE_SRC(bsrc)->priv->queue->set_flushing(true);
+  return TRUE;
+}
+
+static gboolean gst_gemini_live_src_unlock_stop(GstBaseSrc* bsrc) {
+  GST_GEMINI_LIVE_SRC(bsrc)->priv->queue->set_flushing(false);
+  return TRUE;
+}
+
+static bool paced_audio(const SrcPrivate* priv) { return priv->running_stream == STREAM_AUDIO && priv->running_paced; }
+
+static gboolean gst_gemini_live_src_query(GstBaseSrc* bsrc, GstQuery* query) {
+  auto* self = GST_GEMINI_LIVE_SRC(bsrc);
+  if (GST_QUERY_TYPE(query) == GST_QUERY_LATENCY) {
+    GST_OBJECT_LOCK(self);
+    const bool paced = self->priv->stream == STREAM_AUDIO && self->priv->paced;
+    const GstClockTime period = self->priv->period;
+    GST_OBJECT_UNLOCK(self);
+    // Paced: a buffer goes out at its start, a period before it has played.
+    const GstClockTime min = paced ? period : 0;
+    const GstClockTime max = paced ? std::max(period, kMaxQueueTime) : GST_CLOCK_TIME_NONE;
+    GST_DEBUG_OBJECT(self, "latency: live, min %" GST_TIME_FORMAT ", max %" GST_TIME_FORMAT, GST_TIME_ARGS(min),
+                     GST_TIME_ARGS(max));
+    gst_query_set_latency(query, TRUE, min, max);
+    return TRUE;
+  }
+  return GST_BASE_SRC_CLASS(parent_class)->query(bsrc, query);
+}
+
+// Paced audio syncs each buffer on the clock (interaudiosrc); the rest is
+// pushed as soon as it is there.
+static void gst_gemini_live_src_get_times(GstBaseSrc* bsrc, GstBuffer* buffer, GstClockTime* start,
+                                          GstClockTime* end) {
+  auto* self = GST_GEMINI_LIVE_SRC(bsrc);
+  *start = *end = GST_CLOCK_TIME_NONE;
+  if (!paced_audio(self->priv) || !GST_BUFFER_PTS_IS_VALID(buffer)) return;
+  *start = GST_BUFFER_PTS(buffer);
+  *end = GST_BUFFER_DURATION_IS_VALID(buffer) ? *start + GST_BUFFER_DURATION(buffer) : *start;
+}
+
+static GstClockTime running_time_now(GstGeminiLiveSrc* self) {
+  GstClock* clock = gst_element_get_clock(GST_ELEMENT(self));
+  if (!clock) return GST_CLOCK_TIME_NONE;
+  const GstClockTime now = gst_clock_get_time(clock);
+  gst_object_unref(clock);
+  const GstClockTime base = gst_element_get_base_time(GST_ELEMENT(self));
+  return now >= base ? now - base : 0;
+}
+
+// The ERROR message once, then GST_FLOW_ERROR.
+static GstFlowReturn stream_error(GstGeminiLiveSrc* self) {
+  SrcPrivate* priv = self->priv;
+  if (!priv->error_posted) {
+    priv->error_posted = true;
+    if (auto error = priv->queue->error()) plugin::post_session_error(GST_ELEMENT(self), *error);
+  }
+  return GST_FLOW_ERROR;
+}
+
+// Whether the stream stops here (and with what) rather than output data:
+// flushing, the session's error, or EOS once everything has been output.
+static bool stream_stops(GstGeminiLiveSrc* self, ReplyQueue::Status status, GstFlowReturn* ret) {
+  switch (status) {
+    case ReplyQueue::Status::Flushing:
+      *ret = GST_FLOW_FLUSHING;
+      return true;
+    case ReplyQueue::Status::Failed:
+      *ret = stream_error(self);
+      return true;
+    case ReplyQueue::Status::Finished:
+      GST_INFO_OBJECT(self, "the answer is complete: EOS");
+      *ret = GST_FLOW_EOS;
+      return true;
+    case ReplyQueue::Status::Data:
+    case ReplyQueue::Status::Timeout:  // paced audio: silence
+      break;
+  }
+  return false;
+}
+
+// Audio PCM in a buffer stamped from the sample count.
+static GstBuffer* audio_buffer(GstGeminiLiveSrc* self, const std::string& pcm, gsize size, GstClockTime base) {
+  SrcPrivate* priv = self->priv;
+  GstBuffer* buffer = gst_buffer_new_allocate(nullptr, size, nullptr);
+  gst_buffer_fill(buffer, 0, pcm.data(), pcm.size());
+  if (pcm.size() < size) gst_buffer_memset(buffer, pcm.size(), 0, size - pcm.size());
+  const guint64 samples = size / kBytesPerSample;
+  const GstClockTime pts = base + gst_util_uint64_scale_int(priv->samples, GST_SECOND, kRate);
+  const GstClockTime next = base + gst_util_uint64_scale_int(priv->samples + samples, GST_SECOND, kRate);
+  GST_BUFFER_PTS(buffer) = pts;
+  GST_BUFFER_DURATION(buffer) = next - pts;
+  GST_BUFFER_OFFSET(buffer) = priv->samples;
+  GST_BUFFER_OFFSET_END(buffer) = priv->samples + samples;
+  if (priv->samples == 0) GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
+  priv->samples += samples;
+  return buffer;
+}
+
+// One period: the answer's audio, or silence. BaseSrc waits for its time on
+// the clock (get_times) and adds the running time of the first buffer.
+static GstFlowReturn create_paced(GstGeminiLiveSrc* self, GstBuffer** out) {
+  SrcPrivate* priv = self->priv;
+  GstFlowReturn ret;
+  if (stream_stops(self, priv->queue->poll(), &ret)) return ret;
+  const gsize size = priv->period_samples * kBytesPerSample;
+  const std::string pcm = priv->queue->take_audio(size);
+  *out = audio_buffer(self, pcm, size, 0);
+  if (pcm.empty()) GST_BUFFER_FLAG_SET(*out, GST_BUFFER_FLAG_GAP);
+  return GST_FLOW_OK;
+}
+
+// The answer's audio as it arrives, stamped contiguously from the running
+// time of the first buffer.
+static GstFlowReturn create_raw(GstGeminiLiveSrc* self, GstBuffer** out) {
+  SrcPrivate* priv = self->priv;
+  GstFlowReturn ret;
+  if (stream_stops(self, priv->queue->wait(), &ret)) return ret;
+  std::string pcm = priv->queue->take_audio(kMaxRawBytes);
+  pcm.resize(pcm.size() - pcm.size() % kBytesPerSample);  // the service sends whole samples
+  if (pcm.empty()) return GST_FLOW_FLUSHING;
+  if (!GST_CLOCK_TIME_IS_VALID(priv->first_ts)) {
+    priv->first_ts = running_time_now(self);
+    if (!GST_CLOCK_TIME_IS_VALID(priv->first_ts)) priv->first_ts = 0;
+  }
+  *out = audio_buffer(self, pcm, pcm.size(), priv->first_ts);
+  return GST_FLOW_OK;
+}
+
+// A GAP event from the end of the last output up to now, so that downstream
+// knows nothing is missing.
+static void push_gap(GstGeminiLiveSrc* self) {
+  SrcPrivate* priv = self->priv;
+  const GstClockTime now = running_time_now(self);
+  if (!GST_CLOCK_TIME_IS_VALID(now) || now <= priv->position) return;
+  GstPad* pad = GST_BASE_SRC_PAD(self);
+  if (!priv->segment_pushed) {
+    // BaseSrc sends its segment with the first buffer; a GAP before it needs
+    // one too (the same).
+    GST_OBJECT_LOCK(self);
+    GstSegment segment = GST_BASE_SRC(self)->segment;
+    GST_OBJECT_UNLOCK(self);
+    gst_pad_push_event(pad, gst_event_new_segment(&segment));
+    priv->segment_pushed = true;
+  }
+  GST_LOG_OBJECT(self, "gap %" GST_TIME_FORMAT " + %" GST_TIME_FORMAT, GST_TIME_ARGS(priv->position),
+                 GST_TIME_ARGS(now - priv->position));
+  gst_pad_push_event(pad, gst_event_new_gap(priv->position, now - priv->position));
+  priv->position = now;
+}
+
+// One text fragment, stamped with the running time it arrived at; GAP events
+// while there is none.
+static GstFlowReturn create_text(GstGeminiLiveSrc* self, GstBuffer** out) {
+  SrcPrivate* priv = self->priv;
+  if (!GST_CLOCK_TIME_IS_VALID(priv->position)) {
+    priv->position = running_time_now(self);
+    if (!GST_CLOCK_TIME_IS_VALID(priv->position)) priv->position = 0;
+  }
+  for (;;) {
+    const ReplyQueue::Status status = priv->queue->wait(std::chrono::steady_clock::now() + kGapInterval);
+    if (status == ReplyQueue::Status::Timeout) {
+      push_gap(self);
+      continue;
+    }
+    GstFlowReturn ret;
+    if (stream_stops(self, status, &ret)) return ret;
+    auto text = priv->queue->take_text();
+    if (!text) continue;
+    GstClockTime ts = running_time_now(self);
+    if (!GST_CLOCK_TIME_IS_VALID(ts) || ts < priv->position) ts = priv->position;
+    GstBuffer* buffer = gst_buffer_new_allocate(nullptr, text->size(), nullptr);
+    gst_buffer_fill(buffer, 0, text->data(), text->size());
+    GST_BUFFER_PTS(buffer) = ts;
+    priv->position = ts;
+    GST_LOG_OBJECT(self, "text at %" GST_TIME_FORMAT ": %zu bytes", GST_TIME_ARGS(ts), text->size());
+    *out = buffer;
+    return GST_FLOW_OK;
+  }
+}
+
+static GstFlowReturn gst_gemini_live_src_create(GstPushSrc* psrc, GstBuffer** buf) {
+  auto* self = GST_GEMINI_LIVE_SRC(psrc);
+  if (self->priv->running_stream != STREAM_AUDIO) return create_text(self, buf);
+  return self->priv->running_paced ? create_paced(self, buf) : create_raw(self, buf);
+}
+
+// An EOS sent to the pipeline (gst-launch-1.0 -e, an application ending a
+// recording) reaches geminilivesink's inputs too, which ends the session's
+// input; the answer to it is still to come. So while a session runs on the
+// channel the source ends after that answer, as it would without the event.
+static gboolean gst_gemini_live_src_send_event(GstElement* element, GstEvent* event) {
+  auto* self = GST_GEMINI_LIVE_SRC(element);
+  SrcPrivate* priv = self->priv;
+  if (GST_EVENT_TYPE(event) == GST_EVENT_EOS && priv->channel && priv->tap) {
+    const session::SessionState state = priv->channel->last_state();
+    if (state == session::SessionState::Connecting || state == session::SessionState::SettingUp ||
+        state == session::SessionState::Ready || state == session::SessionState::Finishing) {
+      GST_INFO_OBJECT(self, "EOS requested: ending after the session's answer");
+      priv->tap->end_with_session();
+      // The session may have been closed meanwhile.
+      if (priv->channel->last_state() == session::SessionState::Closed) priv->queue->finish();
+      gst_event_unref(event);
+      return TRUE;
+    }
+  }
+  return GST_ELEMENT_CLASS(parent_class)->send_event(element, event);
+}
