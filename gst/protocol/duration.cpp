@@ -4,6 +4,9 @@
 #include <cstdio>
 
 namespace geminilive::protocol {
+namespace {
+constexpr int64_t kMaxSeconds = 9223372035;  // + 999999999 ns still fits in int64 ns
+}  // namespace
 
 std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text) {
   if (text.size() < 2 || text.back() != 's') return std::nullopt;
@@ -18,8 +21,9 @@ std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text) {
   std::size_t i = 0;
   std::size_t int_digits = 0;
   for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++int_digits) {
-    if (seconds > 315576000000) return std::nullopt;  // protobuf's ±10,000 years
     seconds = seconds * 10 + (text[i] - '0');
+    // Nanoseconds in an int64 reach 292 years; no Live timer comes near.
+    if (seconds > kMaxSeconds) return std::nullopt;
   }
   std::size_t frac_digits = 0;
   if (i < text.size() && text[i] == '.') {

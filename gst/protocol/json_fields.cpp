@@ -1,6 +1,8 @@
 #include "protocol/json_fields.h"
 
 #include <cerrno>
+#include <cmath>
+#include <limits>
 #include <cstdlib>
 
 namespace geminilive::protocol::json {
@@ -89,8 +91,10 @@ std::optional<int64_t> ObjectView::get_int(const char* camel) const {
   if (!node) return std::nullopt;
   if (holds_value_of(node, G_TYPE_INT64)) return json_node_get_int(node);
   if (holds_value_of(node, G_TYPE_DOUBLE)) {
+    // Range first: casting a double beyond int64 is undefined behaviour.
     double d = json_node_get_double(node);
-    if (d == static_cast<double>(static_cast<int64_t>(d))) return static_cast<int64_t>(d);
+    if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 && d == std::floor(d))
+      return static_cast<int64_t>(d);
   } else if (holds_value_of(node, G_TYPE_STRING)) {
     const char* s = json_node_get_string(node);
     char* end = nullptr;
@@ -100,6 +104,16 @@ std::optional<int64_t> ObjectView::get_int(const char* camel) const {
   }
   fail_type(*errors_, path(camel), "an integer", node);
   return std::nullopt;
+}
+
+std::optional<int> ObjectView::get_int32(const char* camel) const {
+  auto v = get_int(camel);
+  if (!v) return std::nullopt;
+  if (*v < std::numeric_limits<int>::min() || *v > std::numeric_limits<int>::max()) {
+    errors_->fail(path(camel), "integer out of range");
+    return std::nullopt;
+  }
+  return static_cast<int>(*v);
 }
 
 std::optional<double> ObjectView::get_double(const char* camel) const {

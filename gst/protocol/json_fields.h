@@ -43,6 +43,7 @@ class ObjectView {
   std::optional<bool> get_bool(const char* camel) const;
   // int64 fields are strings in proto3 JSON; numbers are accepted too.
   std::optional<int64_t> get_int(const char* camel) const;
+  std::optional<int> get_int32(const char* camel) const;
   std::optional<double> get_double(const char* camel) const;
   std::optional<ObjectView> get_object(const char* camel) const;
   JsonValue get_value(const char* camel) const;

@@ -1,5 +1,7 @@
 #include "protocol/json_value.h"
 
+#include "protocol/json_syntax.h"
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -39,6 +41,10 @@ void append_escaped(std::string& out, const char* s) {
 void append_double(std::string& out, double v) {
   if (!std::isfinite(v)) {
     out += "null";  // as JSON.stringify does
+    return;
+  }
+  if (v == 0) {
+    out += "0";  // JSON.stringify(-0) is "0" too
     return;
   }
   if (v == std::floor(v) && std::fabs(v) < 1e15) {
@@ -132,29 +138,6 @@ bool is_number(JsonNode* n) {
   return t == G_TYPE_INT64 || t == G_TYPE_DOUBLE;
 }
 
-// json-glib's parser recurses once per nesting level and overflows the stack
-// on hostile input ("[[[[..." a million deep). Protocol messages are shallow.
-constexpr int kMaxNesting = 128;
-
-bool nesting_within_limit(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxNesting) return false;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return true;
-}
-
 }  // namespace
 
 std::string json_serialize(JsonNode* node, JsonStyle style) {
@@ -220,8 +203,7 @@ JsonValue::~JsonValue() {
 }
 
 Expected<JsonValue> JsonValue::parse(std::string_view text) {
-  if (!nesting_within_limit(text))
-    return Error{"invalid JSON: nested deeper than " + std::to_string(kMaxNesting) + " levels"};
+  if (auto error = json_syntax_error(text)) return Error{"invalid JSON: " + *error};
   g_autoptr(JsonParser) parser = json_parser_new_immutable();
   g_autoptr(GError) error = nullptr;
   if (!json_parser_load_from_data(parser, text.data(), static_cast<gssize>(text.size()), &error))

@@ -115,17 +115,17 @@ GenerationConfig generation_config_from_json(const ObjectView& o) {
   });
   c.temperature = o.get_double("temperature");
   c.top_p = o.get_double("topP");
-  if (auto v = o.get_int("topK")) c.top_k = static_cast<int>(*v);
-  if (auto v = o.get_int("maxOutputTokens")) c.max_output_tokens = static_cast<int>(*v);
-  if (auto v = o.get_int("candidateCount")) c.candidate_count = static_cast<int>(*v);
+  c.top_k = o.get_int32("topK");
+  c.max_output_tokens = o.get_int32("maxOutputTokens");
+  c.candidate_count = o.get_int32("candidateCount");
   c.presence_penalty = o.get_double("presencePenalty");
   c.frequency_penalty = o.get_double("frequencyPenalty");
-  if (auto v = o.get_int("seed")) c.seed = static_cast<int>(*v);
+  c.seed = o.get_int32("seed");
   c.media_resolution = o.get_string("mediaResolution");
   if (auto s = o.get_object("speechConfig")) c.speech_config = speech_config_from_json(*s);
   if (auto t = o.get_object("thinkingConfig")) {
     ThinkingConfig tc;
-    if (auto v = t->get_int("thinkingBudget")) tc.thinking_budget = static_cast<int>(*v);
+    tc.thinking_budget = t->get_int32("thinkingBudget");
     tc.include_thoughts = t->get_bool("includeThoughts");
     tc.thinking_level = t->get_string("thinkingLevel");
     c.thinking_config = tc;
@@ -162,8 +162,8 @@ RealtimeInputConfig realtime_input_config_from_json(const ObjectView& o) {
     aad.disabled = a->get_bool("disabled");
     aad.start_of_speech_sensitivity = a->get_string("startOfSpeechSensitivity");
     aad.end_of_speech_sensitivity = a->get_string("endOfSpeechSensitivity");
-    if (auto v = a->get_int("prefixPaddingMs")) aad.prefix_padding_ms = static_cast<int>(*v);
-    if (auto v = a->get_int("silenceDurationMs")) aad.silence_duration_ms = static_cast<int>(*v);
+    aad.prefix_padding_ms = a->get_int32("prefixPaddingMs");
+    aad.silence_duration_ms = a->get_int32("silenceDurationMs");
     c.automatic_activity_detection = aad;
   }
   c.activity_handling = o.get_string("activityHandling");
