@@ -29,6 +29,11 @@ Outbound Outbound::encode(const protocol::ClientMessage& message) {
       out.kind = Kind::Video;
       out.media_bytes = input->video->data.size();
     }
+    out.asks_reply = input->text.has_value() || input->activity_end;
+  } else if (const auto* content = std::get_if<protocol::ClientContent>(&message)) {
+    out.asks_reply = content->turn_complete.value_or(false);
+  } else {
+    out.asks_reply = std::holds_alternative<protocol::ToolResponse>(message);
   }
   return out;
 }

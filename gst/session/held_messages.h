@@ -24,6 +24,9 @@ struct Outbound {
   std::size_t media_bytes = 0;       // raw audio or image bytes
   std::chrono::microseconds audio{0};  // playing time of the audio
   bool latest_wins = false;            // a frame from push_latest_frame()
+  // The model answers it: realtime text, activityEnd, clientContent with
+  // turnComplete, toolResponse (audio is answered at the end of speech).
+  bool asks_reply = false;
 
   static Outbound encode(const protocol::ClientMessage& message);
 };

@@ -71,6 +71,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (!accepting_) return;
+      unanswered_input_ |= message.asks_reply;
       if (streaming_) {
         deliver_locked(message);
         return;
@@ -94,7 +95,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
       end.audio_stream_end = true;
       enqueue(Outbound::encode(end), false);
     }
-    post([](SessionCore& s) { s.input_ended(); });
+    post([audio_stream_end](SessionCore& s) { s.input_ended(audio_stream_end); });
   }
 
   // The caller holds the handle, so `this` outlives the wait.
@@ -208,6 +209,12 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     }
     const protocol::ServerMessage& m = decoded.value();
     const TurnEvents turn = turns_.observe(m);
+    if (turn.turn_complete && !turn.interrupted) {
+      // Every input sent so far is answered (an interrupted turn's is not:
+      // the input that cut in is).
+      std::lock_guard<std::mutex> lock(mutex_);
+      unanswered_input_ = false;
+    }
     if (m.go_away) GST_INFO("goAway received");
     emit([&](SessionObserver& o) { o.on_message(m); });
     if (torn_down_) return;
@@ -245,22 +252,34 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     if (input_ended_ && state_ == SessionState::Ready) enter_finishing();
   }
 
-  void input_ended() {
+  void input_ended(bool audio_stream_end) {
     if (torn_down_ || input_ended_ || is_terminal(state_)) return;
     input_ended_ = true;
+    audio_stream_ended_ = audio_stream_end;
     // Before Ready, become_ready() sends the held input first, then finishes.
     if (state_ == SessionState::Ready) enter_finishing();
   }
 
-  // The model may still answer the last input (audioStreamEnd, a text), so
-  // "no reply under way" is not "done": wait reply_start_timeout for one.
+  // The model may still answer the last input (the audio stream's end, a
+  // text sent since the last turnComplete), so "no reply under way" is not
+  // "done": then wait reply_start_timeout for one. Without audio, when every
+  // input was answered, nothing more is coming.
   void enter_finishing() {
     set_state(SessionState::Finishing);
     if (torn_down_) return;
-    if (turns_.under_way())
+    bool unanswered;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      unanswered = unanswered_input_;
+    }
+    if (turns_.under_way()) {
       arm(Wait::TurnEnd, config_.turn_end_timeout);
-    else
+    } else if (audio_stream_ended_ || unanswered) {
       arm(Wait::ReplyStart, config_.reply_start_timeout);
+    } else {
+      GST_INFO("the input ended with every input answered");
+      finish();
+    }
   }
 
   void after_turn_events(const TurnEvents& turn) {
@@ -449,6 +468,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   bool streaming_ = false;  // after setupComplete: straight to the transport
   HeldMessages held_;
   bool drop_reported_ = false;
+  bool unanswered_input_ = false;  // an input that asks a reply was sent after the last turnComplete
   SessionStats stats_;
 
   // Loop thread only.
@@ -457,6 +477,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   int in_callback_ = 0;       // listener or observer calls under way
   bool torn_down_ = false;
   bool input_ended_ = false;
+  bool audio_stream_ended_ = false;  // end_input() sent audioStreamEnd
   TurnTracker turns_;
   Wait waiting_for_ = Wait::None;
   GSource* deadline_ = nullptr;

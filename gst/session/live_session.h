@@ -43,7 +43,9 @@ class LiveSession {
 
   // The input is over: sends audioStreamEnd when `audio_stream_end` (the
   // audio pad was linked), then waits for the model's turn to end (bounded by
-  // the config's timeouts), then moves to Finished.
+  // the config's timeouts), then moves to Finished. Without audio, when no
+  // reply is under way and no text (or other input asking a reply) was sent
+  // after the last turnComplete, it moves to Finished at once.
   virtual void end_input(bool audio_stream_end) = 0;
 
   // Closes the connection (1000). After it returns no observer call runs.

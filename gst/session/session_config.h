@@ -26,7 +26,8 @@ struct SessionConfig {
   std::chrono::milliseconds connect_timeout{20000};
   // After end_input(): how long to wait for the model's turn to end.
   std::chrono::milliseconds turn_end_timeout{30000};
-  // After end_input(), when no reply is under way: how long to wait for one to
+  // After end_input(), when no reply is under way but one may come (the
+  // audio stream ended, or a text is unanswered): how long to wait for it to
   // start before deciding none is coming (the input asked for nothing).
   std::chrono::milliseconds reply_start_timeout{10000};
 };

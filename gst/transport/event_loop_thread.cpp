@@ -2,6 +2,7 @@
 
 #include <gst/gst.h>
 
+#include <map>
 #include <utility>
 
 #include "common/gobject_ptr.h"
@@ -63,6 +64,9 @@ struct EventLoopThread::Impl {
   GThread* thread = nullptr;
   GThread* loop_thread = nullptr;  // g_thread_self() of the loop; set before start returns
   SyncWait started;
+  // Loop thread only.
+  std::map<LingerId, Task> lingering;  // each one's abort
+  LingerId next_linger = 1;
 
   static gpointer thread_main(gpointer data) {
     auto* self = static_cast<Impl*>(data);
@@ -81,13 +85,39 @@ struct EventLoopThread::Impl {
     g_source_unref(ready);
 
     g_main_loop_run(self->loop.get());
-
-    // Let late completions (cancelled I/O, posted tasks) run before the
-    // context goes away, as souphttpsrc does.
-    while (g_main_context_iteration(self->context.get(), FALSE)) {
-    }
+    self->end_lingering_work();
     g_main_context_pop_thread_default(self->context.get());
     return nullptr;
+  }
+
+  // Lets late completions (cancelled I/O, posted tasks) run before the
+  // context goes away, as souphttpsrc does; gives lingering work until the
+  // bound to end, then aborts what is left.
+  void end_lingering_work() {
+    GMainContext* ctx = context.get();
+    const gint64 deadline = g_get_monotonic_time() + gint64(kLingerBoundMs) * 1000;
+    GSource* wake = nullptr;  // ends a blocking iteration at the deadline
+    for (;;) {
+      while (g_main_context_iteration(ctx, FALSE)) {
+      }
+      if (lingering.empty()) break;
+      const gint64 left_us = deadline - g_get_monotonic_time();
+      if (left_us > 0) {
+        if (!wake) {
+          wake = g_timeout_source_new(static_cast<guint>(left_us / 1000 + 1));
+          g_source_set_callback(wake, [](gpointer) -> gboolean { return G_SOURCE_REMOVE; }, nullptr, nullptr);
+          g_source_attach(wake, ctx);
+        }
+        g_main_context_iteration(ctx, TRUE);
+        continue;
+      }
+      GST_DEBUG("event loop thread '%s': aborting %zu lingering tasks", name.c_str(), lingering.size());
+      for (auto& [id, abort] : std::exchange(lingering, {})) run_task(&abort);
+    }
+    if (wake) {
+      g_source_destroy(wake);
+      g_source_unref(wake);
+    }
   }
 };
 
@@ -136,6 +166,18 @@ void EventLoopThread::run_sync(const std::function<void()>& fn) {
     wait.signal();
   });
   wait.wait();
+}
+
+EventLoopThread::LingerId EventLoopThread::begin_lingering(std::function<void()> abort) {
+  g_assert(is_current());
+  const LingerId id = impl_->next_linger++;
+  impl_->lingering.emplace(id, std::move(abort));
+  return id;
+}
+
+void EventLoopThread::end_lingering(LingerId id) {
+  g_assert(is_current());
+  impl_->lingering.erase(id);
 }
 
 }  // namespace geminilive::transport

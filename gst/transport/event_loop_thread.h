@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -18,6 +19,7 @@ class EventLoopThread {
   // Starts the thread; returns once its loop runs.
   explicit EventLoopThread(std::string name);
   // Quits the loop and joins the thread. Must not run on the loop thread.
+  // Lingering work (below) gets up to kLingerBoundMs to end first.
   ~EventLoopThread();
 
   EventLoopThread(const EventLoopThread&) = delete;
@@ -31,6 +33,16 @@ class EventLoopThread {
   // Runs `fn` on the loop thread and waits for it; runs it inline when called
   // on the loop thread.
   void run_sync(const std::function<void()>& fn);
+
+  // Work that outlives its owner on this loop and must not outlive the loop
+  // (a connection finishing its close handshake). Loop thread only. Call
+  // end_lingering() once it is done; if the loop stops first, the work gets
+  // up to kLingerBoundMs to end, then `abort` runs on the loop thread and must
+  // release everything it holds.
+  using LingerId = uint64_t;
+  static constexpr unsigned kLingerBoundMs = 1000;
+  LingerId begin_lingering(std::function<void()> abort);
+  void end_lingering(LingerId id);
 
  private:
   struct Impl;

@@ -394,17 +394,36 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     if (!detached && listener.on_closed) guarded("on_closed", [&] { listener.on_closed(info); });
   }
 
-  // Keeps a connection alive until its close handshake ends, then frees it.
-  static void close_and_release(GObjectPtr<SoupWebsocketConnection> c, int code) {
+  // Keeps a connection alive until its close handshake ends, then frees it;
+  // if the loop stops first, the loop closes its stream and frees it. Also
+  // runs after detach (a late connect), which is fine: on the loop thread,
+  // the loop is alive.
+  void close_and_release(GObjectPtr<SoupWebsocketConnection> c, int code) {
     if (soup_websocket_connection_get_state(c.get()) == SOUP_WEBSOCKET_STATE_CLOSED) return;
-    g_signal_connect(c.get(), "closed",
-                     G_CALLBACK(+[](SoupWebsocketConnection* self, gpointer) {
-                       g_object_unref(self);
+    struct Lingering {
+      EventLoopThread* loop;
+      SoupWebsocketConnection* conn;
+      EventLoopThread::LingerId id;
+      void release() {
+        g_signal_handlers_disconnect_by_data(conn, this);
+        g_object_unref(conn);
+        delete this;
+      }
+    };
+    auto* l = new Lingering{loop, c.release(), 0};
+    l->id = loop->begin_lingering([l] {
+      GST_DEBUG("closing a connection whose close handshake did not end before its loop stopped");
+      g_io_stream_close(soup_websocket_connection_get_io_stream(l->conn), nullptr, nullptr);
+      l->release();
+    });
+    g_signal_connect(l->conn, "closed", G_CALLBACK(+[](SoupWebsocketConnection*, gpointer data) {
+                       auto* l = static_cast<Lingering*>(data);
+                       l->loop->end_lingering(l->id);
+                       l->release();
                      }),
-                     nullptr);
-    if (soup_websocket_connection_get_state(c.get()) == SOUP_WEBSOCKET_STATE_OPEN)
-      soup_websocket_connection_close(c.get(), static_cast<gushort>(code), nullptr);
-    c.release();
+                     l);
+    if (soup_websocket_connection_get_state(l->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+      soup_websocket_connection_close(l->conn, static_cast<gushort>(code), nullptr);
   }
 
   void teardown() {

@@ -198,24 +198,26 @@ class SinkCore final : public session::SessionObserver, public InputHost {
   // ---- SessionObserver (the session's thread) ----
   void on_state(session::SessionState state) override {
     GST_DEBUG_OBJECT(sink_, "session state %s", session::session_state_name(state));
+    if (state == session::SessionState::Ready) {
+      ready();
+      return;
+    }
     if (state != session::SessionState::Finished) return;
     std::unique_lock<std::mutex> lock(mutex_);
     finished_ = true;
     post_eos_if_done(lock);
   }
   void on_message(const protocol::ServerMessage& message) override {
-    if (message.setup_complete) {
-      bool first;
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        first = !connected_;
-        connected_ = true;
-      }
-      if (first) post_progress(GST_PROGRESS_TYPE_COMPLETE, "Connected; the session is set up.");
-    }
     const GstClockTime running_time = running_time_now();
-    for (GstStructure* s : plugin::server_message_structures(message, running_time))
+    for (GstStructure* s : plugin::server_message_structures(message, running_time)) {
+      if (gst_structure_has_name(s, "geminilive/setup-complete")) {
+        // Posted with Ready, which follows: from then on what is sent goes out.
+        std::lock_guard<std::mutex> lock(mutex_);
+        setup_complete_.reset(s);
+        continue;
+      }
       gst_element_post_message(sink_, gst_message_new_element(GST_OBJECT(sink_), s));
+    }
   }
   void on_warning(const std::string& text) override { plugin::post_warning(sink_, text); }
   void on_error(const session::SessionError& error) override {
@@ -260,6 +262,7 @@ class SinkCore final : public session::SessionObserver, public InputHost {
   void begin(std::shared_ptr<session::LiveSession> session) {
     std::lock_guard<std::mutex> lock(mutex_);
     session_ = std::move(session);
+    setup_complete_.reset();
     for (auto& i : inputs_) i.eos = false;
     input_ended_ = finished_ = eos_posted_ = connected_ = failed_ = false;
     eos_seqnum_ = GST_SEQNUM_INVALID;
@@ -277,12 +280,27 @@ class SinkCore final : public session::SessionObserver, public InputHost {
   }
 
  private:
+  using StructurePtr = std::unique_ptr<GstStructure, decltype(&gst_structure_free)>;
   struct Input {
     GstElement* element;
     GstPad* ghost;
     InputKind kind;
     bool eos;
   };
+
+  // The session streams: the connection's PROGRESS COMPLETE and
+  // geminilive/setup-complete, unless the run already ended.
+  void ready() {
+    StructurePtr message(nullptr, gst_structure_free);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!session_ || connected_) return;
+      connected_ = true;
+      message = std::move(setup_complete_);
+    }
+    post_progress(GST_PROGRESS_TYPE_COMPLETE, "Connected; the session is set up.");
+    if (message) gst_element_post_message(sink_, gst_message_new_element(GST_OBJECT(sink_), message.release()));
+  }
 
   // When every linked input has had EOS: the input is over. Unlocks.
   void end_input_if_done(std::unique_lock<std::mutex>& lock) {
@@ -339,7 +357,9 @@ class SinkCore final : public session::SessionObserver, public InputHost {
   bool input_ended_ = false;  // end_input() was called
   bool finished_ = false;     // the session reached Finished
   bool eos_posted_ = false;
-  bool connected_ = false;  // setupComplete arrived
+  bool connected_ = false;  // the session reached Ready
+  // setupComplete's message, posted when the session is Ready.
+  StructurePtr setup_complete_{nullptr, gst_structure_free};
   bool failed_ = false;
   guint32 eos_seqnum_ = GST_SEQNUM_INVALID;
 };
@@ -348,10 +368,6 @@ struct SinkPrivate {
   SinkSettings settings;  // object lock
   std::shared_ptr<SinkCore> core;
   std::shared_ptr<session::Channel> channel;  // while PAUSED or PLAYING
-  // The sessions' thread, from the first start to finalize: a connection
-  // closing after a stop finishes its close handshake there, and restarts
-  // do not make a thread each.
-  std::shared_ptr<geminilive::transport::EventLoopThread> loop;
 };
 
 /* *INDENT-ON* */
@@ -835,8 +851,7 @@ static bool gst_gemini_live_sink_start(GstGeminiLiveSink* self) {
   priv->core->post_progress(GST_PROGRESS_TYPE_START, text);
   GST_INFO_OBJECT(self, "connecting to %s, model %s, channel %s", shown_uri.c_str(), settings.model.c_str(),
                   settings.channel.c_str());
-  if (!priv->loop) priv->loop = session::shared_session_loop();
-  auto session = session::LiveSession::create(session_config(settings, std::move(api_key)), channel, priv->loop);
+  auto session = session::LiveSession::create(session_config(settings, std::move(api_key)), channel);
   priv->core->begin(session);
   session->start();
   return true;

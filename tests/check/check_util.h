@@ -10,11 +10,14 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -212,28 +215,126 @@ class Recorder {
   gint64 closed_at_us_ = 0;
 };
 
-// ---- a port that never answers ----
+// ---- peers that never answer ----
+
+// A TCP socket listening on 127.0.0.1, on a free port.
+inline GObjectPtr<GSocket> listen_on_loopback(uint16_t* port) {
+  GObjectPtr<GSocket> socket(g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, nullptr));
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new(loopback, 0);
+  fail_unless(g_socket_bind(socket.get(), any, FALSE, nullptr));
+  fail_unless(g_socket_listen(socket.get(), nullptr));
+  g_autoptr(GSocketAddress) bound = g_socket_get_local_address(socket.get(), nullptr);
+  *port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
+  return socket;
+}
 
 // Listens on 127.0.0.1 and accepts TCP (the kernel's backlog does) but never
 // reads or answers: a handshake there waits until a timeout fires.
 class SilentListener {
  public:
-  SilentListener()
-      : socket_(g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, nullptr)) {
-    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
-    g_autoptr(GSocketAddress) any = g_inet_socket_address_new(loopback, 0);
-    fail_unless(g_socket_bind(socket_.get(), any, FALSE, nullptr));
-    fail_unless(g_socket_listen(socket_.get(), nullptr));
-    g_autoptr(GSocketAddress) bound = g_socket_get_local_address(socket_.get(), nullptr);
-    port_ = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
-  }
+  SilentListener() : socket_(listen_on_loopback(&port_)) {}
   uint16_t port() const { return port_; }
   std::string live_uri() const { return "ws://127.0.0.1:" + std::to_string(port_) + kLivePath; }
 
  private:
-  GObjectPtr<GSocket> socket_;
   uint16_t port_ = 0;
+  GObjectPtr<GSocket> socket_;
 };
+
+// Accepts WebSocket upgrades on 127.0.0.1, then neither reads nor writes:
+// a client's close frame is never answered, so its close handshake lasts
+// until the client gives up. Connections stay open until destruction.
+class MutePeer {
+ public:
+  MutePeer() : listener_(listen_on_loopback(&port_)), thread_([this] { serve(); }) {}
+  ~MutePeer() {
+    g_cancellable_cancel(cancel_.get());
+    thread_.join();
+  }
+  MutePeer(const MutePeer&) = delete;
+  MutePeer& operator=(const MutePeer&) = delete;
+
+  uint16_t port() const { return port_; }
+  std::string live_uri() const { return "ws://127.0.0.1:" + std::to_string(port_) + kLivePath; }
+
+ private:
+  void serve() {
+    while (GSocket* raw = g_socket_accept(listener_.get(), cancel_.get(), nullptr)) {
+      accepted_.emplace_back(raw);
+      answer_upgrade(raw);
+    }
+  }
+
+  void answer_upgrade(GSocket* socket) {
+    std::string request;
+    char buf[1024];
+    while (request.find("\r\n\r\n") == std::string::npos) {
+      const gssize n = g_socket_receive(socket, buf, sizeof buf, cancel_.get(), nullptr);
+      if (n <= 0) return;
+      request.append(buf, static_cast<std::size_t>(n));
+    }
+    const std::string name = "sec-websocket-key:";
+    g_autofree char* lower = g_ascii_strdown(request.c_str(), -1);
+    const char* at = std::strstr(lower, name.c_str());
+    if (!at) return;
+    std::size_t begin = static_cast<std::size_t>(at - lower) + name.size();
+    const std::size_t end = request.find("\r\n", begin);
+    std::string key = request.substr(begin, end - begin);
+    key.erase(0, key.find_first_not_of(' '));
+    key += "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    guint8 digest[20];
+    gsize size = sizeof digest;
+    g_autoptr(GChecksum) sha1 = g_checksum_new(G_CHECKSUM_SHA1);
+    g_checksum_update(sha1, reinterpret_cast<const guchar*>(key.data()), static_cast<gssize>(key.size()));
+    g_checksum_get_digest(sha1, digest, &size);
+    g_autofree char* accept = g_base64_encode(digest, size);
+    const std::string response = std::string("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n") +
+                                 "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + "\r\n\r\n";
+    g_socket_send(socket, response.data(), response.size(), nullptr, nullptr);
+  }
+
+  uint16_t port_ = 0;
+  GObjectPtr<GSocket> listener_;
+  GObjectPtr<GCancellable> cancel_{g_cancellable_new()};
+  std::vector<GObjectPtr<GSocket>> accepted_;  // the serving thread's
+  std::thread thread_;  // last: starts once the rest is made
+};
+
+// ---- sockets ----
+
+// How many of this process's descriptors are TCP connections to `port` (the
+// client side; the in-process server's accepted sockets have it as their
+// local port).
+inline int client_sockets_to(uint16_t port) {
+  std::set<std::string> inodes;
+  for (const char* table : {"/proc/self/net/tcp", "/proc/self/net/tcp6"}) {
+    g_autofree char* text = nullptr;
+    if (!g_file_get_contents(table, &text, nullptr, nullptr)) continue;
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    for (char** line = lines + 1; line && *line; ++line) {
+      g_auto(GStrv) f = g_strsplit_set(g_strstrip(*line), " ", -1);
+      std::vector<std::string> fields;
+      for (char** x = f; *x; ++x)
+        if (**x) fields.emplace_back(*x);
+      if (fields.size() < 10) continue;  // rem_address is field 2, inode field 9
+      const std::string& remote = fields[2];
+      const auto colon = remote.rfind(':');
+      if (colon != std::string::npos && std::stoul(remote.substr(colon + 1), nullptr, 16) == port)
+        inodes.insert("socket:[" + fields[9] + "]");
+    }
+  }
+  int n = 0;
+  if (GDir* dir = g_dir_open("/proc/self/fd", 0, nullptr)) {
+    while (const char* name = g_dir_read_name(dir)) {
+      g_autofree char* path = g_build_filename("/proc/self/fd", name, nullptr);
+      g_autofree char* target = g_file_read_link(path, nullptr);
+      if (target && inodes.count(target)) ++n;
+    }
+    g_dir_close(dir);
+  }
+  return n;
+}
 
 // ---- bytes ----
 

@@ -5,8 +5,9 @@
 #include <gst/check/gstharness.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <memory>
-#include <set>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -61,39 +62,6 @@ std::string reply_to_audio(const std::string& pcm, unsigned rate = 16000) {
   mock::TurnInput turn;
   turn.add_audio(pcm, rate);
   return mock::reply_text(turn);
-}
-
-// How many of this process's descriptors are TCP connections to `port` (the
-// client side; the in-process server's accepted sockets have it as their
-// local port).
-int client_sockets_to(uint16_t port) {
-  std::set<std::string> inodes;
-  for (const char* table : {"/proc/self/net/tcp", "/proc/self/net/tcp6"}) {
-    g_autofree char* text = nullptr;
-    if (!g_file_get_contents(table, &text, nullptr, nullptr)) continue;
-    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-    for (char** line = lines + 1; line && *line; ++line) {
-      g_auto(GStrv) f = g_strsplit_set(g_strstrip(*line), " ", -1);
-      std::vector<std::string> fields;
-      for (char** x = f; *x; ++x)
-        if (**x) fields.emplace_back(*x);
-      if (fields.size() < 10) continue;  // rem_address is field 2, inode field 9
-      const std::string& remote = fields[2];
-      const auto colon = remote.rfind(':');
-      if (colon != std::string::npos && std::stoul(remote.substr(colon + 1), nullptr, 16) == port)
-        inodes.insert("socket:[" + fields[9] + "]");
-    }
-  }
-  int n = 0;
-  if (GDir* dir = g_dir_open("/proc/self/fd", 0, nullptr)) {
-    while (const char* name = g_dir_read_name(dir)) {
-      g_autofree char* path = g_build_filename("/proc/self/fd", name, nullptr);
-      g_autofree char* target = g_file_read_link(path, nullptr);
-      if (target && inodes.count(target)) ++n;
-    }
-    g_dir_close(dir);
-  }
-  return n;
 }
 
 }  // namespace
@@ -288,22 +256,45 @@ GST_START_TEST(test_sink_video_frames_are_limited) {
   sink = make_sink(*server);
   g_object_set(sink, "max-video-fps", 0.0, nullptr);
   bus = attach_bus(sink);
+  // Until the session streams, a newer frame replaces a waiting one; once
+  // setup-complete is posted, none is replaced. Frames pushed the moment it
+  // is posted, while the posting thread is still held by a slow sync
+  // handler, must all go out.
+  struct Seen {
+    std::mutex mutex;
+    std::condition_variable cond;
+    bool seen = false;
+  } setup;
+  gst_bus_set_sync_handler(
+      bus,
+      [](GstBus*, GstMessage* m, gpointer data) -> GstBusSyncReply {
+        if (!is_element_message(m, "geminilive/setup-complete")) return GST_BUS_PASS;
+        auto* s = static_cast<Seen*>(data);
+        {
+          std::lock_guard<std::mutex> lock(s->mutex);
+          s->seen = true;
+        }
+        s->cond.notify_all();
+        g_usleep(300 * 1000);
+        return GST_BUS_PASS;
+      },
+      &setup, nullptr);
   h = sink_harness(sink, "video", "image/png");
-  // Until the session streams, a newer frame replaces a waiting one; a text
-  // that reached the server shows it streams.
-  gboolean queued = FALSE;
-  g_signal_emit_by_name(h->element, "send-text", "frames follow", &queued);
-  fail_unless(queued);
-  fail_unless(server->wait_for([](const ServerStats& s) { return s.texts.size() == 1; }, kWait));
+  {
+    std::unique_lock<std::mutex> lock(setup.mutex);
+    fail_unless(setup.cond.wait_for(lock, kWait, [&] { return setup.seen; }), "no geminilive/setup-complete");
+  }
   const std::string png = std::string("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x08\0\0\0\x04\x08\x02\0\0\0", 29);
   for (int i = 0; i < 3; ++i) {
     GstBuffer* b = gst_buffer_new_memdup(png.data(), png.size());
     GST_BUFFER_PTS(b) = i * 10 * GST_MSECOND;
     fail_unless_equals_int(gst_harness_push(h, b), GST_FLOW_OK);
   }
-  fail_unless(server->wait_for([](const ServerStats& s) { return s.video_frames == 3; }, kWait));
+  fail_unless(server->wait_for([](const ServerStats& s) { return s.video_frames == 3; }, kWait),
+              "%u of 3 frames reached the server", server->stats().video_frames);
   assert_str(server->stats().last_frame_mime, "image/png");
   gst_harness_teardown(h);
+  gst_bus_set_sync_handler(bus, nullptr, nullptr, nullptr);
   release_bus(bus);
 }
 GST_END_TEST;

@@ -33,16 +33,6 @@ ServerOptions fast() {
   return o;
 }
 
-// A text starts the reply at once. When the reply is complete before the EOS
-// that follows the text reaches the session, the session waits its
-// reply_start_timeout (10 s) for another reply; a delay keeps these tests
-// on the usual path, where the EOS comes first.
-ServerOptions fast_after_text() {
-  ServerOptions o = fast();
-  o.first_reply_delay = std::chrono::milliseconds(200);
-  return o;
-}
-
 std::string reply_to_audio(const std::string& pcm, unsigned rate = 16000) {
   mock::TurnInput turn;
   turn.add_audio(pcm, rate);
@@ -352,7 +342,7 @@ GST_START_TEST(test_src_raw_answer_and_several_taps) {
 GST_END_TEST;
 
 GST_START_TEST(test_src_text_stream_with_gaps) {
-  auto server = start_server(fast_after_text());
+  auto server = start_server(fast());
   GstHarness* src = src_harness(make_src("text"), true);
   GstElement* sink = make_sink(*server);
   gst_util_set_object_arg(G_OBJECT(sink), "response-modality", "text");
@@ -362,8 +352,9 @@ GST_START_TEST(test_src_text_stream_with_gaps) {
   gst_harness_push(in, gst_buffer_new_memdup("hello", 5));
   fail_unless(gst_harness_push_event(in, gst_event_new_eos()));
 
+  // Once the answer is in: well before the session's 10 s wait for a reply.
   Pulled text;
-  pull_until_eos(src, text);
+  pull_until_eos(src, text, 5s);
   fail_unless(text.eos);
   fail_unless(text.gaps >= 2, "%d GAP events in 1.2 s", text.gaps);
   const std::string reply = reply_to_text("hello");
@@ -473,12 +464,14 @@ GST_START_TEST(test_pipeline_wav_question_to_wav_answer) {
 GST_END_TEST;
 
 GST_START_TEST(test_pipeline_text_question_to_text_answer) {
-  auto server = start_server(fast_after_text());
+  auto server = start_server(fast());
   TempDir dir;
   const std::string in = dir.write("question.txt", "What is on the screen?\n");
   const std::string out = dir.file("answer.txt");
+  // It ends once the answer is in: well before the session's 10 s wait for a reply.
   run_to_eos("filesrc location=" + in + " ! s.text geminilivesink name=s response-modality=text " +
-             sink_args(*server) + " geminilivesrc stream=text ! filesink location=" + out);
+                 sink_args(*server) + " geminilivesrc stream=text ! filesink location=" + out,
+             5s);
   assert_str(read_file(out), reply_to_text("What is on the screen?"));
 }
 GST_END_TEST;

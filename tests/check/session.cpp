@@ -512,6 +512,41 @@ GST_START_TEST(test_end_input_text_reply) {
 }
 GST_END_TEST;
 
+// Text only: when every text was answered, the end of the input finishes at
+// once, not after reply_start_timeout.
+GST_START_TEST(test_end_input_after_the_answer_finishes_at_once) {
+  Live l = ready_session(opts(), true, [](SessionConfig& c) { c.reply_start_timeout = 10s; });
+  auto& [server, events, session] = l;
+
+  session->send(protocol::RealtimeInput::with_text("hello"));
+  events->wait_message(is_turn_complete);
+  const gint64 t0 = g_get_monotonic_time();
+  session->end_input(false);
+  events->wait_state(SessionState::Finished);
+  const gint64 ms = (g_get_monotonic_time() - t0) / 1000;
+  fail_unless(ms < 1000, "finished %" G_GINT64_FORMAT " ms after the answer", ms);
+  assert_str(events->reply_text(), "You wrote: hello.");
+  fail_unless(events->warnings().empty());
+}
+GST_END_TEST;
+
+// A text sent after the last turnComplete is still answered before Finished.
+GST_START_TEST(test_end_input_waits_for_a_text_sent_after_the_answer) {
+  ServerOptions o = opts();
+  o.first_reply_delay = 300ms;  // end_input comes before the second reply starts
+  Live l = ready_session(o, true, [](SessionConfig& c) { c.reply_start_timeout = 10s; });
+  auto& [server, events, session] = l;
+
+  session->send(protocol::RealtimeInput::with_text("hello"));
+  events->wait_message(is_turn_complete);
+  session->send(protocol::RealtimeInput::with_text("again"));
+  session->end_input(false);
+  events->wait_state(SessionState::Finished);
+  assert_str(events->reply_text(), "You wrote: hello.You wrote: again.");
+  fail_unless(events->warnings().empty());
+}
+GST_END_TEST;
+
 GST_START_TEST(test_end_input_without_reply) {
   Live l = ready_session(opts(), false, [](SessionConfig& c) { c.reply_start_timeout = 300ms; });
   auto& [server, events, session] = l;
@@ -988,6 +1023,8 @@ static Suite* session_suite() {
   tcase_add_test(tc, test_newest_video_frame_wins_before_ready);
   tcase_add_test(tc, test_end_input_audio_stream_end);
   tcase_add_test(tc, test_end_input_text_reply);
+  tcase_add_test(tc, test_end_input_after_the_answer_finishes_at_once);
+  tcase_add_test(tc, test_end_input_waits_for_a_text_sent_after_the_answer);
   tcase_add_test(tc, test_end_input_without_reply);
   tcase_add_test(tc, test_end_input_before_ready);
   tcase_add_test(tc, test_held_audio_is_bounded);

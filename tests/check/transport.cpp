@@ -564,6 +564,49 @@ GST_START_TEST(test_destroy_while_flowing) {
 }
 GST_END_TEST;
 
+// Opens `n` clients to `uri` on a loop of their own, destroys them (each
+// starts its close handshake) and the loop right after. Returns how long
+// destroying the loop took, in ms.
+static gint64 destroy_loop_right_after_clients(const std::string& uri, uint16_t port, int n) {
+  auto loop = std::make_shared<EventLoopThread>("client");
+  std::vector<std::unique_ptr<Recorder>> recorders;  // outlive their clients
+  std::vector<std::unique_ptr<WebSocketClient>> clients;
+  WebSocketOptions o;
+  o.uri = uri;
+  for (int i = 0; i < n; ++i) {
+    recorders.push_back(std::make_unique<Recorder>());
+    clients.push_back(std::make_unique<WebSocketClient>(loop, o, recorders.back()->listener()));
+    clients.back()->connect();
+    fail_unless(recorders.back()->wait_open(), "client %d did not open", i);
+  }
+  fail_unless_equals_int(client_sockets_to(port), n);
+  clients.clear();
+  const gint64 t0 = g_get_monotonic_time();
+  loop.reset();
+  return (g_get_monotonic_time() - t0) / 1000;
+}
+
+// When the loop is gone, so are its connections: none of our sockets stays
+// open (in CLOSE_WAIT once the server has closed its side).
+GST_START_TEST(test_loop_shutdown_ends_closing_connections) {
+  auto server = start_server();
+  for (int round = 0; round < 10; ++round) {
+    destroy_loop_right_after_clients(live_uri(*server), server->port(), 8);
+    fail_unless_equals_int(client_sockets_to(server->port()), 0);
+  }
+}
+GST_END_TEST;
+
+// A peer that never answers our close frame: stopping the loop still ends
+// the connections, within its bound and well before libsoup's own 5 s.
+GST_START_TEST(test_loop_shutdown_aborts_unanswered_closes) {
+  MutePeer peer;
+  const gint64 ms = destroy_loop_right_after_clients(peer.live_uri(), peer.port(), 4);
+  fail_unless(ms < 3000, "stopping the loop took %" G_GINT64_FORMAT " ms", ms);
+  fail_unless_equals_int(client_sockets_to(peer.port()), 0);
+}
+GST_END_TEST;
+
 GST_START_TEST(test_close_code_names) {
   using geminilive::transport::close_code_name;
   fail_unless_equals_string(close_code_name(1000), "normal closure");
@@ -622,6 +665,8 @@ static Suite* transport_suite(void) {
   tcase_add_test(tc, test_tls_bad_ca_file_refuses);
   tcase_add_test(tc, test_api_key_in_header_only);
   tcase_add_test(tc, test_destroy_while_flowing);
+  tcase_add_test(tc, test_loop_shutdown_ends_closing_connections);
+  tcase_add_test(tc, test_loop_shutdown_aborts_unanswered_closes);
   return s;
 }
 
