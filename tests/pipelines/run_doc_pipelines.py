@@ -1,0 +1,715 @@
+#!/usr/bin/env python3
+"""Runs the gst-launch-1.0 lines of docs/*.md, as written, against the local
+Live server (geminilive-mock-server), so that the documentation cannot rot.
+
+Every fenced ```sh block whose first line starts with gst-launch-1.0 needs an
+HTML comment on the line just before it (blank lines may come between):
+
+  <!-- pipeline-test: id=NAME [x11] [seconds=N] [timeout=N] expect=CHECK,... -->
+  <!-- pipeline-test: skip reason="why it cannot run here" -->
+
+A block without a marker, and a marker without a block, are failures.
+
+Options
+  id=NAME     the name printed for the pipeline
+  x11         run under `xvfb-run -a -s "-screen 0 1280x720x24"` (Debian
+              packages xvfb, and gstreamer1.0-x for ximagesrc)
+  seconds=N   a live line: N seconds after "Setting pipeline to PLAYING",
+              gst-launch-1.0 gets SIGINT, as from Ctrl-C (the line uses -e)
+  timeout=N   the pipeline must end by itself within N s (default 60), counted
+              from the start, or from the SIGINT with seconds=N
+
+Always checked: exit status 0, no ERROR or WARNING message, and an ending
+through EOS ("Got EOS from element").
+
+Checks (expect=, comma-separated; quote values that hold commas)
+  What the server received (its stderr summary and "turn N:" lines):
+  frames OP N      video frames        (OP is =, >= or >)
+  audio OP N       realtime audio bytes
+  texts OP N       realtime text messages
+  turns OP N       turns completed
+  fps>=R           frames >= floor(R x seconds in PLAYING before the end or SIGINT)
+  jpeg=WxH         the last frame the server saw was a WxH JPEG
+  reply="TEXT"     the server's reply text (all turns, joined by spaces) is TEXT
+  What the pipeline produced (FILE is relative to its working directory):
+  FILE=reply-audio a WAV of 24 kHz S16LE mono, not silent, exactly as long as
+                   the audio the server sent: its synthesizer's length for the
+                   reply text (docs/mock-server.md, "The synthesizer")
+  FILE=reply       the file holds exactly the reply text
+  FILE=heard       the file holds exactly the input transcription the server
+                   sent: "(X seconds of speech)", X from "I heard X seconds"
+  answer-played    the speaker (see substitutions) got non-gap audio as long as
+                   the reply (within two periods): the answer played before the
+                   pipeline stopped. Adds -v to count the buffers.
+
+Substitutions (on whole tokens of the line; nothing else is changed)
+  geminilivesink          + uri=ws://127.0.0.1:PORT/ws/...BidiGenerateContent api-key=local
+  pulsesrc, autoaudiosrc, alsasrc
+                          audiotestsrc is-live=true wave=sine freq=220 volume=0.3
+                          (a tone far above the server's speech threshold, all
+                          along: the turn ends at the EOS from -e)
+  autoaudiosink, pulsesink, alsasink
+                          fakesink sync=true silent=false (a real-time "speaker")
+  autovideosink, xvimagesink, ximagesink
+                          fakesink sync=true
+  v4l2src, autovideosrc   videotestsrc is-live=true
+  ximagesrc               unchanged, under Xvfb (marker x11)
+
+Input files, made in each pipeline's fresh temporary working directory:
+  question.wav  16 kHz S16LE mono: 2 s of a 220 Hz tone (speech to the server)
+                then 1 s of silence, made with audiotestsrc ! concat ! wavenc
+  question.txt  "What is on the screen?" and a line break
+
+Environment: GST_PLUGIN_PATH_1_0 (the built plugin), GEMINILIVE_MOCK_SERVER
+(the server program; or --server). GST_PLUGIN_PATH, GEMINI_API_KEY and
+GOOGLE_API_KEY are removed from the pipelines' environment.
+
+Output: one line per pipeline (ok, FAIL with the reason and the stderr tail,
+skip with the reason), then "N passed, N failed, N skipped". The exit status
+is 1 when anything failed.
+"""
+
+import argparse
+import glob
+import math
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import wave
+
+LIVE_PATH = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
+QUESTION_TEXT = "What is on the screen?\n"
+XVFB_SCREEN = "-screen 0 1280x720x24"
+DEFAULT_TIMEOUT = 60.0
+REPLY_RATE = 24000
+SPEAKER_PERIOD_S = 0.020  # geminilivesrc period-time default
+
+MIC = ["audiotestsrc", "is-live=true", "wave=sine", "freq=220", "volume=0.3"]
+SUBSTITUTIONS = {
+    "pulsesrc": MIC,
+    "autoaudiosrc": MIC,
+    "alsasrc": MIC,
+    "autoaudiosink": ["fakesink", "sync=true", "silent=false"],
+    "pulsesink": ["fakesink", "sync=true", "silent=false"],
+    "alsasink": ["fakesink", "sync=true", "silent=false"],
+    "autovideosink": ["fakesink", "sync=true"],
+    "xvimagesink": ["fakesink", "sync=true"],
+    "ximagesink": ["fakesink", "sync=true"],
+    "v4l2src": ["videotestsrc", "is-live=true"],
+    "autovideosrc": ["videotestsrc", "is-live=true"],
+}
+SPEAKERS = {"autoaudiosink", "pulsesink", "alsasink"}
+COUNTERS = {"frames", "audio", "texts", "turns"}
+
+MARKER_RE = re.compile(r"^\s*<!--\s*pipeline-test:(.*?)-->\s*$")
+FENCE_RE = re.compile(r"^\s*```+\s*(\w*)")
+
+
+class Failure(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- markdown
+
+
+def split_outside_quotes(text, separators):
+    """Splits on any character of separators outside double quotes; keeps quotes."""
+    parts, cur, quoted = [], "", False
+    for c in text:
+        if c == '"':
+            quoted = not quoted
+            cur += c
+        elif c in separators and not quoted:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += c
+    parts.append(cur)
+    return [p for p in (p.strip() for p in parts) if p]
+
+
+def unquote(value):
+    if len(value) >= 2 and value[0] == '"' and value[-1] == '"':
+        return value[1:-1]
+    return value
+
+
+def parse_marker(body):
+    marker = {"skip": False, "x11": False, "seconds": None, "timeout": None,
+              "expect": [], "id": None, "reason": None}
+    for token in split_outside_quotes(body, " \t"):
+        key, eq, value = token.partition("=")
+        value = unquote(value)
+        if not eq and key in ("skip", "x11"):
+            marker[key] = True
+        elif key == "id" and value:
+            marker["id"] = value
+        elif key == "reason":
+            marker["reason"] = value
+        elif key in ("seconds", "timeout"):
+            try:
+                marker[key] = float(value)
+            except ValueError:
+                raise Failure(f"marker: {key}={value} is not a number")
+        elif key == "expect":
+            marker["expect"] = split_outside_quotes(token[len("expect="):], ",")
+        else:
+            raise Failure(f"marker: unknown option {token!r}")
+    if marker["skip"]:
+        if not marker["reason"]:
+            raise Failure('marker: skip needs reason="..."')
+    elif not marker["id"]:
+        raise Failure("marker: id=NAME is missing")
+    return marker
+
+
+def find_blocks(path):
+    """Returns (line number, marker text or None, command) for each gst-launch-1.0
+    block, and (line number, marker text, None) for each marker without one."""
+    lines = open(path, encoding="utf-8").read().split("\n")
+    results = []
+    pending = None  # (line number, marker text) of the last marker seen
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = MARKER_RE.match(line)
+        fence = FENCE_RE.match(line)
+        if m:
+            if pending:
+                results.append((pending[0], pending[1], None))
+            pending = (i + 1, m.group(1))
+            i += 1
+            continue
+        if fence:
+            lang = fence.group(1)
+            start = i
+            i += 1
+            body = []
+            while i < len(lines) and not FENCE_RE.match(lines[i]):
+                body.append(lines[i])
+                i += 1
+            i += 1  # closing fence
+            text = "\n".join(body).strip()
+            if lang in ("sh", "bash", "shell") and text.startswith("gst-launch-1.0"):
+                results.append((start + 1, pending[1] if pending else None, text))
+                pending = None
+            elif pending:
+                results.append((pending[0], pending[1], None))
+                pending = None
+            continue
+        if line.strip() and pending:
+            results.append((pending[0], pending[1], None))
+            pending = None
+        i += 1
+    if pending:
+        results.append((pending[0], pending[1], None))
+    return results
+
+
+# ---------------------------------------------------------------- the server
+
+
+class Server:
+    def __init__(self, program, workdir):
+        self.err_path = os.path.join(workdir, "server.stderr")
+        self.err = open(self.err_path, "wb")
+        self.proc = subprocess.Popen([program, "--port", "0"], stdout=subprocess.PIPE,
+                                     stderr=self.err, stdin=subprocess.DEVNULL)
+        line = self._first_line(10.0)
+        if not line.startswith("ws://"):
+            self.stop()
+            raise Failure(f"the server did not print its URI: {line!r}\n" + self.log())
+        self.uri = line.strip() + LIVE_PATH
+
+    def _first_line(self, timeout):
+        out = []
+        t = threading.Thread(target=lambda: out.append(self.proc.stdout.readline().decode()))
+        t.daemon = True
+        t.start()
+        t.join(timeout)
+        return out[0] if out else ""
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.err.close()
+
+    def log(self):
+        with open(self.err_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+
+SUMMARY_RE = re.compile(
+    r"geminilive-mock-server: (\d+) connections, (\d+) setups \((\d+) resumed\), (\d+) turns started, "
+    r"(\d+) completed, (\d+) interrupted, (\d+) tool responses, (\d+) audio bytes \(sha256 [^)]*\), "
+    r"(\d+) video frames, (\d+) texts")
+TURN_RE = re.compile(r"geminilive-mock-server: connection \d+: turn \d+: (.*)$")
+
+
+def parse_server_log(log):
+    summary = None
+    for line in log.splitlines():
+        m = SUMMARY_RE.search(line)
+        if m:
+            v = [int(x) for x in m.groups()]
+            summary = {"connections": v[0], "setups": v[1], "turns_started": v[3], "turns": v[4],
+                       "interrupted": v[5], "audio": v[7], "frames": v[8], "texts": v[9]}
+    if summary is None:
+        raise Failure("the server printed no summary at SIGTERM")
+    summary["replies"] = [m.group(1) for m in map(TURN_RE.search, log.splitlines()) if m]
+    return summary
+
+
+def reply_pcm_bytes(text):
+    """Length of synthesize_reply_pcm(text) (tools/mock-server/reply_synth.cpp)."""
+    total_ms = 0
+    for word in re.findall(r"[^ \t\n\r\f\v]+", text):
+        letters = sum(1 for c in word if c.isascii() and c.isalnum())
+        letters = min(max(letters, 1), 12)
+        total_ms += 90 + 22 * letters
+        total_ms += 300 if word[-1] in ".!?:" else 180 if word[-1] in ",;" else 70
+    return total_ms * REPLY_RATE // 1000 * 2
+
+
+# ---------------------------------------------------------------- pipelines
+
+
+def tokens_of(command):
+    joined = re.sub(r"\\\n", " ", command)
+    if "\n" in joined.strip():
+        raise Failure("the block holds more than one command")
+    argv = shlex.split(joined)
+    for t in argv:
+        if "$" in t or "`" in t:
+            raise Failure(f"the line uses the shell ({t!r}); the harness runs it without one")
+    return argv
+
+
+def substitute(argv, uri, want_verbose):
+    out, notes, speakers = [argv[0]], [], []
+    i = 1
+    while i < len(argv):
+        t = argv[i]
+        if t == "geminilivesink":
+            out += [t, f"uri={uri}", "api-key=local"]
+        elif t in SUBSTITUTIONS:
+            repl = list(SUBSTITUTIONS[t])
+            if t in SPEAKERS:
+                name = f"pipeline-test-speaker{len(speakers)}"
+                # a name= given to the element in the line wins
+                j = i + 1
+                while j < len(argv) and argv[j] != "!" and "=" in argv[j] and "." not in argv[j].split("=")[0]:
+                    if argv[j].startswith("name="):
+                        name = argv[j][5:]
+                    j += 1
+                repl.insert(1, f"name={name}")
+                speakers.append(name)
+            out += repl
+            notes.append(f"{t}->{repl[0]}")
+        else:
+            out.append(t)
+        i += 1
+    if want_verbose and "-v" not in out:
+        out.insert(1, "-v")
+    return out, notes, speakers
+
+
+def descendants(pid):
+    children = {}
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            with open(stat) as f:
+                data = f.read()
+        except OSError:
+            continue
+        rparen = data.rfind(")")
+        fields = data[rparen + 2:].split()
+        p = int(stat.split("/")[2])
+        children.setdefault(int(fields[1]), []).append((p, data[data.find("(") + 1:rparen]))
+    result, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            result.append(child)
+            todo.append(child[0])
+    return result
+
+
+def launch_pid(proc):
+    """The gst-launch-1.0 process: proc itself, or its descendant under xvfb-run."""
+    if os.path.basename(proc.args[0]) == "gst-launch-1.0":
+        return proc.pid
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        for pid, comm in descendants(proc.pid):
+            if comm.startswith("gst-launch"):
+                return pid
+        time.sleep(0.05)
+    return None
+
+
+class Run:
+    """One gst-launch-1.0 process; stdout lines are read as they come."""
+
+    def __init__(self, argv, cwd, env, stderr_path):
+        self.lines = []
+        self.playing_at = None
+        self.lock = threading.Lock()
+        self.stderr_file = open(stderr_path, "wb")
+        self.stderr_path = stderr_path
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=self.stderr_file,
+                                     start_new_session=True)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for raw in self.proc.stdout:
+            line = raw.decode("utf-8", "replace").rstrip("\n")
+            with self.lock:
+                if self.playing_at is None and line.startswith("Setting pipeline to PLAYING"):
+                    self.playing_at = time.monotonic()
+                self.lines.append(line)
+
+    def wait(self, timeout):
+        try:
+            self.proc.wait(timeout)
+            return True
+        except subprocess.TimeoutExpired:
+            return False
+
+    def kill(self):
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+
+    def finish(self):
+        self.reader.join(5)
+        self.stderr_file.close()
+        with open(self.stderr_path, encoding="utf-8", errors="replace") as f:
+            self.stderr = f.read()
+
+
+def tail(text, n=12, indent="    "):
+    lines = [l for l in text.splitlines() if l.strip()][-n:]
+    return "\n".join(indent + l for l in lines) if lines else indent + "(empty)"
+
+
+def compare(value, op, expected):
+    return {"=": value == expected, ">=": value >= expected, ">": value > expected}[op]
+
+
+CHAIN_RE = re.compile(r"/Gst\w+:([^:/ ]+): last-message = chain .*?\((\d+) bytes, .*?"
+                      r"duration: ([0-9:.]+|none), .*?flags: [0-9a-f]+ ([^,]*),")
+
+
+def parse_clock(text):
+    h, m, s = text.split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def played_seconds(lines, speakers):
+    """Seconds of non-gap audio that reached the substituted speakers."""
+    total = 0.0
+    for line in lines:
+        m = CHAIN_RE.search(line)
+        if not m or m.group(1) not in speakers or "gap" in m.group(4).split():
+            continue
+        if m.group(3) != "none":
+            total += parse_clock(m.group(3))
+        else:
+            total += int(m.group(2)) / (REPLY_RATE * 2)
+    return total
+
+
+def check(marker, workdir, run, server, timing):
+    problems = []
+    notes = []
+    replies = server["replies"]
+    reply = " ".join(replies)
+    reply_bytes = sum(reply_pcm_bytes(r) for r in replies)
+    for item in marker["expect"]:
+        m = re.fullmatch(r"(\w+)\s*(>=|>|=)\s*(\d+)", item)
+        if m and m.group(1) in COUNTERS:
+            name, op, n = m.group(1), m.group(2), int(m.group(3))
+            if not compare(server[name], op, n):
+                problems.append(f"{item}: the server counted {name}={server[name]}")
+            continue
+        m = re.fullmatch(r"fps\s*>=\s*([0-9.]+)", item)
+        if m:
+            need = math.floor(float(m.group(1)) * timing)
+            if server["frames"] < need:
+                problems.append(f"{item}: {server['frames']} frames in {timing:.1f} s of PLAYING, need {need}")
+            continue
+        key, eq, value = item.partition("=")
+        value = unquote(value.strip())
+        key = key.strip()
+        if not eq and key == "answer-played":
+            if not reply_bytes:
+                problems.append("answer-played: the server sent no reply")
+                continue
+            want = reply_bytes / (REPLY_RATE * 2)
+            got = played_seconds(run.lines, run.speakers)
+            if got < want - 0.001 or got > want + 2 * SPEAKER_PERIOD_S + 0.001:
+                problems.append(f"answer-played: the speaker got {got:.3f} s of answer, the reply is {want:.3f} s")
+            else:
+                notes.append(f"{got:.2f} s of answer played")
+            continue
+        if not eq:
+            problems.append(f"{item}: unknown check")
+            continue
+        if key == "jpeg":
+            sizes = re.findall(r"(?:the last a|frames?, a) (\d+x\d+) (\S+?)\.", reply)
+            if not sizes or sizes[-1] != (value, "JPEG"):
+                problems.append(f"{item}: the server's reply says {sizes[-1] if sizes else 'no frame'}")
+            continue
+        if key == "reply":
+            if reply != value:
+                problems.append(f"{item}: the server replied {reply!r}")
+            continue
+        path = os.path.join(workdir, key)
+        if not os.path.isfile(path):
+            problems.append(f"{key}: the pipeline made no such file")
+            continue
+        if value == "reply-audio":
+            try:
+                with wave.open(path) as w:
+                    fmt = (w.getframerate(), w.getnchannels(), w.getsampwidth())
+                    data = w.readframes(w.getnframes())
+            except (wave.Error, EOFError) as e:
+                problems.append(f"{key}: not a WAV file ({e})")
+                continue
+            if fmt != (REPLY_RATE, 1, 2):
+                problems.append(f"{key}: {fmt[0]} Hz, {fmt[1]} channels, {8 * fmt[2]} bits; want 24000 Hz mono S16")
+            elif len(data) != reply_bytes or not reply_bytes:
+                problems.append(f"{key}: {len(data)} bytes of audio; the server sent {reply_bytes} "
+                                f"(reply {reply!r})")
+            else:
+                samples = memoryview(data).cast("h")
+                rms = math.sqrt(sum(s * s for s in samples) / len(samples))
+                if rms < 500:
+                    problems.append(f"{key}: the audio is silent (RMS {rms:.0f})")
+                else:
+                    notes.append(f"{key} {len(data)} bytes")
+            continue
+        if value in ("reply", "heard"):
+            with open(path, encoding="utf-8", errors="replace") as f:
+                content = f.read()
+            if value == "reply":
+                want = reply
+            else:
+                want = "".join(f"({s} seconds of speech)" for s in re.findall(r"I heard ([0-9.]+) seconds", reply))
+            if not want or content != want:
+                problems.append(f"{key}: holds {content!r}, want {want!r}")
+            continue
+        problems.append(f"{item}: unknown check")
+    return problems, notes
+
+
+def run_pipeline(marker, command, args, env, wav_template):
+    argv = tokens_of(command)
+    workdir = tempfile.mkdtemp(prefix="pipeline-test-")
+    try:
+        return _run_pipeline(marker, argv, args, env, wav_template, workdir)
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run_pipeline(marker, argv, args, env, wav_template, workdir):
+    if marker["x11"] or "ximagesrc" in argv:
+        if not marker["x11"]:
+            raise Failure("the line uses ximagesrc: add x11 to its marker")
+        if not shutil.which("xvfb-run"):
+            raise Failure("xvfb-run is missing: install the Debian package xvfb (tools/setup installs it)")
+        if "ximagesrc" in argv and subprocess.run(["gst-inspect-1.0", "ximagesrc"], env=env,
+                                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode:
+            raise Failure("ximagesrc is missing: install the Debian package gstreamer1.0-x "
+                          "(tools/setup installs it)")
+    shutil.copy(wav_template, os.path.join(workdir, "question.wav"))
+    with open(os.path.join(workdir, "question.txt"), "w", encoding="utf-8") as f:
+        f.write(QUESTION_TEXT)
+
+    server = Server(args.server, workdir)
+    run = None
+    try:
+        want_verbose = "answer-played" in marker["expect"]
+        final, subs, speakers = substitute(argv, server.uri, want_verbose)
+        if want_verbose and not speakers:
+            raise Failure("answer-played needs a speaker (autoaudiosink) in the line")
+        full = final
+        if marker["x11"]:
+            full = ["xvfb-run", "-a", "-s", XVFB_SCREEN] + final
+        timeout = marker["timeout"] or DEFAULT_TIMEOUT
+        run = Run(full, workdir, env, os.path.join(workdir, "gst-launch.stderr"))
+        run.speakers = speakers
+        run.command = shlex.join(full)
+        ended_at = None
+        if marker["seconds"] is not None:
+            deadline = time.monotonic() + timeout
+            while run.playing_at is None and run.proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if run.playing_at is None:
+                if run.proc.poll() is None:
+                    run.kill()
+                    raise Failure(f"not PLAYING within {timeout:.0f} s")
+                raise Failure(f"ended (status {run.proc.returncode}) before PLAYING")
+            while run.proc.poll() is None and time.monotonic() < run.playing_at + marker["seconds"]:
+                time.sleep(0.05)
+            if run.proc.poll() is not None:
+                raise Failure(f"ended by itself (status {run.proc.returncode}) before the SIGINT "
+                              f"at {marker['seconds']:g} s")
+            pid = launch_pid(run.proc)
+            if pid is None:
+                run.kill()
+                raise Failure("could not find the gst-launch-1.0 process to interrupt")
+            ended_at = time.monotonic()
+            os.kill(pid, signal.SIGINT)
+            if not run.wait(timeout):
+                run.kill()
+                raise Failure(f"still running {timeout:.0f} s after SIGINT")
+        else:
+            if not run.wait(timeout):
+                run.kill()
+                raise Failure(f"did not end by itself within {timeout:.0f} s")
+            ended_at = time.monotonic()
+        elapsed = time.monotonic() - run.started
+        run.finish()
+        server.stop()
+        summary = parse_server_log(server.log())
+        problems = []
+        output = "\n".join(run.lines) + "\n" + run.stderr
+        if run.proc.returncode != 0:
+            problems.append(f"exit status {run.proc.returncode}")
+        out_lines = output.splitlines()
+        for n, line in enumerate(out_lines):
+            if line.startswith(("ERROR:", "WARNING:")):
+                # gst-launch-1.0 prints the debug string on the next lines
+                more = [l.strip() for l in out_lines[n + 1:n + 3] if l.strip() and "last-message" not in l]
+                problems.append(" ".join([line.strip()] + more))
+        if not any(l.startswith("Got EOS from element") for l in run.lines):
+            problems.append("the pipeline did not end through EOS")
+        playing = (ended_at - run.playing_at) if run.playing_at else 0.0
+        checks, notes = check(marker, workdir, run, summary, playing)
+        problems += checks
+        if problems:
+            raise Failure("; ".join(problems))
+        what = f"{summary['frames']} frames, {summary['audio']} audio bytes, {summary['texts']} texts, " \
+               f"{summary['turns']} turns"
+        detail = ", ".join([what] + notes)
+        sub = f" [{'; '.join(subs)}]" if subs else ""
+        return f"{elapsed:.1f} s{sub}: {detail}"
+    except Failure as e:
+        if run is not None:
+            if run.proc.poll() is None:
+                run.kill()
+            if not hasattr(run, "stderr"):
+                run.finish()
+        server.stop()
+        msg = str(e)
+        if run is not None:
+            visible = [l for l in run.lines if "last-message" not in l and "caps = " not in l]
+            msg += f"\n    command: {run.command}"
+            msg += "\n    gst-launch stderr tail:\n" + tail(run.stderr)
+            msg += "\n    gst-launch stdout tail:\n" + tail("\n".join(visible), 8)
+        msg += "\n    server stderr tail:\n" + tail(server.log(), 6)
+        raise Failure(msg)
+
+
+def make_question_wav(path, env):
+    caps = "audio/x-raw,format=S16LE,rate=16000,channels=1"
+    argv = ["gst-launch-1.0", "-q", "concat", "name=c", "!", caps, "!", "wavenc", "!", "filesink",
+            f"location={path}",
+            "audiotestsrc", "wave=sine", "freq=220", "volume=0.3", "samplesperbuffer=320", "num-buffers=100",
+            "!", caps, "!", "c.",
+            "audiotestsrc", "wave=silence", "samplesperbuffer=320", "num-buffers=50", "!", caps, "!", "c."]
+    r = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+    if r.returncode != 0 or not os.path.isfile(path):
+        raise Failure("could not make question.wav: " + r.stdout.decode(errors="replace"))
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", default=os.path.join(here, "..", "..", "docs"),
+                        help="directory of the *.md files (default: the source tree's docs/)")
+    parser.add_argument("--server", default=os.environ.get("GEMINILIVE_MOCK_SERVER"),
+                        help="geminilive-mock-server (default: $GEMINILIVE_MOCK_SERVER)")
+    parser.add_argument("--only", help="run only the pipeline with this id")
+    parser.add_argument("--keep", action="store_true", help="keep the working directories")
+    args = parser.parse_args()
+    if not args.server or not os.access(args.server, os.X_OK):
+        print(f"FAIL the mock server is not executable: {args.server!r} (set GEMINILIVE_MOCK_SERVER)")
+        print("0 passed, 1 failed")
+        return 1
+
+    env = dict(os.environ)
+    for var in ("GST_PLUGIN_PATH", "GEMINI_API_KEY", "GOOGLE_API_KEY"):
+        env.pop(var, None)
+
+    passed = failed = skipped = 0
+    # The README's launch line is the first one a newcomer copies: run it too.
+    readme = os.path.join(args.docs, "..", "README.md")
+    files = sorted(glob.glob(os.path.join(args.docs, "*.md"))) + ([readme] if os.path.exists(readme) else [])
+    if not files:
+        print(f"FAIL no *.md in {args.docs}")
+        print("0 passed, 1 failed")
+        return 1
+    scratch = tempfile.mkdtemp(prefix="pipeline-test-inputs-")
+    try:
+        wav = os.path.join(scratch, "question.wav")
+        make_question_wav(wav, env)
+        for path in files:
+            rel = os.path.relpath(path, os.path.join(args.docs, ".."))
+            for line, marker_text, command in find_blocks(path):
+                where = f"{rel}:{line}"
+                try:
+                    if marker_text is None:
+                        raise Failure("gst-launch-1.0 block without a marker: add "
+                                      "<!-- pipeline-test: id=... expect=... --> or "
+                                      '<!-- pipeline-test: skip reason="..." --> just before it')
+                    marker = parse_marker(marker_text)
+                    if command is None:
+                        raise Failure("pipeline-test marker without a gst-launch-1.0 ```sh block after it")
+                    if args.only and marker["id"] != args.only:
+                        continue
+                    if marker["skip"]:
+                        print(f"skip {where}: {marker['reason']}", flush=True)
+                        skipped += 1
+                        continue
+                    result = run_pipeline(marker, command, args, env, wav)
+                    print(f"ok   {where} {marker['id']} ({result})", flush=True)
+                    passed += 1
+                except Failure as e:
+                    name = ""
+                    try:
+                        name = " " + parse_marker(marker_text)["id"] if marker_text else ""
+                    except Failure:
+                        pass
+                    print(f"FAIL {where}{name}: {e}", flush=True)
+                    failed += 1
+    except Failure as e:
+        print(f"FAIL {e}", flush=True)
+        failed += 1
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(f"{passed} passed, {failed} failed, {skipped} skipped", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
