@@ -2,6 +2,7 @@
 
 #include <gst/audio/audio.h>
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,6 +53,10 @@ namespace session = geminilive::session;
 // timestamps jitter).
 constexpr GstClockTime kFrameTolerance = 5 * GST_MSECOND;
 
+// Why a buffer was dropped. The first drop of each kind in a stream is a
+// warning; later ones are logged and summed up in one warning at EOS.
+enum Drop { DROP_WRONG_FORMAT, DROP_TOO_LARGE, DROP_INVALID_TEXT, N_DROPS };
+
 /* *INDENT-OFF* */
 struct InputSinkPrivate {
   InputKind kind = InputKind::Audio;
@@ -63,11 +68,15 @@ struct InputSinkPrivate {
   GstClockTime last_frame_ts = GST_CLOCK_TIME_NONE;  // of the last frame sent
   std::optional<protocol::Blob> held_frame;          // the newest frame not sent yet
   std::string text_tail;  // an incomplete UTF-8 sequence, completed by the next buffer
+  std::string audio_tail;  // the first byte of a sample cut by the end of a buffer
+  std::array<guint, N_DROPS> drops{};  // buffers dropped, by reason
 
   void reset_stream() {
     last_frame_ts = GST_CLOCK_TIME_NONE;
     held_frame.reset();
     text_tail.clear();
+    audio_tail.clear();
+    drops.fill(0);
   }
 };
 /* *INDENT-ON* */
@@ -89,6 +98,31 @@ const char* sniff_image_mime(std::string_view bytes) {
   if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xFF\xD8\xFF") return "image/jpeg";
   if (bytes.size() >= 8 && bytes.substr(0, 8) == std::string_view("\x89PNG\r\n\x1A\n", 8)) return "image/png";
   return nullptr;
+}
+
+// "A video frame", "An audio buffer", "A text buffer": for warnings.
+const char* buffer_name(InputKind kind) {
+  switch (kind) {
+    case InputKind::Audio:
+      return "An audio buffer";
+    case InputKind::Video:
+      return "A video frame";
+    case InputKind::Text:
+      break;
+  }
+  return "A text buffer";
+}
+
+// What a frame that is not what its caps say looks like, for the warning.
+std::string describe_frame(std::string_view bytes) {
+  std::string out;
+  for (std::size_t i = 0; i < bytes.size() && i < 4; ++i) {
+    char hex[4];
+    g_snprintf(hex, sizeof hex, "%s%02X", i ? " " : "", static_cast<unsigned char>(bytes[i]));
+    out += hex;
+  }
+  const char* sniffed = sniff_image_mime(bytes);
+  return out + (sniffed ? std::string(" (") + sniffed + ")" : std::string(" (neither JPEG nor PNG)"));
 }
 
 }  // namespace
@@ -181,6 +215,8 @@ static gboolean gst_gemini_live_input_sink_set_caps(GstBaseSink* bsink, GstCaps*
         return FALSE;
       }
       priv->audio_mime = "audio/pcm;rate=" + std::to_string(GST_AUDIO_INFO_RATE(&info));
+      if (!priv->audio_tail.empty()) GST_DEBUG_OBJECT(self, "dropping half a sample at a caps change");
+      priv->audio_tail.clear();
       return TRUE;
     }
     case InputKind::Video:
@@ -196,6 +232,39 @@ static gboolean gst_gemini_live_input_sink_start(GstBaseSink* bsink) {
   auto* self = GST_GEMINI_LIVE_INPUT_SINK(bsink);
   self->priv->reset_stream();
   return TRUE;
+}
+
+// Counts a drop; true for the first of its kind in this stream (the one to
+// warn about).
+static bool count_drop(GstGeminiLiveInputSink* self, Drop reason) {
+  const guint n = ++self->priv->drops[reason];
+  if (n > 1) GST_DEBUG_OBJECT(self, "dropped a buffer (reason %d), %u so far", reason, n);
+  return n == 1;
+}
+
+// At EOS: one warning for each reason that dropped more than the buffer
+// already warned about.
+static void warn_drop_totals(GstGeminiLiveInputSink* self) {
+  InputSinkPrivate* priv = self->priv;
+  const char* what = priv->kind == InputKind::Video   ? "video frames"
+                     : priv->kind == InputKind::Audio ? "audio buffers"
+                                                      : "text buffers";
+  if (priv->drops[DROP_WRONG_FORMAT] > 1)
+    GST_ELEMENT_WARNING(self, STREAM, FORMAT,
+                        ("%u video frames in all were dropped because they were not %s.", priv->drops[DROP_WRONG_FORMAT],
+                         priv->video_mime.c_str()),
+                        (nullptr));
+  if (priv->drops[DROP_TOO_LARGE] > 1)
+    GST_ELEMENT_WARNING(self, STREAM, FAILED,
+                        ("%u %s in all were dropped because they were larger than max-frame-size.",
+                         priv->drops[DROP_TOO_LARGE], what),
+                        (nullptr));
+  if (priv->drops[DROP_INVALID_TEXT] > 1)
+    GST_ELEMENT_WARNING(self, STREAM, FORMAT,
+                        ("%u text buffers in all were dropped because they were not valid UTF-8.",
+                         priv->drops[DROP_INVALID_TEXT]),
+                        (nullptr));
+  priv->drops.fill(0);
 }
 
 // The held frame, if it is newer than the last one sent (at EOS).
@@ -215,6 +284,9 @@ static gboolean gst_gemini_live_input_sink_event(GstBaseSink* bsink, GstEvent* e
   switch (GST_EVENT_TYPE(event)) {
     case GST_EVENT_EOS:
       send_held_frame(self);
+      if (!self->priv->audio_tail.empty()) GST_DEBUG_OBJECT(self, "dropping half a sample at EOS");
+      self->priv->audio_tail.clear();
+      warn_drop_totals(self);
       self->priv->host->input_eos(GST_ELEMENT(self), gst_event_get_seqnum(event));
       break;
     case GST_EVENT_FLUSH_STOP:
@@ -233,6 +305,18 @@ static GstFlowReturn render_audio(GstGeminiLiveInputSink* self, session::LiveSes
                       ("audio/x-raw caps must say the rate"));
     return GST_FLOW_NOT_NEGOTIATED;
   }
+  // Whole S16 samples only: a byte cut off a sample waits for the rest.
+  std::string& tail = self->priv->audio_tail;
+  if (!tail.empty()) {
+    bytes.insert(0, tail);
+    tail.clear();
+  }
+  if (bytes.size() % 2 != 0) {
+    tail.assign(1, bytes.back());
+    bytes.pop_back();
+    GST_LOG_OBJECT(self, "keeping the last byte of a cut sample for the next buffer");
+  }
+  if (bytes.empty()) return GST_FLOW_OK;
   session.send(protocol::RealtimeInput::with_audio({self->priv->audio_mime, std::move(bytes)}));
   return GST_FLOW_OK;
 }
@@ -249,6 +333,14 @@ static GstFlowReturn render_video(GstGeminiLiveInputSink* self, session::LiveSes
       return GST_FLOW_NOT_NEGOTIATED;
     }
     mime = sniffed;
+  } else if (const char* sniffed = sniff_image_mime(bytes); !sniffed || mime != sniffed) {
+    // Sent anyway, the frame would be taken for what it is not.
+    if (count_drop(self, DROP_WRONG_FORMAT))
+      GST_ELEMENT_WARNING(self, STREAM, FORMAT,
+                          ("A video frame was dropped: the caps say %s, but it begins with %s.", mime.c_str(),
+                           describe_frame(bytes).c_str()),
+                          ("later ones are counted, and their total is given at EOS"));
+    return GST_FLOW_OK;
   }
   // Frames without timestamps are limited on arrival time.
   const GstClockTime ts = GST_CLOCK_TIME_IS_VALID(pts) ? pts : g_get_monotonic_time() * GST_USECOND;
@@ -269,12 +361,19 @@ static GstFlowReturn render_video(GstGeminiLiveInputSink* self, session::LiveSes
 
 static GstFlowReturn render_text(GstGeminiLiveInputSink* self, session::LiveSession& session, std::string bytes) {
   InputSinkPrivate* priv = self->priv;
-  std::string text = std::move(priv->text_tail) + bytes;
+  std::string text = priv->text_tail + bytes;
   const std::size_t complete = complete_utf8_prefix(text);
   priv->text_tail = text.substr(complete);
   text.resize(complete);
-  g_autofree char* valid = g_utf8_make_valid(text.data(), static_cast<gssize>(text.size()));
-  text = valid;
+  if (!g_utf8_validate_len(text.data(), text.size(), nullptr)) {
+    // The transport would refuse it; a character begun here goes too.
+    priv->text_tail.clear();
+    if (count_drop(self, DROP_INVALID_TEXT))
+      GST_ELEMENT_WARNING(self, STREAM, FORMAT,
+                          ("Text that is not valid UTF-8 was dropped (%zu bytes).", bytes.size()),
+                          ("later ones are counted, and their total is given at EOS"));
+    return GST_FLOW_OK;
+  }
   // A line of a file or a terminal: the line break is not part of it.
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   if (text.empty()) return GST_FLOW_OK;
@@ -290,6 +389,22 @@ static GstFlowReturn gst_gemini_live_input_sink_render(GstBaseSink* bsink, GstBu
   auto session = self->priv->host->session();
   if (!session) return GST_FLOW_FLUSHING;
 
+  const gsize size = gst_buffer_get_size(buffer);
+  if (size == 0) {
+    GST_DEBUG_OBJECT(self, "dropping an empty buffer");
+    return GST_FLOW_OK;
+  }
+  const guint64 max_size = self->priv->host->max_frame_size();
+  if (max_size > 0 && size > max_size) {
+    if (count_drop(self, DROP_TOO_LARGE))
+      GST_ELEMENT_WARNING(self, STREAM, FAILED,
+                          ("%s of %" G_GSIZE_FORMAT " bytes was dropped: it is larger than max-frame-size, %"
+                           G_GUINT64_FORMAT " bytes.",
+                           buffer_name(self->priv->kind), size, max_size),
+                          ("later ones are counted, and their total is given at EOS"));
+    return GST_FLOW_OK;
+  }
+
   GstMapInfo map;
   if (!gst_buffer_map(buffer, &map, GST_MAP_READ)) {
     GST_ELEMENT_ERROR(self, RESOURCE, READ, ("Could not read a buffer."), (nullptr));
@@ -297,7 +412,6 @@ static GstFlowReturn gst_gemini_live_input_sink_render(GstBaseSink* bsink, GstBu
   }
   std::string bytes(reinterpret_cast<const char*>(map.data), map.size);
   gst_buffer_unmap(buffer, &map);
-  if (bytes.empty()) return GST_FLOW_OK;
 
   switch (self->priv->kind) {
     case InputKind::Audio:

@@ -31,6 +31,8 @@ class InputHost {
   virtual bool failed() const = 0;
   // The least time between two video frames sent (0: no limit).
   virtual GstClockTime video_interval() const = 0;
+  // The largest buffer sent (0: no limit); larger ones are dropped.
+  virtual guint64 max_frame_size() const = 0;
   // The input had EOS (`seqnum`: the event's), after sending what it held.
   virtual void input_eos(GstElement* input, guint32 seqnum) = 0;
   // The input was flushed: it is no longer at EOS.

@@ -77,6 +77,8 @@ enum ResponseModality { MODALITY_AUDIO, MODALITY_TEXT };
 constexpr char kDefaultChannel[] = "default";
 constexpr double kDefaultMaxVideoFps = 1.0;
 constexpr guint kDefaultEosTimeoutMs = 30000;
+// Our choice: the service does not document its limit on a message.
+constexpr guint64 kDefaultMaxFrameSize = 7 * 1024 * 1024;
 constexpr char kHiddenKey[] = "***";
 
 enum {
@@ -96,6 +98,10 @@ enum {
   PROP_CA_FILE,
   PROP_SYNC,
   PROP_ASYNC,
+  PROP_CONTEXT_COMPRESSION,
+  PROP_COMPRESSION_TRIGGER_TOKENS,
+  PROP_COMPRESSION_TARGET_TOKENS,
+  PROP_MAX_FRAME_SIZE,
 };
 
 std::string env_api_key() {
@@ -133,6 +139,10 @@ struct SinkSettings {
   std::string ca_file;
   bool sync = true;
   bool async = false;
+  bool context_compression = true;
+  guint64 compression_trigger_tokens = 0;  // 0: the service's default
+  guint64 compression_target_tokens = 0;   // 0: the service's default
+  guint64 max_frame_size = kDefaultMaxFrameSize;
 };
 
 session::SessionConfig session_config(const SinkSettings& s, std::string api_key) {
@@ -159,6 +169,16 @@ session::SessionConfig session_config(const SinkSettings& s, std::string api_key
   // Only spoken answers have a transcript.
   if (s.output_transcription && s.modality == MODALITY_AUDIO)
     setup.output_audio_transcription = protocol::AudioTranscriptionConfig{};
+  // Without it the service ends audio+video sessions after 2 minutes (audio
+  // alone after 15). An empty slidingWindow lets the service choose.
+  if (s.context_compression) {
+    protocol::ContextWindowCompression compression;
+    if (s.compression_trigger_tokens) compression.trigger_tokens = static_cast<int64_t>(s.compression_trigger_tokens);
+    protocol::SlidingWindow window;
+    if (s.compression_target_tokens) window.target_tokens = static_cast<int64_t>(s.compression_target_tokens);
+    compression.sliding_window = window;
+    setup.context_window_compression = std::move(compression);
+  }
   return config;
 }
 
@@ -180,6 +200,10 @@ class SinkCore final : public session::SessionObserver, public InputHost {
   GstClockTime video_interval() const override {
     std::lock_guard<std::mutex> lock(mutex_);
     return max_video_fps_ > 0 ? static_cast<GstClockTime>(GST_SECOND / max_video_fps_) : 0;
+  }
+  guint64 max_frame_size() const override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return max_frame_size_;
   }
   void input_eos(GstElement* input, guint32 seqnum) override {
     std::unique_lock<std::mutex> lock(mutex_);
@@ -256,6 +280,10 @@ class SinkCore final : public session::SessionObserver, public InputHost {
   void set_max_video_fps(double fps) {
     std::lock_guard<std::mutex> lock(mutex_);
     max_video_fps_ = fps;
+  }
+  void set_max_frame_size(guint64 size) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    max_frame_size_ = size;
   }
 
   // A new run: the session the inputs feed.
@@ -354,6 +382,7 @@ class SinkCore final : public session::SessionObserver, public InputHost {
   std::shared_ptr<session::LiveSession> session_;
   std::vector<Input> inputs_;
   double max_video_fps_ = kDefaultMaxVideoFps;
+  guint64 max_frame_size_ = kDefaultMaxFrameSize;
   bool input_ended_ = false;  // end_input() was called
   bool finished_ = false;     // the session reached Finished
   bool eos_posted_ = false;
@@ -585,6 +614,56 @@ static void gst_gemini_live_sink_class_init(GstGeminiLiveSinkClass* klass) {
                            static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS)));
 
   /**
+   * GstGeminiLiveSink:context-compression:
+   *
+   * Ask the service to compress the context window with a sliding window
+   * when it grows too large. Without it the service ends a session with
+   * video after about 2 minutes (audio alone after 15); with it a session
+   * can go on (each connection still lasts about 10 minutes).
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_CONTEXT_COMPRESSION,
+      g_param_spec_boolean("context-compression", "Context compression",
+                           "Compress the context window (sliding window) so long sessions are not ended", TRUE,
+                           connection));
+  /**
+   * GstGeminiLiveSink:compression-trigger-tokens:
+   *
+   * With #GstGeminiLiveSink:context-compression: the context length, in
+   * tokens, that starts a compression. 0: the service's default (80 % of
+   * the model's context window).
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_COMPRESSION_TRIGGER_TOKENS,
+      g_param_spec_uint64("compression-trigger-tokens", "Compression trigger tokens",
+                          "Context length in tokens that starts a compression (0: the service's default)", 0,
+                          G_MAXINT64, 0, connection));
+  /**
+   * GstGeminiLiveSink:compression-target-tokens:
+   *
+   * With #GstGeminiLiveSink:context-compression: how many tokens of context
+   * a compression keeps. 0: the service's default (half the trigger).
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_COMPRESSION_TARGET_TOKENS,
+      g_param_spec_uint64("compression-target-tokens", "Compression target tokens",
+                          "Tokens of context kept by a compression (0: the service's default)", 0, G_MAXINT64, 0,
+                          connection));
+  /**
+   * GstGeminiLiveSink:max-frame-size:
+   *
+   * The largest buffer, in bytes, sent from any pad (a video frame, a chunk
+   * of audio, a text); larger ones are dropped with a warning. The service
+   * does not document its limit on a message; the default of 7 MiB is our
+   * choice (base64 makes the message a third larger). 0: no limit.
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_MAX_FRAME_SIZE,
+      g_param_spec_uint64("max-frame-size", "Max frame size",
+                          "Largest buffer in bytes sent from a pad; larger ones are dropped (0: no limit)", 0,
+                          G_MAXUINT64, kDefaultMaxFrameSize, anytime));
+
+  /**
    * GstGeminiLiveSink::send-text:
    * @sink: the sink
    * @text: what to say
@@ -692,6 +771,19 @@ static void gst_gemini_live_sink_set_property(GObject* object, guint prop_id, co
     case PROP_CA_FILE:
       s.ca_file = as_string(value);
       break;
+    case PROP_CONTEXT_COMPRESSION:
+      s.context_compression = g_value_get_boolean(value);
+      break;
+    case PROP_COMPRESSION_TRIGGER_TOKENS:
+      s.compression_trigger_tokens = g_value_get_uint64(value);
+      break;
+    case PROP_COMPRESSION_TARGET_TOKENS:
+      s.compression_target_tokens = g_value_get_uint64(value);
+      break;
+    case PROP_MAX_FRAME_SIZE:
+      s.max_frame_size = g_value_get_uint64(value);
+      self->priv->core->set_max_frame_size(s.max_frame_size);
+      break;
     case PROP_SYNC:
     case PROP_ASYNC: {
       const bool on = g_value_get_boolean(value);
@@ -750,6 +842,18 @@ static void gst_gemini_live_sink_get_property(GObject* object, guint prop_id, GV
       break;
     case PROP_CA_FILE:
       g_value_set_string(value, or_null(s.ca_file));
+      break;
+    case PROP_CONTEXT_COMPRESSION:
+      g_value_set_boolean(value, s.context_compression);
+      break;
+    case PROP_COMPRESSION_TRIGGER_TOKENS:
+      g_value_set_uint64(value, s.compression_trigger_tokens);
+      break;
+    case PROP_COMPRESSION_TARGET_TOKENS:
+      g_value_set_uint64(value, s.compression_target_tokens);
+      break;
+    case PROP_MAX_FRAME_SIZE:
+      g_value_set_uint64(value, s.max_frame_size);
       break;
     case PROP_SYNC:
       g_value_set_boolean(value, s.sync);

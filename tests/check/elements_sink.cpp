@@ -58,6 +58,22 @@ void wait_setup_complete(GstBus* bus) {
   gst_message_unref(m);
 }
 
+// The text of the next WARNING on `bus`.
+std::string wait_warning(GstBus* bus) {
+  GstMessage* m = wait_message(bus, message_of_type(GST_MESSAGE_WARNING));
+  fail_unless(m != nullptr, "no WARNING message");
+  GError* error = nullptr;
+  gst_message_parse_warning(m, &error, nullptr);
+  gst_message_unref(m);
+  std::string text = error->message;
+  g_error_free(error);
+  return text;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+GstBuffer* buffer_of(const std::string& bytes) { return gst_buffer_new_memdup(bytes.data(), bytes.size()); }
+
 std::string reply_to_audio(const std::string& pcm, unsigned rate = 16000) {
   mock::TurnInput turn;
   turn.add_audio(pcm, rate);
@@ -90,6 +106,14 @@ GST_START_TEST(test_sink_property_defaults) {
   fail_unless_equals_float(fps, 1.0);
   fail_unless(input_tr && output_tr && sync && !async);
   fail_unless_equals_int(eos_timeout, 30000);
+  gboolean compression = FALSE;
+  guint64 trigger = 1, target = 1, max_frame = 0;
+  g_object_get(sink, "context-compression", &compression, "compression-trigger-tokens", &trigger,
+               "compression-target-tokens", &target, "max-frame-size", &max_frame, nullptr);
+  fail_unless(compression);
+  fail_unless_equals_uint64(trigger, 0);
+  fail_unless_equals_uint64(target, 0);
+  fail_unless_equals_uint64(max_frame, 7 * 1024 * 1024);
   fail_unless(GST_OBJECT_FLAG_IS_SET(sink, GST_ELEMENT_FLAG_SINK), "geminilivesink must count as a sink");
 
   // Set and read back; the key never comes back in clear.
@@ -149,6 +173,47 @@ GST_START_TEST(test_sink_setup_from_properties) {
   fail_unless(setup.input_audio_transcription.has_value());
   fail_unless(!setup.output_audio_transcription.has_value());
   fail_unless(!setup.system_instruction.has_value());
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_sink_context_compression) {
+  // On by default, with the service's own thresholds.
+  auto server = start_server(fast());
+  GstHarness* h = sink_harness(make_sink(*server), "text", "text/x-raw,format=utf8");
+  fail_unless(server->wait_for([](const ServerStats& s) { return s.setups == 1; }, kWait));
+  fail_unless(contains(server->stats().last_setup_json, "\"contextWindowCompression\":{\"slidingWindow\":{}}"), "%s",
+              server->stats().last_setup_json.c_str());
+  protocol::Setup setup = received_setup(*server);
+  fail_unless(setup.context_window_compression.has_value());
+  fail_unless(!setup.context_window_compression->trigger_tokens.has_value());
+  fail_unless(setup.context_window_compression->sliding_window.has_value());
+  fail_unless(!setup.context_window_compression->sliding_window->target_tokens.has_value());
+  gst_harness_teardown(h);
+
+  // Thresholds of our own.
+  GstElement* sink = make_sink(*server);
+  g_object_set(sink, "compression-trigger-tokens", G_GUINT64_CONSTANT(20000), "compression-target-tokens",
+               G_GUINT64_CONSTANT(8000), nullptr);
+  h = sink_harness(sink, "text", "text/x-raw,format=utf8");
+  fail_unless(server->wait_for([](const ServerStats& s) { return s.setups == 2; }, kWait));
+  setup = received_setup(*server);
+  fail_unless(setup.context_window_compression.has_value());
+  fail_unless_equals_int64(setup.context_window_compression->trigger_tokens.value_or(0), 20000);
+  fail_unless(setup.context_window_compression->sliding_window.has_value());
+  fail_unless_equals_int64(setup.context_window_compression->sliding_window->target_tokens.value_or(0), 8000);
+  // int64 fields are strings on the wire.
+  fail_unless(contains(server->stats().last_setup_json, "\"triggerTokens\":\"20000\""), "%s",
+              server->stats().last_setup_json.c_str());
+  gst_harness_teardown(h);
+
+  // Off.
+  sink = make_sink(*server);
+  g_object_set(sink, "context-compression", FALSE, "compression-trigger-tokens", G_GUINT64_CONSTANT(20000), nullptr);
+  h = sink_harness(sink, "text", "text/x-raw,format=utf8");
+  fail_unless(server->wait_for([](const ServerStats& s) { return s.setups == 3; }, kWait));
+  fail_unless(!received_setup(*server).context_window_compression.has_value());
+  fail_unless(!contains(server->stats().last_setup_json, "contextWindowCompression"));
   gst_harness_teardown(h);
 }
 GST_END_TEST;
@@ -320,6 +385,126 @@ GST_START_TEST(test_sink_text_pad_and_send_text) {
   fail_unless(server->wait_for([](const ServerStats& s) { return s.texts.size() == 4; }, kWait));
   assert_str(server->stats().texts[3], "Are you there?");
   gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_sink_bad_text_is_dropped_with_a_warning) {
+  auto server = start_server(fast());
+  GstElement* sink = make_sink(*server);
+  gst_util_set_object_arg(G_OBJECT(sink), "response-modality", "text");
+  GstBus* bus = attach_bus(sink);
+  GstHarness* h = sink_harness(sink, "text", "text/x-raw,format=utf8");
+  wait_setup_complete(bus);
+  // Nothing to send: dropped without a word.
+  fail_unless_equals_int(gst_harness_push(h, gst_buffer_new()), GST_FLOW_OK);
+  // Not UTF-8 (Latin-1 "café"): dropped, with a warning.
+  fail_unless_equals_int(gst_harness_push(h, buffer_of("caf\xE9 au lait")), GST_FLOW_OK);
+  const std::string warning = wait_warning(bus);
+  fail_unless(contains(warning, "not valid UTF-8"), "%s", warning.c_str());
+  // A second one is counted, not warned about.
+  fail_unless_equals_int(gst_harness_push(h, buffer_of("\xFF\xFE")), GST_FLOW_OK);
+  fail_unless_equals_int(gst_harness_push(h, buffer_of("still here")), GST_FLOW_OK);
+  fail_unless(server->wait_for([](const ServerStats& s) { return !s.texts.empty(); }, kWait));
+  g_usleep(100 * 1000);
+  const auto texts = server->stats().texts;
+  fail_unless_equals_int(texts.size(), 1);
+  assert_str(texts[0], "still here");
+  // At EOS, the total.
+  fail_unless(gst_harness_push_event(h, gst_event_new_eos()));
+  const std::string total = wait_warning(bus);
+  fail_unless(contains(total, "2 text buffers in all were dropped"), "%s", total.c_str());
+  gst_harness_teardown(h);
+  release_bus(bus);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_sink_bad_frames_are_dropped_with_a_warning) {
+  auto server = start_server(fast());
+  const std::string jpeg = read_fixture("frame-64x48.jpg");
+  const std::string png = std::string("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x08\0\0\0\x04\x08\x02\0\0\0", 29);
+  GstElement* sink = make_sink(*server);
+  g_object_set(sink, "max-video-fps", 0.0, nullptr);
+  GstBus* bus = attach_bus(sink);
+  GstHarness* h = sink_harness(sink, "video", "image/jpeg");
+  wait_setup_complete(bus);
+  fail_unless_equals_int(gst_harness_push(h, gst_buffer_new()), GST_FLOW_OK);
+  // A PNG on a pad that said JPEG: one warning naming what came.
+  fail_unless_equals_int(gst_harness_push(h, buffer_of(png)), GST_FLOW_OK);
+  std::string warning = wait_warning(bus);
+  fail_unless(contains(warning, "the caps say image/jpeg, but it begins with 89 50 4E 47 (image/png)"), "%s",
+              warning.c_str());
+  fail_unless_equals_int(gst_harness_push(h, buffer_of("GIF89a")), GST_FLOW_OK);
+  fail_unless_equals_int(gst_harness_push(h, buffer_of(jpeg)), GST_FLOW_OK);
+  fail_unless(server->wait_for([](const ServerStats& s) { return s.video_frames >= 1; }, kWait));
+  // Too large for max-frame-size.
+  g_object_set(h->element, "max-frame-size", static_cast<guint64>(jpeg.size() - 1), nullptr);
+  fail_unless_equals_int(gst_harness_push(h, buffer_of(jpeg)), GST_FLOW_OK);
+  warning = wait_warning(bus);
+  g_autofree char* expected = g_strdup_printf("A video frame of %zu bytes was dropped: it is larger than "
+                                              "max-frame-size, %zu bytes.", jpeg.size(), jpeg.size() - 1);
+  assert_str(warning, expected);
+  g_object_set(h->element, "max-frame-size", static_cast<guint64>(jpeg.size()), nullptr);
+  fail_unless_equals_int(gst_harness_push(h, buffer_of(jpeg)), GST_FLOW_OK);
+  fail_unless(server->wait_for([](const ServerStats& s) { return s.video_frames >= 2; }, kWait));
+  g_usleep(100 * 1000);
+  fail_unless_equals_int(server->stats().video_frames, 2);
+  assert_str(server->stats().last_frame_mime, "image/jpeg");
+  fail_unless(gst_harness_push_event(h, gst_event_new_eos()));
+  warning = wait_warning(bus);
+  fail_unless(contains(warning, "2 video frames in all were dropped because they were not image/jpeg"), "%s",
+              warning.c_str());
+  gst_harness_teardown(h);
+  release_bus(bus);
+
+  // Something else on a PNG pad.
+  server = start_server(fast());
+  sink = make_sink(*server);
+  bus = attach_bus(sink);
+  h = sink_harness(sink, "video", "image/png");
+  wait_setup_complete(bus);
+  fail_unless_equals_int(gst_harness_push(h, buffer_of("GIF89a")), GST_FLOW_OK);
+  warning = wait_warning(bus);
+  fail_unless(contains(warning, "the caps say image/png, but it begins with 47 49 46 38 (neither JPEG nor PNG)"),
+              "%s", warning.c_str());
+  fail_unless_equals_int(gst_harness_push(h, buffer_of(png)), GST_FLOW_OK);
+  fail_unless(server->wait_for([](const ServerStats& s) { return s.video_frames == 1; }, kWait));
+  assert_str(server->stats().last_frame_mime, "image/png");
+  gst_harness_teardown(h);
+  release_bus(bus);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_sink_audio_keeps_whole_samples) {
+  auto server = start_server(fast());
+  GstElement* sink = make_sink(*server);
+  GstBus* bus = attach_bus(sink);
+  GstHarness* h = sink_harness(sink, "audio", kAudioCaps16k);
+  wait_setup_complete(bus);
+  // 3 bytes, nothing, 1 byte, 5 bytes: samples cut between buffers go whole.
+  const std::string pcm = tone_pcm(0.01);
+  fail_unless_equals_int(gst_harness_push(h, buffer_of(pcm.substr(0, 3))), GST_FLOW_OK);
+  fail_unless_equals_int(gst_harness_push(h, gst_buffer_new()), GST_FLOW_OK);
+  fail_unless_equals_int(gst_harness_push(h, buffer_of(pcm.substr(3, 1))), GST_FLOW_OK);
+  fail_unless_equals_int(gst_harness_push(h, buffer_of(pcm.substr(4, 5))), GST_FLOW_OK);
+  fail_unless_equals_int(gst_harness_push(h, buffer_of(pcm.substr(9))), GST_FLOW_OK);
+  fail_unless(server->wait_for([&](const ServerStats& s) { return s.audio_bytes == pcm.size(); }, kWait),
+              "the server got %" G_GUINT64_FORMAT " of %zu bytes", server->stats().audio_bytes, pcm.size());
+  assert_str(server->stats().audio_sha256, sha256_hex(pcm));
+  // Each message holds whole samples.
+  for (const auto& m : server->received_messages()) {
+    auto decoded = protocol::decode_client_message(m);
+    if (!decoded.ok() || !std::holds_alternative<protocol::RealtimeInput>(decoded.value())) continue;
+    const auto& input = std::get<protocol::RealtimeInput>(decoded.value());
+    if (input.audio) fail_unless(input.audio->data.size() % 2 == 0, "%zu bytes", input.audio->data.size());
+  }
+  // Too large for max-frame-size: dropped with a warning.
+  g_object_set(h->element, "max-frame-size", G_GUINT64_CONSTANT(100), nullptr);
+  fail_unless_equals_int(gst_harness_push(h, buffer_of(tone_pcm(0.01))), GST_FLOW_OK);
+  const std::string warning = wait_warning(bus);
+  assert_str(warning, "An audio buffer of 320 bytes was dropped: it is larger than max-frame-size, 100 bytes.");
+  fail_unless_equals_uint64(server->stats().audio_bytes, pcm.size());
+  gst_harness_teardown(h);
+  release_bus(bus);
 }
 GST_END_TEST;
 
@@ -556,10 +741,14 @@ static Suite* elements_sink_suite() {
   suite_add_tcase(s, tc);
   tcase_add_test(tc, test_sink_property_defaults);
   tcase_add_test(tc, test_sink_setup_from_properties);
+  tcase_add_test(tc, test_sink_context_compression);
   tcase_add_test(tc, test_sink_pads_refuse_what_the_api_cannot_take);
   tcase_add_test(tc, test_sink_audio_reaches_the_server_byte_for_byte);
   tcase_add_test(tc, test_sink_video_frames_are_limited);
   tcase_add_test(tc, test_sink_text_pad_and_send_text);
+  tcase_add_test(tc, test_sink_bad_text_is_dropped_with_a_warning);
+  tcase_add_test(tc, test_sink_bad_frames_are_dropped_with_a_warning);
+  tcase_add_test(tc, test_sink_audio_keeps_whole_samples);
   tcase_add_test(tc, test_sink_bus_messages_and_end_of_input);
   tcase_add_test(tc, test_sink_go_away_message);
   tcase_add_test(tc, test_sink_wrong_key_is_an_error_in_words);
