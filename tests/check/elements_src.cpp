@@ -71,6 +71,8 @@ struct PushLog {
   };
   std::mutex mutex;
   std::vector<Entry> entries;
+  GstPad* pad = nullptr;
+  gulong probe_id = 0;
 
   static GstPadProbeReturn probe(GstPad*, GstPadProbeInfo* info, gpointer data) {
     auto* self = static_cast<PushLog*>(data);
@@ -79,10 +81,17 @@ struct PushLog {
     self->entries.push_back({g_get_monotonic_time(), GST_BUFFER_FLAG_IS_SET(b, GST_BUFFER_FLAG_GAP) != 0});
     return GST_PAD_PROBE_OK;
   }
+  // The probe must not outlive the log: a failed assertion leaves the test
+  // frame while the source's streaming thread still pushes.
+  ~PushLog() {
+    if (pad) {
+      gst_pad_remove_probe(pad, probe_id);
+      gst_object_unref(pad);
+    }
+  }
   void watch(GstElement* element) {
-    GstPad* pad = gst_element_get_static_pad(element, "src");
-    gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, &PushLog::probe, this, nullptr);
-    gst_object_unref(pad);
+    pad = gst_element_get_static_pad(element, "src");
+    probe_id = gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, &PushLog::probe, this, nullptr);
   }
   std::vector<Entry> snapshot() {
     std::lock_guard<std::mutex> lock(mutex);
