@@ -53,6 +53,15 @@ inline constexpr char kLivePath[] =
 // How long a test waits for something that should happen.
 inline constexpr std::chrono::milliseconds kWait{15000};
 
+// Set by the 'valgrind' test setup (tests/check/meson.build): the code runs
+// tens of times slower, so bounds on real time (how late something may happen)
+// cannot hold there. Only such upper bounds may be relaxed on it; what is
+// checked about content, order and lower bounds of pacing stays the same.
+inline bool under_valgrind() {
+  static const bool on = g_getenv("GEMINILIVE_UNDER_VALGRIND") != nullptr;
+  return on;
+}
+
 // ---- fixtures: tests/fixtures, passed in by meson as GST_CHECK_FIXTURES so
 // tests run from any build directory ----
 

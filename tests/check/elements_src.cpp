@@ -239,7 +239,9 @@ GST_START_TEST(test_src_paced_silence_timing_and_latency) {
   // Each period goes out 20 ms after the one before: 50 of them in a second.
   const auto pushed = log.snapshot();
   const gint64 took_ms = (pushed[50].at_us - pushed[0].at_us) / 1000;
-  fail_unless(took_ms >= 950 && took_ms < 1100, "50 periods took %" G_GINT64_FORMAT " ms", took_ms);
+  // Never early; late only by scheduling (a lot of it under valgrind).
+  const gint64 late_ms = under_valgrind() ? 2000 : 150;
+  fail_unless(took_ms >= 950 && took_ms < 950 + late_ms, "50 periods took %" G_GINT64_FORMAT " ms", took_ms);
   assert_contiguous(buffers);
   for (GstBuffer* b : buffers) {
     fail_unless_equals_uint64(gst_buffer_get_size(b), kPeriodBytes);
@@ -312,7 +314,10 @@ GST_START_TEST(test_src_paced_answer_then_silence) {
   }
   const gint64 played_ms = (last_us - first_us) / 1000;
   const gint64 length_ms = static_cast<gint64>(answer.size() / kPeriodBytes - 1) * 20;
-  fail_unless(played_ms > length_ms - 50 && played_ms < length_ms + 100,
+  // Under valgrind the source falls behind and then catches up on the clock:
+  // periods go out both later and closer together than in real time.
+  const gint64 early_ms = under_valgrind() ? 1000 : 50, late_ms = under_valgrind() ? 2000 : 100;
+  fail_unless(played_ms > length_ms - early_ms && played_ms < length_ms + late_ms,
               "played %" G_GINT64_FORMAT " ms of %" G_GINT64_FORMAT, played_ms, length_ms);
   assert_contiguous(buffers);
   for (GstBuffer* b : buffers) gst_buffer_unref(b);
@@ -421,14 +426,16 @@ GST_START_TEST(test_src_interrupt_drops_the_rest_of_the_answer) {
   fail_unless(t != 0, "no geminilive/interrupted message");
 
   // Nothing of the answer goes out more than a period after the interruption.
-  const gint64 limit = t + (kPeriod / GST_USECOND) + 10 * 1000;
+  const gint64 limit = t + (kPeriod / GST_USECOND) + (under_valgrind() ? 200 : 10) * 1000;
   int after = 0;
   for (const auto& e : log.snapshot()) {
     if (e.at_us <= limit) continue;
     fail_unless(e.gap, "answer audio %" G_GINT64_FORMAT " ms after the interruption", (e.at_us - t) / 1000);
     ++after;
   }
-  fail_unless(after >= 20);
+  // 30 periods were pulled after the interruption; the window above is wider
+  // under valgrind, so fewer of them fall after it.
+  fail_unless(after >= (under_valgrind() ? 10 : 20), "%d periods after the interruption", after);
   gst_harness_teardown(in);
   gst_harness_teardown(src);
   release_bus(bus);
