@@ -2,6 +2,8 @@
 // writes them (liveConnectConfigToMldev), so captures read alike.
 #include "protocol/setup.h"
 
+#include <algorithm>
+
 #include "protocol/json_fields.h"
 
 namespace geminilive::protocol {
@@ -61,6 +63,7 @@ JsonNode* function_declaration_to_json(const FunctionDeclaration& f) {
   b.set("parameters", f.parameters);
   b.set("parametersJsonSchema", f.parameters_json_schema);
   b.set("response", f.response);
+  b.set("responseJsonSchema", f.response_json_schema);
   b.set("behavior", f.behavior);
   return b.release();
 }
@@ -135,24 +138,146 @@ GenerationConfig generation_config_from_json(const ObjectView& o) {
   return c;
 }
 
-Tool tool_from_json(const ObjectView& o) {
+// Decoding is lenient, as a server reading a client's setup is. A user's
+// declarations (parse_tools_json) are read `strict`ly: what we would not
+// send, or would send other than written, is an error.
+constexpr const char* kDeclarationFields[] = {"name",     "description",        "parameters", "parametersJsonSchema",
+                                              "response", "responseJsonSchema", "behavior"};
+constexpr const char* kSchemaFields[] = {"parameters", "parametersJsonSchema", "response", "responseJsonSchema"};
+constexpr const char* kToolFields[] = {"functionDeclarations", "googleSearch", "codeExecution", "urlContext"};
+
+// "function_declarations" -> "functionDeclarations".
+std::string camel_case(const char* name) {
+  std::string out;
+  for (const char* p = name; *p; ++p) {
+    if (*p == '_' && p[1] >= 'a' && p[1] <= 'z')
+      out.push_back(static_cast<char>(*++p - 'a' + 'A'));
+    else
+      out.push_back(*p);
+  }
+  return out;
+}
+
+template <std::size_t N>
+bool is_one_of(const std::string& camel, const char* const (&names)[N]) {
+  for (const char* n : names)
+    if (camel == n) return true;
+  return false;
+}
+
+// The first member of `o` not in `names` (camelCase or snake_case), if any.
+template <std::size_t N>
+std::optional<std::string> unknown_member(const ObjectView& o, const char* const (&names)[N]) {
+  g_autoptr(GList) members = json_object_get_members(o.object());
+  for (GList* l = members; l; l = l->next) {
+    const char* member = static_cast<const char*>(l->data);
+    if (!is_one_of(camel_case(member), names)) return std::string(member);
+  }
+  return std::nullopt;
+}
+
+std::optional<FunctionDeclaration> declaration_from_json(JsonNode* node, const std::string& path, Errors& errors,
+                                                         bool strict) {
+  auto f = as_object(node, path, errors);
+  if (!f) return std::nullopt;
+  if (strict) {
+    if (auto field = unknown_member(*f, kDeclarationFields)) {
+      errors.fail(f->path(field->c_str()),
+                  "not a field of a function declaration (name, description, parameters, parametersJsonSchema, "
+                  "response, responseJsonSchema, behavior)");
+      return std::nullopt;
+    }
+    for (const char* schema : kSchemaFields) f->get_object(schema);  // records "expected an object"
+  }
+  FunctionDeclaration d;
+  d.name = f->get_string("name").value_or("");
+  d.description = f->get_string("description");
+  d.parameters = f->get_value("parameters");
+  d.parameters_json_schema = f->get_value("parametersJsonSchema");
+  d.response = f->get_value("response");
+  d.response_json_schema = f->get_value("responseJsonSchema");
+  d.behavior = f->get_string("behavior");
+  if (errors.failed()) return std::nullopt;
+  if (strict && d.name.empty()) {
+    errors.fail(f->path("name"), "a function declaration needs a name");
+    return std::nullopt;
+  }
+  return d;
+}
+
+Tool tool_from_json(const ObjectView& o, bool strict = false) {
   Tool t;
+  if (strict) {
+    if (auto field = unknown_member(o, kToolFields)) {
+      o.errors().fail(o.path(field->c_str()),
+                      "not a supported tool (functionDeclarations, googleSearch, codeExecution, urlContext)");
+      return t;
+    }
+  }
   o.for_each("functionDeclarations", [&](JsonNode* n, const std::string& p) {
-    auto f = as_object(n, p, o.errors());
-    if (!f) return;
-    FunctionDeclaration d;
-    d.name = f->get_string("name").value_or("");
-    d.description = f->get_string("description");
-    d.parameters = f->get_value("parameters");
-    d.parameters_json_schema = f->get_value("parametersJsonSchema");
-    d.response = f->get_value("response");
-    d.behavior = f->get_string("behavior");
-    t.function_declarations.push_back(std::move(d));
+    if (auto d = declaration_from_json(n, p, o.errors(), strict)) t.function_declarations.push_back(std::move(*d));
   });
   t.google_search = o.has("googleSearch");
   t.code_execution = o.has("codeExecution");
   t.url_context = o.has("urlContext");
+  if (strict) {
+    // Only their presence is kept: options would be dropped.
+    for (const char* name : {"googleSearch", "codeExecution", "urlContext"}) {
+      auto options = o.get_object(name);
+      if (options && json_object_get_size(options->object()) > 0)
+        o.errors().fail(o.path(name), "tool options are not supported; give {}");
+    }
+    if (!o.errors().failed() && t.function_declarations.empty() && !t.google_search && !t.code_execution &&
+        !t.url_context)
+      o.errors().fail(o.path("functionDeclarations"), "an empty tool: no function declaration or tool in it");
+  }
   return t;
+}
+
+// A user's element of the tools array: a declaration when it has a name or
+// only declaration fields (so `{}` lacks a name), else a tool.
+bool is_declaration(const ObjectView& o) { return o.has("name") || !unknown_member(o, kDeclarationFields); }
+
+std::vector<Tool> user_tools_from_json(JsonNode* root, Errors& errors) {
+  std::vector<Tool> tools;
+  std::optional<std::size_t> bare;  // the tool gathering bare declarations
+  auto add = [&](JsonNode* node, const std::string& path) {
+    auto o = as_object(node, path, errors);
+    if (!o) return;
+    if (!is_declaration(*o)) {
+      tools.push_back(tool_from_json(*o, true));
+      return;
+    }
+    auto d = declaration_from_json(node, path, errors, true);
+    if (!d) return;
+    if (!bare) {
+      bare = tools.size();
+      tools.emplace_back();
+    }
+    tools[*bare].function_declarations.push_back(std::move(*d));
+  };
+  if (JSON_NODE_HOLDS_OBJECT(root)) {
+    add(root, "$");
+  } else if (JSON_NODE_HOLDS_ARRAY(root)) {
+    JsonArray* array = json_node_get_array(root);
+    for (guint i = 0; i < json_array_get_length(array) && !errors.failed(); ++i)
+      add(json_array_get_element(array, i), "$[" + std::to_string(i) + "]");
+  } else {
+    errors.fail("$", "expected an array of function declarations or tools, or one function declaration");
+  }
+  if (errors.failed()) return {};
+  // The service tells calls apart by name.
+  std::vector<std::string> names;
+  for (const auto& t : tools) {
+    for (const auto& d : t.function_declarations) {
+      if (std::find(names.begin(), names.end(), d.name) != names.end()) {
+        errors.fail("", ("the function \"" + d.name + "\" is declared twice").c_str());
+        return {};
+      }
+      names.push_back(d.name);
+    }
+  }
+  return tools;
 }
 
 RealtimeInputConfig realtime_input_config_from_json(const ObjectView& o) {
@@ -257,4 +382,14 @@ std::optional<Setup> setup_from_json(JsonNode* node, const std::string& path, Er
 }
 
 }  // namespace json
+
+Expected<std::vector<Tool>> parse_tools_json(std::string_view text) {
+  auto parsed = JsonValue::parse(text);
+  if (!parsed) return Error{parsed.error()};
+  json::Errors errors;
+  std::vector<Tool> tools = json::user_tools_from_json(parsed->node(), errors);
+  if (errors.failed()) return errors.error();
+  return tools;
+}
+
 }  // namespace geminilive::protocol

@@ -6,9 +6,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "protocol/content.h"
+#include "protocol/expected.h"
 #include "protocol/json_value.h"
 
 namespace geminilive::protocol {
@@ -46,7 +48,8 @@ struct FunctionDeclaration {
   std::optional<std::string> description;
   JsonValue parameters;              // OpenAPI-subset Schema
   JsonValue parameters_json_schema;  // JSON Schema alternative
-  JsonValue response;
+  JsonValue response;                 // Schema of the result
+  JsonValue response_json_schema;     // JSON Schema alternative
   std::optional<std::string> behavior;  // BLOCKING | NON_BLOCKING
 };
 
@@ -114,5 +117,18 @@ struct Setup {
 // The Developer API's resource name for a model id: "gemini-x" becomes
 // "models/gemini-x"; names already under "models/" or "tunedModels/" stay.
 std::string model_resource_name(const std::string& model);
+
+// Function declarations written by a user (geminilivesink's `tools`), in any
+// of these shapes:
+//   [{"name":"f",...}, ...]                       FunctionDeclarations
+//   {"name":"f",...}                              one FunctionDeclaration
+//   [{"functionDeclarations":[...]}, {"googleSearch":{}}]   the setup's `tools`
+// (snake_case names too; bare declarations and tools may be mixed: the bare
+// ones become one functionDeclarations tool). Stricter than the decoder, so
+// nothing the user wrote is dropped: every declaration needs a name, names
+// are unique, and unknown fields, unsupported tools and tool options are
+// errors naming their JSON path ("$[1].name: ..."). Schemas are kept as
+// written.
+Expected<std::vector<Tool>> parse_tools_json(std::string_view json);
 
 }  // namespace geminilive::protocol

@@ -51,6 +51,10 @@ GstStructure* usage(const protocol::UsageMetadata& u) {
 
 }  // namespace
 
+std::string function_call_args_json(const protocol::FunctionCall& call) {
+  return call.args.is_null() ? "{}" : call.args.to_string(protocol::JsonStyle::Compact);
+}
+
 std::vector<GstStructure*> server_message_structures(const protocol::ServerMessage& m, GstClockTime running_time) {
   std::vector<GstStructure*> out;
   if (m.setup_complete) {
@@ -71,6 +75,17 @@ std::vector<GstStructure*> server_message_structures(const protocol::ServerMessa
       if (c.turn_complete_reason) gst_structure_set(s, "reason", G_TYPE_STRING, c.turn_complete_reason->c_str(), nullptr);
       out.push_back(s);
     }
+  }
+  if (m.tool_call) {
+    for (const auto& call : m.tool_call->function_calls)
+      out.push_back(gst_structure_new("geminilive/tool-call", "id", G_TYPE_STRING, call.id.c_str(), "name",
+                                      G_TYPE_STRING, call.name.c_str(), "args", G_TYPE_STRING,
+                                      function_call_args_json(call).c_str(), nullptr));
+  }
+  if (m.tool_call_cancellation) {
+    std::string ids;
+    for (const auto& id : m.tool_call_cancellation->ids) ids += (ids.empty() ? "" : ",") + id;
+    out.push_back(gst_structure_new("geminilive/tool-call-cancellation", "ids", G_TYPE_STRING, ids.c_str(), nullptr));
   }
   if (m.usage_metadata) out.push_back(usage(*m.usage_metadata));
   if (m.go_away) {

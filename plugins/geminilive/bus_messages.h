@@ -4,6 +4,7 @@
 
 #include <gst/gst.h>
 
+#include <string>
 #include <vector>
 
 #include "protocol/server_message.h"
@@ -12,9 +13,14 @@ namespace geminilive::plugin {
 
 // The structures for one server message, in the order to post them:
 // setup-complete, transcript (input, then output), interrupted,
-// generation-complete, turn-complete, usage, go-away. `running_time` (when
-// valid) is added to transcripts as "running-time". The caller owns them.
+// generation-complete, turn-complete, tool-call (one per function call),
+// tool-call-cancellation, usage, go-away. `running_time` (when valid) is
+// added to transcripts as "running-time". The caller owns them.
 std::vector<GstStructure*> server_message_structures(const protocol::ServerMessage& message,
                                                      GstClockTime running_time = GST_CLOCK_TIME_NONE);
+
+// A function call's `args` as compact JSON, "{}" when absent: the "args" of
+// geminilive/tool-call and the args_json of the tool-call signal.
+std::string function_call_args_json(const protocol::FunctionCall& call);
 
 }  // namespace geminilive::plugin

@@ -20,6 +20,11 @@
  * turn to end (at most #GstGeminiLiveSink:eos-timeout), and then posts EOS;
  * the sources of the channel end after their last data.
  *
+ * Functions declared in #GstGeminiLiveSink:tools may be called by the model:
+ * each call is a #GstGeminiLiveSink::tool-call signal and a
+ * `geminilive/tool-call` message, answered with
+ * #GstGeminiLiveSink::send-tool-response.
+ *
  * The API key comes from #GstGeminiLiveSink:api-key or, when that is not
  * set, from the GEMINI_API_KEY (then GOOGLE_API_KEY) environment variable.
  * It is never logged and cannot be read back.
@@ -102,7 +107,16 @@ enum {
   PROP_COMPRESSION_TRIGGER_TOKENS,
   PROP_COMPRESSION_TARGET_TOKENS,
   PROP_MAX_FRAME_SIZE,
+  // function calling
+  PROP_TOOLS,
 };
+
+// ---- function calling: the signals SinkCore emits ----
+enum {
+  SIGNAL_TOOL_CALL,
+  LAST_SIGNAL,
+};
+guint sink_signals[LAST_SIGNAL];
 
 std::string env_api_key() {
   for (const char* name : {"GEMINI_API_KEY", "GOOGLE_API_KEY"}) {
@@ -143,7 +157,33 @@ struct SinkSettings {
   guint64 compression_trigger_tokens = 0;  // 0: the service's default
   guint64 compression_target_tokens = 0;   // 0: the service's default
   guint64 max_frame_size = kDefaultMaxFrameSize;
+  // function calling
+  std::string tools;  // inline JSON or a file name; see resolve_tools()
 };
+
+// ---- function calling: the tools property ----
+
+// The declarations `tools` names: inline JSON when it begins with [ or {,
+// else the file holding it. The error is the sentence for the user.
+protocol::Expected<std::vector<protocol::Tool>> resolve_tools(const std::string& value) {
+  const auto start = value.find_first_not_of(" \t\r\n");
+  if (start == std::string::npos) return std::vector<protocol::Tool>{};
+  if (value[start] == '[' || value[start] == '{') {
+    auto tools = protocol::parse_tools_json(value);
+    if (!tools) return protocol::Error{"The tools property is not valid function declarations: " + tools.error()};
+    return tools;
+  }
+  g_autofree char* contents = nullptr;
+  gsize length = 0;
+  g_autoptr(GError) error = nullptr;
+  if (!g_file_get_contents(value.c_str(), &contents, &length, &error))
+    return protocol::Error{"Cannot read the tools file: " + std::string(error->message)};
+  auto tools = protocol::parse_tools_json(std::string_view(contents, length));
+  if (!tools)
+    return protocol::Error{"The tools file \"" + value + "\" does not hold valid function declarations: " +
+                           tools.error()};
+  return tools;
+}
 
 session::SessionConfig session_config(const SinkSettings& s, std::string api_key) {
   session::SessionConfig config;
@@ -242,6 +282,7 @@ class SinkCore final : public session::SessionObserver, public InputHost {
       }
       gst_element_post_message(sink_, gst_message_new_element(GST_OBJECT(sink_), s));
     }
+    if (message.tool_call) emit_tool_calls(*message.tool_call);
   }
   void on_warning(const std::string& text) override { plugin::post_warning(sink_, text); }
   void on_error(const session::SessionError& error) override {
@@ -368,6 +409,17 @@ class SinkCore final : public session::SessionObserver, public InputHost {
     gst_element_post_message(sink_, eos);
   }
 
+  // ---- function calling ----
+  // After the bus messages: a handler may answer at once, and the messages
+  // still say first what was asked.
+  void emit_tool_calls(const protocol::ToolCall& tool_call) {
+    for (const auto& call : tool_call.function_calls) {
+      GST_INFO_OBJECT(sink_, "tool call %s: %s", call.id.c_str(), call.name.c_str());
+      const std::string args = plugin::function_call_args_json(call);
+      g_signal_emit(sink_, sink_signals[SIGNAL_TOOL_CALL], 0, call.id.c_str(), call.name.c_str(), args.c_str());
+    }
+  }
+
   GstClockTime running_time_now() const {
     GstClock* clock = gst_element_get_clock(sink_);
     if (!clock) return GST_CLOCK_TIME_NONE;
@@ -444,6 +496,8 @@ static void gst_gemini_live_sink_release_pad(GstElement* element, GstPad* pad);
 static GstStateChangeReturn gst_gemini_live_sink_change_state(GstElement* element, GstStateChange transition);
 static void gst_gemini_live_sink_handle_message(GstBin* bin, GstMessage* message);
 static gboolean gst_gemini_live_sink_send_text(GstGeminiLiveSink* self, const gchar* text);
+static gboolean gst_gemini_live_sink_send_tool_response(GstGeminiLiveSink* self, const gchar* id, const gchar* name,
+                                                        const gchar* response_json);
 
 static void gst_gemini_live_sink_class_init(GstGeminiLiveSinkClass* klass) {
   GObjectClass* gobject_class = G_OBJECT_CLASS(klass);
@@ -677,6 +731,66 @@ static void gst_gemini_live_sink_class_init(GstGeminiLiveSinkClass* klass) {
                              G_CALLBACK(gst_gemini_live_sink_send_text), nullptr, nullptr, nullptr, G_TYPE_BOOLEAN, 1,
                              G_TYPE_STRING);
 
+  // ---- function calling ----
+  /**
+   * GstGeminiLiveSink:tools:
+   *
+   * Functions the model may call, as JSON: inline when the value begins
+   * with `[` or `{`, otherwise the name of a file holding it. Either an
+   * array of FunctionDeclaration objects
+   * (`[{"name":"save_note","description":"...","parameters":{...}}]`), one
+   * such object, or the setup's own `tools` array
+   * (`[{"functionDeclarations":[...]},{"googleSearch":{}}]`), in camelCase or
+   * snake_case. They are sent in the setup as written. A value that cannot
+   * be read or is not valid (no name, an unknown field, ...) fails the start
+   * with a LIBRARY/SETTINGS error naming the JSON path. Calls arrive as
+   * #GstGeminiLiveSink::tool-call signals and `geminilive/tool-call`
+   * messages; answer them with #GstGeminiLiveSink::send-tool-response.
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_TOOLS,
+      g_param_spec_string("tools", "Tools",
+                          "Function declarations as JSON, inline (beginning with [ or {) or in the file named",
+                          nullptr, connection));
+  /**
+   * GstGeminiLiveSink::tool-call:
+   * @sink: the sink
+   * @id: the call's id, to give back to send-tool-response ("" when the
+   *   service gave none)
+   * @name: the function's name
+   * @args_json: the arguments, a compact JSON object ("{}" when none)
+   *
+   * The model calls a function declared in #GstGeminiLiveSink:tools; emitted
+   * once per call, on the session's thread, after the matching
+   * `geminilive/tool-call` message is posted. Do not block in the handler,
+   * nor change the element's state from it: answer with
+   * #GstGeminiLiveSink::send-tool-response, from this or any other thread,
+   * now or later. The model waits for the answer.
+   */
+  sink_signals[SIGNAL_TOOL_CALL] =
+      g_signal_new("tool-call", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, nullptr, nullptr, nullptr,
+                   G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+  /**
+   * GstGeminiLiveSink::send-tool-response:
+   * @sink: the sink
+   * @id: the id of the call answered (from #GstGeminiLiveSink::tool-call)
+   * @name: the function's name
+   * @response_json: the result, a JSON object: `{"output": ...}` or
+   *   `{"error": ...}` by convention
+   *
+   * Sends `{"toolResponse":{"functionResponses":[{"id","name","response"}]}}`.
+   * Any thread.
+   *
+   * Returns: %TRUE if it was queued; %FALSE, with a WARNING message saying
+   * why, when @response_json is not a JSON object, @name is empty, or the
+   * session is not running (the sink is not PAUSED or PLAYING, or the
+   * session failed or ended).
+   */
+  g_signal_new_class_handler(
+      "send-tool-response", G_TYPE_FROM_CLASS(klass), static_cast<GSignalFlags>(G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
+      G_CALLBACK(gst_gemini_live_sink_send_tool_response), nullptr, nullptr, nullptr, G_TYPE_BOOLEAN, 3,
+      G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+
   gst_element_class_add_static_pad_template(element_class, &audio_template);
   gst_element_class_add_static_pad_template(element_class, &video_template);
   gst_element_class_add_static_pad_template(element_class, &text_template);
@@ -784,6 +898,9 @@ static void gst_gemini_live_sink_set_property(GObject* object, guint prop_id, co
       s.max_frame_size = g_value_get_uint64(value);
       self->priv->core->set_max_frame_size(s.max_frame_size);
       break;
+    case PROP_TOOLS:
+      s.tools = as_string(value);
+      break;
     case PROP_SYNC:
     case PROP_ASYNC: {
       const bool on = g_value_get_boolean(value);
@@ -854,6 +971,9 @@ static void gst_gemini_live_sink_get_property(GObject* object, guint prop_id, GV
       break;
     case PROP_MAX_FRAME_SIZE:
       g_value_set_uint64(value, s.max_frame_size);
+      break;
+    case PROP_TOOLS:
+      g_value_set_string(value, or_null(s.tools));
       break;
     case PROP_SYNC:
       g_value_set_boolean(value, s.sync);
@@ -938,6 +1058,13 @@ static bool gst_gemini_live_sink_start(GstGeminiLiveSink* self) {
     return false;
   }
 
+  // Function calling: the declarations, before anything is claimed.
+  auto tools = resolve_tools(settings.tools);
+  if (!tools) {
+    GST_ELEMENT_ERROR(self, LIBRARY, SETTINGS, ("%s", tools.error().c_str()), ("tools=%s", settings.tools.c_str()));
+    return false;
+  }
+
   auto channel = session::Channel::acquire(settings.channel);
   if (!channel->claim_owner(self)) {
     GST_ELEMENT_ERROR(self, RESOURCE, BUSY,
@@ -955,7 +1082,9 @@ static bool gst_gemini_live_sink_start(GstGeminiLiveSink* self) {
   priv->core->post_progress(GST_PROGRESS_TYPE_START, text);
   GST_INFO_OBJECT(self, "connecting to %s, model %s, channel %s", shown_uri.c_str(), settings.model.c_str(),
                   settings.channel.c_str());
-  auto session = session::LiveSession::create(session_config(settings, std::move(api_key)), channel);
+  session::SessionConfig config = session_config(settings, std::move(api_key));
+  config.setup.tools = std::move(tools).value();
+  auto session = session::LiveSession::create(std::move(config), channel);
   priv->core->begin(session);
   session->start();
   return true;
@@ -1002,5 +1131,42 @@ static gboolean gst_gemini_live_sink_send_text(GstGeminiLiveSink* self, const gc
   auto session = self->priv->core->session();
   if (!session || !text || !*text) return FALSE;
   session->send(protocol::RealtimeInput::with_text(text));
+  return TRUE;
+}
+
+// ---- function calling: send-tool-response ----
+
+// Declines a response: logged and posted as a WARNING, since the caller may
+// not check the return value.
+static gboolean refuse_tool_response(GstGeminiLiveSink* self, const gchar* id, const std::string& why) {
+  const std::string text = "The response to tool call \"" + std::string(id ? id : "") + "\" was not sent: " + why;
+  GST_WARNING_OBJECT(self, "%s", text.c_str());
+  plugin::post_warning(GST_ELEMENT(self), text);
+  return FALSE;
+}
+
+static gboolean gst_gemini_live_sink_send_tool_response(GstGeminiLiveSink* self, const gchar* id, const gchar* name,
+                                                        const gchar* response_json) {
+  if (!name || !*name) return refuse_tool_response(self, id, "no function name was given.");
+  auto response = protocol::JsonValue::parse(response_json ? response_json : "");
+  if (!response || !response->is_object())
+    return refuse_tool_response(
+        self, id,
+        "the response must be a JSON object, such as {\"output\": ...} (" +
+            (response ? std::string("got another JSON value") : response.error()) + ").");
+  auto session = self->priv->core->session();
+  if (!session) return refuse_tool_response(self, id, "the sink is not PAUSED or PLAYING.");
+  const session::SessionState state = session->state();
+  if (self->priv->core->failed() || state == session::SessionState::Failed)
+    return refuse_tool_response(self, id, "the session has failed.");
+  if (state == session::SessionState::Finished || state == session::SessionState::Closed)
+    return refuse_tool_response(self, id, "the session has ended.");
+
+  protocol::FunctionResponse answer;
+  answer.id = id ? id : "";
+  answer.name = name;
+  answer.response = std::move(response).value();
+  GST_INFO_OBJECT(self, "tool response %s: %s", answer.id.c_str(), name);
+  session->send(protocol::ToolResponse{{std::move(answer)}});
   return TRUE;
 }

@@ -4,6 +4,8 @@
 
 #include <cstring>
 #include <random>
+#include <utility>
+#include <vector>
 
 #include "../interop/encoder_cases.h"
 #include "check_util.h"
@@ -331,6 +333,104 @@ GST_START_TEST(test_duration) {
 }
 GST_END_TEST;
 
+// ---- function declarations written by a user (geminilivesink's tools) ----
+
+std::vector<Tool> tools_ok(const std::string& text) {
+  auto tools = parse_tools_json(text);
+  fail_unless(tools.ok(), "%s: %s", text.c_str(), tools.ok() ? "" : tools.error().c_str());
+  return tools.value();
+}
+
+// The setup's "tools" as encoded.
+std::string encoded_tools(const std::string& text) {
+  Setup s;
+  s.model = "models/m";
+  s.tools = tools_ok(text);
+  const std::string json = encode_client_message(s);
+  const std::string prefix = R"({"setup":{"model":"models/m","tools":)";
+  fail_unless(json.rfind(prefix, 0) == 0, "%s", json.c_str());
+  return json.substr(prefix.size(), json.size() - prefix.size() - 2);
+}
+
+GST_START_TEST(test_parse_tools_json_shapes) {
+  const std::string a = R"({"name":"save_note","description":"Saves a note.","parameters":{"type":"OBJECT",)"
+                        R"("properties":{"text":{"type":"STRING"}},"required":["text"]},"behavior":"BLOCKING"})";
+  const std::string b = R"({"name":"get_time"})";
+  // An array of declarations, or one: one functionDeclarations tool, as written.
+  assert_str(encoded_tools("[" + a + "," + b + "]"), R"([{"functionDeclarations":[)" + a + "," + b + "]}]");
+  assert_str(encoded_tools(" \n\t" + a), R"([{"functionDeclarations":[)" + a + "]}]");
+  // The setup's own shape, snake_case too; declarations and tools mixed.
+  assert_str(encoded_tools(R"([{"function_declarations":[{"name":"f","parameters_json_schema":{"type":"object"},)"
+                           R"("response_json_schema":{"type":"string"}}]},{"code_execution":{}},{"url_context":{}}])"),
+             R"([{"functionDeclarations":[{"name":"f","parametersJsonSchema":{"type":"object"},)"
+             R"("responseJsonSchema":{"type":"string"}}]},{"codeExecution":{}},{"urlContext":{}}])");
+  assert_str(encoded_tools(R"([{"googleSearch":{}},{"name":"a"},{"functionDeclarations":[{"name":"c"}]},{"name":"b"}])"),
+             R"([{"googleSearch":{}},{"functionDeclarations":[{"name":"a"},{"name":"b"}]},)"
+             R"({"functionDeclarations":[{"name":"c"}]}])");
+  // Members in another order: the same declaration.
+  assert_same_json(encoded_tools(R"([{"parameters":{"type":"OBJECT"},"name":"f","description":"d"}])"),
+                   R"([{"functionDeclarations":[{"name":"f","description":"d","parameters":{"type":"OBJECT"}}]}])",
+                   "reordered");
+  fail_unless(tools_ok("[]").empty());
+
+  // The SDK's own tools (setup-full capture) come out byte for byte.
+  JsonValue captures = parse(read_fixture("sdk-captures.json"));
+  JsonNode* setup = json_object_get_member(json_node_get_object(captures.node()), "setup-full");
+  JsonNode* sdk_tools = json_object_get_member(json_object_get_object_member(json_node_get_object(setup), "setup"),
+                                               "tools");
+  const std::string sdk = json_serialize(sdk_tools);
+  assert_str(encoded_tools(sdk), sdk);
+
+  // What the server decodes is what was declared.
+  Setup s;
+  s.model = "models/m";
+  s.tools = tools_ok(R"({"name":"f","parametersJsonSchema":{"type":"object"},"responseJsonSchema":{"type":"string"}})");
+  auto decoded = decode_client_ok(encode_client_message(s).c_str());
+  const FunctionDeclaration& d = std::get<Setup>(decoded).tools.at(0).function_declarations.at(0);
+  assert_str(d.name, "f");
+  fail_unless(d.parameters_json_schema == parse(R"({"type":"object"})"));
+  fail_unless(d.response_json_schema == parse(R"({"type":"string"})"));
+}
+GST_END_TEST;
+
+GST_START_TEST(test_parse_tools_json_errors) {
+  const std::pair<const char*, const char*> cases[] = {
+      {R"([{"description":"no name"}])", "$[0].name: a function declaration needs a name"},
+      {"{}", "$.name: a function declaration needs a name"},
+      {R"([{"name":""}])", "$[0].name: a function declaration needs a name"},
+      {R"([{"name":7}])", "$[0].name: expected a string, got a number"},
+      {R"([{"name":"f","parameters":"OBJECT"}])", "$[0].parameters: expected an object, got a string"},
+      {R"([{"name":"f","params":{}}])",
+       "$[0].params: not a field of a function declaration (name, description, parameters, parametersJsonSchema, "
+       "response, responseJsonSchema, behavior)"},
+      {R"([{"functionDeclarations":[{"name":"f"},{"parameters":{}}]}])",
+       "$[0].functionDeclarations[1].name: a function declaration needs a name"},
+      {R"([{"functionDeclarations":{}}])", "$[0].functionDeclarations: expected an array"},
+      {R"([{"functionDeclarations":[]}])",
+       "$[0].functionDeclarations: an empty tool: no function declaration or tool in it"},
+      {R"([{"googleMaps":{}}])",
+       "$[0].googleMaps: not a supported tool (functionDeclarations, googleSearch, codeExecution, urlContext)"},
+      {R"([{"googleSearch":{"excludeDomains":["a.com"]}}])",
+       "$[0].googleSearch: tool options are not supported; give {}"},
+      {R"([{"name":"f"},{"functionDeclarations":[{"name":"f"}]}])", "the function \"f\" is declared twice"},
+      {"[1]", "$[0]: expected an object, got a number"},
+      {R"("save_note")", "$: expected an array of function declarations or tools, or one function declaration"},
+      {"", "invalid JSON: "},
+      {R"([{"name":"f",}])", "invalid JSON: "},
+      {"tools.json", "invalid JSON: "},
+  };
+  for (const auto& [text, want] : cases) {
+    auto tools = parse_tools_json(text);
+    fail_if(tools.ok(), "accepted: %s", text);
+    const std::string& got = tools.error();
+    if (g_str_has_suffix(want, ": "))
+      fail_unless(got.rfind(want, 0) == 0, "%s:\n got  %s\n want %s...", text, got.c_str(), want);
+    else
+      fail_unless(got == want, "%s:\n got  %s\n want %s", text, got.c_str(), want);
+  }
+}
+GST_END_TEST;
+
 static Suite* codec_suite() {
   Suite* s = suite_create("codec");
   TCase* tc = tcase_create("general");
@@ -346,6 +446,8 @@ static Suite* codec_suite() {
   tcase_add_test(tc, test_json_numbers_like_javascript);
   tcase_add_test(tc, test_base64);
   tcase_add_test(tc, test_duration);
+  tcase_add_test(tc, test_parse_tools_json_shapes);
+  tcase_add_test(tc, test_parse_tools_json_errors);
   return s;
 }
 
