@@ -8,11 +8,13 @@
 #include <mutex>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "session/held_messages.h"
 #include "session/session_error.h"
 #include "session/session_loop.h"
 #include "session/turn_tracker.h"
+#include "transport/source_timer.h"
 #include "transport/websocket_client.h"
 
 GST_DEBUG_CATEGORY_STATIC(geminilive_session_debug);
@@ -24,6 +26,7 @@ namespace {
 using std::chrono::milliseconds;
 using transport::CloseInfo;
 using transport::EventLoopThread;
+using transport::SourceTimer;
 using transport::WebSocketClient;
 
 constexpr uint64_t kMaxIncomingPayload = 64u * 1024 * 1024;
@@ -35,6 +38,12 @@ void ensure_session_debug() {
     GST_DEBUG_CATEGORY_INIT(geminilive_session_debug, "geminilivesession", 0, "geminilive Live session");
     g_once_init_leave(&once, 1);
   }
+}
+
+HeldMessages::Limits held_limits(const SessionConfig& config) {
+  HeldMessages::Limits limits;
+  limits.audio = config.max_held_audio;
+  return limits;
 }
 
 bool is_terminal(SessionState s) {
@@ -58,7 +67,10 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
  public:
   SessionCore(SessionConfig config, std::shared_ptr<SessionObserver> observer,
               std::shared_ptr<EventLoopThread> loop)
-      : config_(std::move(config)), loop_(std::move(loop)), observer_(std::move(observer)) {}
+      : config_(std::move(config)),
+        loop_(std::move(loop)),
+        held_(held_limits(config_)),
+        observer_(std::move(observer)) {}
 
   ~SessionCore() { disarm(); }
 
@@ -135,65 +147,106 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     set_state(SessionState::Connecting);
     // One bound for connect and setup together (0: none, as in the transport).
     if (config_.connect_timeout.count() > 0) arm(Wait::Setup, config_.connect_timeout);
-    open_connection();
+    open_connection(false);
   }
 
-  // The one place a connection is made; reconnection re-enters it with the
-  // session's state kept.
-  void open_connection() {
+  // The one place a connection is made: the first, a reconnection after a
+  // drop, and the next one of a goAway switch. Returns its generation.
+  uint64_t open_connection(bool handover) {
     transport::WebSocketOptions o;
     o.uri = config_.uri;
     o.api_key = config_.api_key;
     o.ca_file = config_.ca_file;
     o.max_incoming_payload = kMaxIncomingPayload;
+    o.stall_timeout = config_.stall_timeout;
     const auto ms = config_.connect_timeout.count();
     o.connect_timeout_s = ms > 0 ? static_cast<unsigned>((ms + 999) / 1000) : 0;
-    auto client = std::make_shared<WebSocketClient>(loop_, std::move(o), listener_for(++generation_));
-    std::shared_ptr<WebSocketClient> old;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      old = std::exchange(client_, client);
+    const uint64_t generation = ++generation_;
+    auto client = std::make_shared<WebSocketClient>(loop_, std::move(o), listener_for(generation));
+    if (handover) {
+      retire(std::exchange(next_, Link{generation, client}).client);
+    } else {
+      std::shared_ptr<WebSocketClient> old;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        old = std::exchange(client_, client);
+      }
+      current_ = generation;
+      current_go_away_ = false;
+      retire(std::move(old));
     }
-    retire(std::move(old));
-    GST_INFO("connecting to %s", shown_uri(config_.uri).c_str());
+    GST_INFO("connecting to %s%s", shown_uri(config_.uri).c_str(), handover ? " (the next connection)" : "");
     client->connect();
+    return generation;
   }
 
   transport::WebSocketListener listener_for(uint64_t generation) {
     transport::WebSocketListener l;
     std::weak_ptr<SessionCore> weak = weak_from_this();
     l.on_open = [weak, generation] {
-      if (auto s = weak.lock()) s->dispatch(generation, [&] { s->opened(); });
+      if (auto s = weak.lock()) s->dispatch(generation, [&](Role role) { s->opened(role); });
     };
     l.on_message = [weak, generation](std::string_view payload, bool) {
-      if (auto s = weak.lock()) s->dispatch(generation, [&] { s->received(payload); });
+      if (auto s = weak.lock()) s->dispatch(generation, [&](Role role) { s->received(role, generation, payload); });
     };
     l.on_closed = [weak, generation](const CloseInfo& info) {
-      if (auto s = weak.lock()) s->dispatch(generation, [&] { s->closed(info); });
+      if (auto s = weak.lock()) s->dispatch(generation, [&](Role role) { s->closed(role, generation, info); });
     };
     return l;
   }
 
-  // Runs a listener call of the current connection (a replaced client's
-  // late calls are ignored).
+  // What a connection is to the session: the one input goes to (or that is
+  // being set up to carry it), the next one of a goAway switch, or the one
+  // a switch left that still delivers the rest of a reply.
+  enum class Role { Current, Next, Draining };
+
+  // Runs a listener call of a connection the session still uses (a
+  // replaced client's late calls are ignored).
   template <typename Fn>
   void dispatch(uint64_t generation, Fn&& fn) {
-    if (torn_down_ || generation != generation_) return;
+    if (torn_down_ || generation == 0) return;
+    Role role;
+    if (generation == current_)
+      role = Role::Current;
+    else if (generation == next_.generation)
+      role = Role::Next;
+    else if (std::any_of(draining_.begin(), draining_.end(), [&](const Link& l) { return l.generation == generation; }))
+      role = Role::Draining;
+    else
+      return;
     ++in_callback_;
-    fn();
+    fn(role);
     --in_callback_;
   }
 
-  void opened() {
-    if (state_ != SessionState::Connecting) return;
-    set_state(SessionState::SettingUp);
-    Outbound setup = Outbound::encode(config_.setup);
-    GST_LOG("sending setup: %s", setup.json.c_str());
-    std::lock_guard<std::mutex> lock(mutex_);
-    deliver_locked(setup);  // the only message allowed before setupComplete
+  // The setup, resuming the session when a handle is known.
+  Outbound setup_message() const {
+    protocol::Setup setup = config_.setup;
+    if (config_.resumption) {
+      protocol::SessionResumptionConfig resumption = setup.session_resumption.value_or(protocol::SessionResumptionConfig{});
+      if (!handle_.empty()) resumption.handle = handle_;
+      setup.session_resumption = std::move(resumption);
+    }
+    return Outbound::encode(setup);
   }
 
-  void received(std::string_view payload) {
+  void opened(Role role) {
+    Outbound setup = setup_message();
+    if (role == Role::Next) {
+      GST_INFO("the next connection is open: resuming there");
+      if (next_.client) next_.client->send_text(std::move(setup.json));
+      return;
+    }
+    if (role != Role::Current) return;
+    current_resumes_ = config_.resumption && !handle_.empty();
+    if (state_ == SessionState::Connecting) set_state(SessionState::SettingUp);
+    if (state_ != SessionState::SettingUp && state_ != SessionState::Reconnecting) return;
+    GST_LOG("sending setup%s", handle_.empty() ? "" : " with a resumption handle");
+    std::lock_guard<std::mutex> lock(mutex_);
+    deliver_locked(setup, false);  // the only message allowed before setupComplete
+  }
+
+  void received(Role role, uint64_t generation, std::string_view payload) {
     if (is_terminal(state_)) return;  // finished or failed: nothing more is reported
     auto decoded = protocol::decode_server_message(payload);
     const uint64_t audio = decoded ? model_audio_bytes(decoded.value()) : 0;
@@ -208,6 +261,12 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
       return;
     }
     const protocol::ServerMessage& m = decoded.value();
+    if (m.session_resumption_update && role != Role::Draining) remember_handle(*m.session_resumption_update);
+    if (m.setup_complete && role == Role::Next) {
+      complete_switch();
+      return;
+    }
+    const bool resumed_setup = m.setup_complete && role == Role::Current && state_ == SessionState::Reconnecting;
     const TurnEvents turn = turns_.observe(m);
     if (turn.turn_complete && !turn.interrupted) {
       // Every input sent so far is answered (an interrupted turn's is not:
@@ -215,39 +274,241 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
       std::lock_guard<std::mutex> lock(mutex_);
       unanswered_input_ = false;
     }
-    if (m.go_away) GST_INFO("goAway received");
-    emit([&](SessionObserver& o) { o.on_message(m); });
+    if (m.go_away && role == Role::Current) {
+      GST_INFO("goAway received");
+      current_go_away_ = true;
+    }
+    // A resumed connection's setupComplete is the session's business only.
+    if (!resumed_setup) emit([&](SessionObserver& o) { o.on_message(m); });
     if (torn_down_) return;
-    if (m.setup_complete && state_ == SessionState::SettingUp)
+    if (role == Role::Draining) {
+      if (turn.turn_complete) end_draining(generation, true);
+      return;
+    }
+    if (m.setup_complete && (state_ == SessionState::SettingUp || state_ == SessionState::Reconnecting))
       become_ready();
     else if (state_ == SessionState::Finishing)
       after_turn_events(turn);
+    if (m.go_away && state_ == SessionState::Ready) begin_switch();
+    if (m.session_resumption_update && switch_wanted_ && state_ == SessionState::Ready) begin_switch();
   }
 
-  void closed(const CloseInfo& info) {
+  void closed(Role role, uint64_t generation, const CloseInfo& info) {
     if (is_terminal(state_)) return;  // we closed it: finished or failed already
-    GST_INFO("connection ended in state %s: %d '%s'", session_state_name(state_), info.code, info.reason.c_str());
+    GST_INFO("%s connection ended in state %s: %d '%s'",
+             role == Role::Current ? "the" : role == Role::Next ? "the next" : "a draining",
+             session_state_name(state_), info.code, info.reason.c_str());
+    if (role == Role::Draining) {
+      end_draining(generation, false);
+      return;
+    }
+    if (role == Role::Next) {
+      next_ = {};
+      if (close_is_final(info, false)) {
+        fail(error_for_close(info, config_.uri));
+        return;
+      }
+      // The current connection still works until its deadline; when it
+      // ends, the drop path reconnects.
+      GST_INFO("the next connection failed; staying on the current one");
+      emit_warning("could not open the next connection after goAway (" + describe_close(info) +
+                   "); the session reconnects when the current one ends");
+      return;
+    }
     const bool normal = info.kind == CloseInfo::Kind::Closed && (info.code == 1000 || info.code == 1001);
-    if (state_ == SessionState::Finishing && normal) {
-      // The service is done with us; nothing more can come.
-      if (turns_.under_way()) emit_warning("the service closed the connection before the model's turn ended");
+    if (state_ == SessionState::Finishing) {
+      // Input is over: a new connection would have nothing to send, and a
+      // reply cut here does not come back on it.
+      if (!normal || turns_.under_way())
+        emit_warning("the connection ended before the model's turn ended (" + describe_close(info) + ")");
       finish();
       return;
     }
-    fail(error_for_close(info, config_.uri));
+    const bool after_go_away = current_go_away_;
+    if (!config_.resumption || config_.max_reconnect_attempts == 0 || close_is_final(info, after_go_away) ||
+        (state_ == SessionState::Connecting && info.kind == CloseInfo::Kind::ConnectFailed)) {
+      fail(error_for_close(info, config_.uri));
+      return;
+    }
+    if (next_.client) {
+      // The goAway switch is under way: its connection carries the session.
+      promote_next();
+      return;
+    }
+    reconnect_after(info);
+  }
+
+  void remember_handle(const protocol::SessionResumptionUpdate& update) {
+    if (!update.resumable || update.new_handle.empty()) return;
+    handle_ = update.new_handle;
+    GST_DEBUG("new resumption handle");
+  }
+
+  // ---- loop thread: moving to a new connection ----
+
+  // goAway: open the next connection now, resume there, and switch when it
+  // is set up; until then input keeps going to the current one. Each
+  // message goes to exactly one of them.
+  void begin_switch() {
+    if (next_.client || !config_.resumption) return;
+    if (handle_.empty()) {
+      // Not resumable yet (the model is answering): switch at the next handle.
+      switch_wanted_ = true;
+      GST_INFO("goAway before any resumable handle: switching when one comes");
+      return;
+    }
+    switch_wanted_ = false;
+    Reconnection r;
+    r.cause = Reconnection::Cause::GoAway;
+    r.reason = "the service ends this connection soon (goAway)";
+    r.resuming = true;
+    emit([&](SessionObserver& o) { o.on_reconnecting(r); });
+    if (torn_down_) return;
+    open_connection(true);
+    if (config_.connect_timeout.count() > 0) after(switch_timer_, config_.connect_timeout, [this] {
+      if (!next_.client) return;
+      GST_INFO("the next connection did not complete its setup in time");
+      emit_warning("the next connection after goAway did not complete its setup within " +
+                   format_seconds(config_.connect_timeout) + "; the session reconnects when the current one ends");
+      retire(std::exchange(next_, Link{}).client);
+    });
+  }
+
+  // The next connection is set up: from here on input goes there. The old
+  // one stays only to deliver the rest of a reply under way.
+  void complete_switch() {
+    switch_timer_.cancel();
+    if (state_ != SessionState::Ready && state_ != SessionState::Finishing) return;
+    std::shared_ptr<WebSocketClient> old;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      old = std::exchange(client_, next_.client);
+      ++stats_.reconnections;
+    }
+    const uint64_t old_generation = std::exchange(current_, next_.generation);
+    next_ = {};
+    current_go_away_ = false;
+    GST_INFO("switched to the next connection");
+    bool awaiting;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      awaiting = unanswered_input_;
+    }
+    // The old connection answers what was sent on it (or finishes the reply
+    // under way) before it goes; the service's deadline bounds the wait.
+    if (turns_.under_way() || awaiting) {
+      draining_.push_back(Link{old_generation, std::move(old)});
+    } else {
+      old->close(1000);
+      retire(std::move(old));
+    }
+    Resumption r;
+    r.cause = Reconnection::Cause::GoAway;
+    r.resumed = true;
+    emit([&](SessionObserver& o) { o.on_resumed(r); });
+  }
+
+  void end_draining(uint64_t generation, bool close) {
+    auto it = std::find_if(draining_.begin(), draining_.end(), [&](const Link& l) { return l.generation == generation; });
+    if (it == draining_.end()) return;
+    std::shared_ptr<WebSocketClient> client = std::move(it->client);
+    draining_.erase(it);
+    if (close) client->close(1000);
+    retire(std::move(client));
+  }
+
+  // The current connection ended before the switch: the next one, still
+  // setting up, carries the session from here, input held meanwhile.
+  void promote_next() {
+    switch_timer_.cancel();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      streaming_ = false;
+      retire(std::exchange(client_, next_.client));
+    }
+    current_ = next_.generation;
+    next_ = {};
+    current_go_away_ = false;
+    outage_started_us_ = g_get_monotonic_time();
+    cut_reply();
+    set_state(SessionState::Reconnecting);
+    if (config_.connect_timeout.count() > 0) arm(Wait::Setup, config_.connect_timeout);
+  }
+
+  // A drop: hold input, wait (0 the first time, then doubling), reconnect.
+  void reconnect_after(const CloseInfo& info) {
+    if (attempts_ >= config_.max_reconnect_attempts) {
+      SessionError error = error_for_close(info, config_.uri);
+      error.message += " (gave up after " + std::to_string(attempts_) + " reconnection attempt" +
+                       (attempts_ == 1 ? "" : "s") + ")";
+      fail(error);
+      return;
+    }
+    ++attempts_;
+    stable_timer_.cancel();
+    if (state_ != SessionState::Reconnecting) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      streaming_ = false;
+    }
+    if (state_ != SessionState::Reconnecting) outage_started_us_ = g_get_monotonic_time();
+    disarm();
+    cut_reply();
+    set_state(SessionState::Reconnecting);
+    if (torn_down_) return;
+    Reconnection r;
+    r.cause = Reconnection::Cause::Dropped;
+    r.attempt = attempts_;
+    r.delay = backoff(attempts_);
+    r.close_code = info.code;
+    r.reason = info.reason.empty() ? describe_close(info) : info.reason;
+    r.resuming = !handle_.empty();
+    GST_WARNING("connection lost (%s); reconnecting in %" G_GINT64_FORMAT " ms, attempt %u", describe_close(info).c_str(),
+                static_cast<gint64>(r.delay.count()), attempts_);
+    emit([&](SessionObserver& o) { o.on_reconnecting(r); });
+    if (torn_down_) return;
+    after(reconnect_timer_, r.delay, [this] {
+      if (torn_down_ || state_ != SessionState::Reconnecting) return;
+      open_connection(false);
+      if (config_.connect_timeout.count() > 0) arm(Wait::Setup, config_.connect_timeout);
+    });
+  }
+
+  std::chrono::milliseconds backoff(unsigned attempt) const {
+    if (attempt <= 1) return milliseconds(0);
+    milliseconds delay = config_.reconnect_delay;
+    for (unsigned i = 2; i < attempt && delay < config_.max_reconnect_delay; ++i) delay *= 2;
+    return std::min(delay, config_.max_reconnect_delay);
+  }
+
+  // A reply under way on a lost connection does not come back.
+  void cut_reply() {
+    if (!turns_.under_way()) return;
+    turns_ = TurnTracker();
+    emit_warning("the model's reply was cut off when the connection ended");
   }
 
   // ---- loop thread: the session's phases ----
 
   void become_ready() {
     disarm();
+    const bool reconnected = state_ == SessionState::Reconnecting;
     {
       // Under the send lock: a message sent meanwhile goes after the held ones.
       std::lock_guard<std::mutex> lock(mutex_);
       for (auto& m : held_.take()) deliver_locked(m);
       streaming_ = true;
+      if (reconnected) ++stats_.reconnections;
     }
     set_state(SessionState::Ready);
+    if (reconnected) {
+      Resumption r;
+      r.attempts = attempts_;
+      r.resumed = current_resumes_;
+      r.outage = milliseconds((g_get_monotonic_time() - outage_started_us_) / 1000);
+      emit([&](SessionObserver& o) { o.on_resumed(r); });
+      // A connection that lasts is a success: the next drop starts over.
+      after(stable_timer_, config_.stable_after, [this] { attempts_ = 0; });
+    }
     report_dropped();
     if (input_ended_ && state_ == SessionState::Ready) enter_finishing();
   }
@@ -316,6 +577,11 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   void teardown() {
     if (torn_down_) return;
     disarm();
+    reconnect_timer_.cancel();
+    switch_timer_.cancel();
+    stable_timer_.cancel();
+    if (auto c = std::exchange(next_, Link{}).client) c->close(1000);
+    for (auto& link : std::exchange(draining_, {})) link.client->close(1000);
     if (!is_terminal(state_)) {
       stop_sending();
       set_state(SessionState::Closed);
@@ -375,7 +641,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     emit_warning("dropped the oldest " + format_seconds(dropped.audio) + " of audio (" +
                  std::to_string(dropped.bytes) +
                  " bytes) held while waiting for the service's setupComplete (at most " +
-                 format_seconds(HeldMessages::Limits{}.audio) + " is held)");
+                 format_seconds(held_limits(config_).audio) + " is held)");
   }
 
   void stop_sending() {
@@ -402,14 +668,29 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   }
 
   // Hands one message to the transport, under mutex_.
-  void deliver_locked(Outbound& m) {
-    if (!client_) return;
+  // A connection that has just ended refuses it: then it waits with the
+  // held input for the next connection, unless the session is over.
+  void deliver_locked(Outbound& m, bool hold_if_refused = true) {
     const Outbound::Kind kind = m.kind;
     const std::size_t media = m.media_bytes;
-    if (!client_->send_text(std::move(m.json))) return;
+    if (!client_ || !client_->offer_text(m.json)) {
+      if (hold_if_refused && accepting_ && config_.resumption) {
+        streaming_ = false;
+        held_.push(std::move(m));
+      }
+      return;
+    }
     ++stats_.messages_sent;
     if (kind == Outbound::Kind::Audio) stats_.audio_bytes_sent += media;
     if (kind == Outbound::Kind::Video) ++stats_.video_frames_sent;
+  }
+
+  // A timer whose callback holds the core for its run; teardown cancels it.
+  template <typename Fn>
+  void after(SourceTimer& timer, milliseconds delay, Fn fn) {
+    timer.start(loop_->context(), delay, [weak = weak_from_this(), fn] {
+      if (auto self = weak.lock()) fn();
+    });
   }
 
   void arm(Wait what, milliseconds after) {
@@ -440,7 +721,15 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     if (deadline_) g_source_unref(std::exchange(deadline_, nullptr));
     switch (std::exchange(waiting_for_, Wait::None)) {
       case Wait::Setup:
-        fail(setup_timeout_error(config_.connect_timeout, config_.uri));
+        if (state_ == SessionState::Reconnecting) {
+          CloseInfo info;
+          info.kind = CloseInfo::Kind::Dropped;
+          info.code = 1006;
+          info.reason = "no setupComplete within " + format_seconds(config_.connect_timeout);
+          reconnect_after(info);
+        } else {
+          fail(setup_timeout_error(config_.connect_timeout, config_.uri));
+        }
         break;
       case Wait::ReplyStart:
         GST_INFO("no reply started within %s of the end of input", format_seconds(config_.reply_start_timeout).c_str());
@@ -472,8 +761,24 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   SessionStats stats_;
 
   // Loop thread only.
+  struct Link {
+    uint64_t generation = 0;
+    std::shared_ptr<WebSocketClient> client;
+  };
   std::shared_ptr<SessionObserver> observer_;
   uint64_t generation_ = 0;  // per connection: a replaced client's calls are ignored
+  uint64_t current_ = 0;     // the generation of client_
+  Link next_;                // a goAway switch's connection, until its setupComplete
+  std::vector<Link> draining_;  // connections switches left, until their replies end
+  bool current_go_away_ = false;  // the current connection got a goAway: its end is expected
+  bool switch_wanted_ = false;    // goAway came before a handle: switch when one does
+  bool current_resumes_ = false;  // the current connection's setup carried a handle
+  std::string handle_;            // the latest resumable handle
+  unsigned attempts_ = 0;         // reconnections in a row after drops
+  gint64 outage_started_us_ = 0;
+  SourceTimer reconnect_timer_;
+  SourceTimer switch_timer_;
+  SourceTimer stable_timer_;
   int in_callback_ = 0;       // listener or observer calls under way
   bool torn_down_ = false;
   bool input_ended_ = false;

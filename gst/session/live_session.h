@@ -21,6 +21,7 @@ struct SessionStats {
   uint64_t video_frames_replaced = 0;  // newer frames took their place before sending
   uint64_t messages_received = 0;
   uint64_t audio_bytes_received = 0;  // raw PCM bytes of model audio
+  uint64_t reconnections = 0;         // connections that took the session over (goAway switches and reconnects)
 };
 
 class LiveSession {

@@ -30,6 +30,25 @@ struct SessionConfig {
   // audio stream ended, or a text is unanswered): how long to wait for it to
   // start before deciding none is coming (the input asked for nothing).
   std::chrono::milliseconds reply_start_timeout{10000};
+
+  // Session resumption: every setup asks for handles, and a goAway or a
+  // dropped connection moves the session to a new connection that resumes
+  // it with the latest one. Off: any end of the connection ends the session.
+  bool resumption = true;
+  // After a drop (1006, 1011, a stall, ...): connections tried in a row
+  // before the session fails (0: none), the delay before the second (the
+  // first goes at once), doubling up to the maximum. A connection that stays
+  // up for stable_after resets the count.
+  unsigned max_reconnect_attempts = 6;
+  std::chrono::milliseconds reconnect_delay{500};
+  std::chrono::milliseconds max_reconnect_delay{8000};
+  std::chrono::milliseconds stable_after{10000};
+  // Nothing received for this long, not even a pong, counts as a drop
+  // (see WebSocketOptions::stall_timeout). 0: off.
+  std::chrono::milliseconds stall_timeout{10000};
+  // Input held while not streaming (before setupComplete, while
+  // reconnecting): past this much audio the oldest goes, with a warning.
+  std::chrono::milliseconds max_held_audio{30000};
 };
 
 }  // namespace geminilive::session

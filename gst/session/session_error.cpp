@@ -75,6 +75,37 @@ SessionError error_for_close(const CloseInfo& info, const std::string& uri) {
   return make(Kind::Closed, info.code, info.reason, closed_message(info, "the service ended the session"));
 }
 
+bool close_is_final(const CloseInfo& info, bool after_go_away) {
+  switch (info.kind) {
+    case CloseInfo::Kind::Dropped:
+      return false;
+    case CloseInfo::Kind::ConnectFailed:
+      return info.http_status == 401 || info.http_status == 403 || info.http_status == 404;
+    case CloseInfo::Kind::Closed:
+      break;
+  }
+  if (after_go_away && info.code != 1007) return false;
+  switch (info.code) {
+    case 1001:  // going away
+    case 1012:  // service restart
+    case 1013:  // try again later
+    case 1014:  // bad gateway
+      return false;
+    case 1011:
+      // Internal error, service unavailable, deadline expired: transient.
+      // An exhausted quota is not.
+      return contains_nocase(info.reason, "quota") || contains_nocase(info.reason, "resource_exhausted");
+    default:
+      return true;  // 1000 while streaming, 1007, 1008, and the rest
+  }
+}
+
+std::string describe_close(const CloseInfo& info) {
+  if (info.kind == CloseInfo::Kind::ConnectFailed) return info.reason;
+  return std::to_string(info.code) + " " + transport::close_code_name(info.code) +
+         (info.reason.empty() ? "" : " \"" + info.reason + "\"");
+}
+
 SessionError settings_error(std::string message) {
   return make(SessionError::Kind::Settings, 0, {}, std::move(message));
 }

@@ -16,6 +16,15 @@ namespace geminilive::session {
 // `uri` is the configured endpoint; only its part before any '?' is shown.
 SessionError error_for_close(const transport::CloseInfo& info, const std::string& uri);
 
+// Whether a connection's end rules out trying again: a refused key, model
+// or handle (1008), an invalid setup (1007), an exhausted quota, HTTP
+// 401/403/404. Drops, 1011 internal errors, 1001/1012-1014 and, after a
+// goAway, the expiry close (1008 "The operation was aborted.") are not.
+bool close_is_final(const transport::CloseInfo& info, bool after_go_away);
+
+// "1011 internal error \"Internal error encountered.\"", or the connect failure.
+std::string describe_close(const transport::CloseInfo& info);
+
 // Our own configuration is unusable (missing key, empty URI).
 SessionError settings_error(std::string message);
 

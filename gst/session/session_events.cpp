@@ -8,6 +8,7 @@ const char* session_state_name(SessionState state) {
     case SessionState::Connecting: return "connecting";
     case SessionState::SettingUp: return "setting-up";
     case SessionState::Ready: return "ready";
+    case SessionState::Reconnecting: return "reconnecting";
     case SessionState::Finishing: return "finishing";
     case SessionState::Finished: return "finished";
     case SessionState::Closed: return "closed";

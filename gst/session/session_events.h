@@ -3,6 +3,7 @@
 // back into the session or channel from inside a callback.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "protocol/server_message.h"
@@ -14,6 +15,7 @@ enum class SessionState {
   Connecting,  // WebSocket handshake under way
   SettingUp,   // setup sent, waiting for setupComplete
   Ready,       // streaming both ways
+  Reconnecting,  // the connection dropped: input is held while a new one resumes the session
   Finishing,   // input ended; waiting for the model's turn to end
   Finished,    // the answer is complete: sources drain and end
   Closed,      // stopped by its owner
@@ -39,6 +41,27 @@ struct SessionError {
   std::string message;  // one sentence for the user, naming what to do where possible
 };
 
+// The session is moving to a new connection. After a goAway it opens the
+// next connection while the old one still works (attempt 0, no delay, no
+// input held); after a drop it waits `delay`, then reconnects, holding input.
+struct Reconnection {
+  enum class Cause { GoAway, Dropped };
+  Cause cause = Cause::Dropped;
+  unsigned attempt = 0;        // 1, 2, ... in a row after drops; 0 for a goAway switch
+  std::chrono::milliseconds delay{0};
+  int close_code = 0;          // of the connection that ended; 0 for a goAway
+  std::string reason;          // why, in words ("Internal error encountered.", "the connection stalled...")
+  bool resuming = false;       // with a resumption handle: the model keeps the conversation
+};
+
+// A new connection carries the session (after setupComplete).
+struct Resumption {
+  Reconnection::Cause cause = Reconnection::Cause::Dropped;
+  unsigned attempts = 0;                // connections tried for it (0 for a goAway switch)
+  bool resumed = false;                 // with a handle; false: a fresh conversation
+  std::chrono::milliseconds outage{0};  // from the drop to Ready again (0 for a goAway switch)
+};
+
 class SessionObserver {
  public:
   virtual ~SessionObserver() = default;
@@ -47,6 +70,8 @@ class SessionObserver {
   virtual void on_message(const protocol::ServerMessage& message) {}
   // A problem the session survives (a malformed message it skipped, ...).
   virtual void on_warning(const std::string& text) {}
+  virtual void on_reconnecting(const Reconnection& reconnection) {}
+  virtual void on_resumed(const Resumption& resumption) {}
   // The session failed; no further messages follow.
   virtual void on_error(const SessionError& error) {}
 };

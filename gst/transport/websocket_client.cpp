@@ -4,10 +4,12 @@
 #include <gst/gst.h>
 #include <libsoup/soup.h>
 
+#include <algorithm>
 #include <deque>
 #include <mutex>
 
 #include "common/gobject_ptr.h"
+#include "transport/socket_activity.h"
 #include "transport/transport_debug.h"
 
 #define GST_CAT_DEFAULT geminilive_transport_debug
@@ -110,7 +112,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
 
   ~Impl() {
     // teardown() released every soup object on the loop thread already.
-    g_assert(!conn && !session && !timeout_source);
+    g_assert(!conn && !session && !timeout_source && !stall_source);
   }
 
   // Owned by WebSocketClient; used only while it lives (detached after).
@@ -136,6 +138,9 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
   GObjectPtr<GCancellable> cancellable;
   GSource* timeout_source = nullptr;
   bool timed_out = false;
+  GSource* stall_source = nullptr;  // the stall watch while open
+  GSocket* socket = nullptr;        // borrowed from conn's stream, for the stall watch
+  gint64 last_message_us = 0;       // monotonic time of the last frame received
   GTlsCertificateFlags tls_errors = GTlsCertificateFlags(0);
   bool we_closed = false;
   int our_code = 0;
@@ -282,12 +287,13 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     conn = std::move(new_conn);
     soup_websocket_connection_set_max_incoming_payload_size(conn.get(),
                                                             options.max_incoming_payload);
-    soup_websocket_connection_set_keepalive_interval(conn.get(), options.keepalive_interval_s);
+    soup_websocket_connection_set_keepalive_interval(conn.get(), keepalive_interval_s());
     g_signal_connect(conn.get(), "message", G_CALLBACK(on_message), this);
     g_signal_connect(conn.get(), "error", G_CALLBACK(on_error), this);
     g_signal_connect(conn.get(), "closed", G_CALLBACK(on_closed), this);
     state = State::Open;
     GST_INFO("connected to %s", redact_uri(options.uri).c_str());
+    start_stall_watch();
 
     {
       std::lock_guard<std::mutex> lock(mutex);
@@ -295,6 +301,75 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     }
     flush();  // what was sent before the socket opened goes first, in order
     if (!detached && listener.on_open) guarded("on_open", [&] { listener.on_open(); });
+  }
+
+  // Pings every third of the stall timeout (at least 1 s, libsoup's unit).
+  unsigned keepalive_interval_s() const {
+    const auto stall_ms = options.stall_timeout.count();
+    if (stall_ms <= 0) return options.keepalive_interval_s;
+    const unsigned for_stall = std::max<unsigned>(1, static_cast<unsigned>(stall_ms / 3000));
+    return options.keepalive_interval_s ? std::min(options.keepalive_interval_s, for_stall) : for_stall;
+  }
+
+  void start_stall_watch() {
+    if (options.stall_timeout.count() <= 0) return;
+    socket = underlying_socket(soup_websocket_connection_get_io_stream(conn.get()));
+    if (!socket || !since_last_data_received(socket)) {
+      // Without the socket's receive time only frames could be timed, and a
+      // quiet session would look stalled: better no watch than false alarms.
+      GST_INFO("stall detection unavailable: no TCP socket under this connection");
+      socket = nullptr;
+      return;
+    }
+    last_message_us = g_get_monotonic_time();
+    const auto period = std::clamp<int64_t>(options.stall_timeout.count() / 4, 50, 1000);
+    stall_source = g_timeout_source_new(static_cast<guint>(period));
+    g_source_set_callback(stall_source, on_stall_check, this, nullptr);
+    g_source_attach(stall_source, loop->context());
+  }
+
+  void stop_stall_watch() {
+    socket = nullptr;
+    if (!stall_source) return;
+    g_source_destroy(stall_source);
+    g_source_unref(stall_source);
+    stall_source = nullptr;
+  }
+
+  static gboolean on_stall_check(gpointer data) {
+    auto* self = static_cast<Impl*>(data);
+    guarded("stall check", [&] { self->check_stall(); });
+    return G_SOURCE_CONTINUE;
+  }
+
+  void check_stall() {
+    if (state != State::Open || !socket) return;
+    const auto since_frame = std::chrono::milliseconds((g_get_monotonic_time() - last_message_us) / 1000);
+    const auto since_data = since_last_data_received(socket).value_or(since_frame);
+    const auto quiet = std::min(since_frame, since_data);
+    if (quiet < options.stall_timeout) return;
+    char seconds[32];
+    g_snprintf(seconds, sizeof seconds, "%.1f", static_cast<double>(quiet.count()) / 1000.0);
+    GST_WARNING("nothing received for %s s, not even a pong: the connection stalled", seconds);
+    CloseInfo info;
+    info.kind = CloseInfo::Kind::Dropped;
+    info.code = 1006;
+    info.reason = std::string("the connection stalled: nothing received for ") + seconds + " s, not even a pong";
+    abort_connection(info);
+  }
+
+  // Ends an open connection that the peer no longer serves: shutting the
+  // socket down ends libsoup's I/O at once (a close handshake would wait on
+  // the silent peer), and the report goes out now.
+  void abort_connection(const CloseInfo& info) {
+    GSocket* s = socket;
+    stop_stall_watch();
+    if (conn) {
+      g_signal_handlers_disconnect_by_data(conn.get(), this);
+      if (s) g_socket_shutdown(s, TRUE, TRUE, nullptr);
+      close_and_release(std::move(conn), 1001);
+    }
+    report_closed(info);
   }
 
   void flush() {
@@ -432,6 +507,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     listener = {};
     ++attempt;
     clear_timeout();
+    stop_stall_watch();
     if (cancellable) g_cancellable_cancel(cancellable.get());
     cancellable.reset();
     if (message) g_signal_handlers_disconnect_by_data(message.get(), this);
@@ -479,6 +555,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     gsize size = 0;
     const auto* bytes = static_cast<const char*>(g_bytes_get_data(payload, &size));
     const bool binary = type == SOUP_WEBSOCKET_DATA_BINARY;
+    self->last_message_us = g_get_monotonic_time();
     GST_LOG("received %s frame of %" G_GSIZE_FORMAT " bytes", binary ? "binary" : "text", size);
     guarded("on_message", [&] {
       self->listener.on_message(std::string_view(bytes ? bytes : "", size), binary);
@@ -520,6 +597,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
       info.reason = last_error.empty() ? "connection closed without a close frame" : last_error;
     }
     g_signal_handlers_disconnect_by_data(c, this);
+    stop_stall_watch();
     conn.reset();  // libsoup holds its own reference during the emission
     report_closed(info);
   }
@@ -546,7 +624,9 @@ void WebSocketClient::connect() {
   impl_->loop->post([impl = impl_] { impl->start_connect(); });
 }
 
-bool WebSocketClient::send_text(std::string message) {
+bool WebSocketClient::send_text(std::string message) { return offer_text(message); }
+
+bool WebSocketClient::offer_text(std::string& message) {
   if (!g_utf8_validate(message.data(), static_cast<gssize>(message.size()), nullptr)) {
     GST_WARNING("refusing to send a text frame that is not UTF-8");
     return false;

@@ -3,6 +3,7 @@
 // them, so a streaming thread never waits on the network.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -34,7 +35,12 @@ struct WebSocketOptions {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string ca_file;             // PEM CAs trusted for wss:// instead of the system store (a proxy's, a test's)
   uint64_t max_incoming_payload = 64 * 1024 * 1024;  // libsoup's default is 128 KiB
-  unsigned keepalive_interval_s = 0;                  // 0: no WebSocket pings
+  unsigned keepalive_interval_s = 0;                  // 0: no WebSocket pings (but see stall_timeout)
+  // A connection from which nothing arrives for this long, not even the
+  // pong to our pings, is aborted and reported Dropped (1006). Pings go out
+  // every third of it, so a quiet but healthy peer is never taken for a
+  // stalled one. 0: off.
+  std::chrono::milliseconds stall_timeout{0};
   unsigned connect_timeout_s = 20;
 };
 
@@ -61,6 +67,10 @@ class WebSocketClient {
   void connect();
   // Queues one text frame. Any thread; never blocks. False once closed.
   bool send_text(std::string message);
+  // Like send_text(), but takes `message` only when it accepts it: on false
+  // (the connection is closing or closed) the caller still has it, to send
+  // on another connection.
+  bool offer_text(std::string& message);
   // Sends a close frame after the queued messages. Any thread.
   void close(int code = 1000, std::string reason = {});
 

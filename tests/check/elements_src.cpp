@@ -445,8 +445,9 @@ GST_END_TEST;
 GST_START_TEST(test_src_posts_its_own_error) {
   ServerOptions o = fast();
   o.close_after = 300ms;
+  // A 1011 the session cannot recover from by reconnecting.
   o.close_code = 1011;
-  o.close_reason = "Internal error encountered.";
+  o.close_reason = "You exceeded your current quota, please check your plan and billing details.";
   auto server = start_server(o);
   GstElement* element = make_src("audio", true);
   GstBus* bus = attach_bus(element);
@@ -458,7 +459,7 @@ GST_START_TEST(test_src_posts_its_own_error) {
   GError* error = nullptr;
   gst_message_parse_error(m, &error, nullptr);
   fail_unless(g_error_matches(error, GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED), "%s", error->message);
-  fail_unless(strstr(error->message, "Internal error encountered.") != nullptr, "%s", error->message);
+  fail_unless(strstr(error->message, "You exceeded your current quota") != nullptr, "%s", error->message);
   g_error_free(error);
   gst_message_unref(m);
   gst_harness_teardown(in);

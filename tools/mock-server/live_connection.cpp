@@ -136,6 +136,7 @@ void LiveConnection::on_closed_cb(SoupWebsocketConnection* ws, gpointer data) {
   gushort code = soup_websocket_connection_get_close_code(ws);
   const char* reason = soup_websocket_connection_get_close_data(ws);
   self->log("closed (" + std::to_string(code) + " \"" + (reason ? reason : "") + "\")");
+  self->env_.state->connection_ended(self->info_.number);
   if (self->env_.on_finished) self->env_.on_finished(self);
 }
 
@@ -192,6 +193,12 @@ void LiveConnection::handle_setup(const protocol::Setup& setup) {
     return;
   }
 
+  if (env_.options->setup_close_code) {
+    log("refusing the setup");
+    close(env_.options->setup_close_code, env_.options->setup_close_reason);
+    return;
+  }
+
   resumption_ = setup.session_resumption.has_value();
   std::string handle = resumption_ ? setup.session_resumption->handle.value_or("") : "";
   if (!handle.empty()) {
@@ -245,7 +252,7 @@ void LiveConnection::handle_setup(const protocol::Setup& setup) {
 bool LiveConnection::interruptions_allowed() const { return !no_interruption_; }
 
 void LiveConnection::handle_audio(const protocol::Blob& blob) {
-  env_.state->add_audio(blob.data);
+  env_.state->add_audio(info_.number, blob.data);
   const unsigned rate = pcm_rate_from_mime(blob.mime_type);
   if (manual_activity_) {
     if (turn_open_) pending_.add_audio(blob.data, rate);
@@ -575,8 +582,9 @@ void LiveConnection::finish_turn() {
   message.usage_metadata =
       turn_usage(turn_.input, audio_reply_, static_cast<double>(turn_.sent_audio_bytes / 2) / kReplyRate,
                  turn_.sent_text_chars);
-  send(message);
+  // Counted first: whoever sees the turnComplete sees it in the stats too.
   env_.state->update([](ServerStats& s) { ++s.turns_completed; });
+  send(message);
   reply_timer_.cancel();
   turn_phase_ = TurnPhase::None;
   turn_ = Turn{};

@@ -20,7 +20,7 @@
 #include "protocol/server_message.h"
 #include "server_state.h"
 #include "session_store.h"
-#include "source_timer.h"
+#include "transport/source_timer.h"
 #include "turn_input.h"
 
 namespace geminilive::mock {
@@ -149,10 +149,10 @@ class LiveConnection {
   TurnPhase turn_phase_ = TurnPhase::None;
   Turn turn_;
 
-  SourceTimer reply_timer_;
-  SourceTimer go_away_timer_;
-  SourceTimer drop_timer_;
-  SourceTimer close_timer_;
+  transport::SourceTimer reply_timer_;
+  transport::SourceTimer go_away_timer_;
+  transport::SourceTimer drop_timer_;
+  transport::SourceTimer close_timer_;
 };
 
 }  // namespace geminilive::mock

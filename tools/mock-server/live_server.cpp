@@ -82,7 +82,8 @@ struct LiveServer::Impl {
   unsigned connection_count = 0;
   unsigned latest = 0;
   unsigned next_call_id = 0;
-  SourceTimer reaper;
+  transport::SourceTimer reaper;
+  transport::SourceTimer dropper;  // options.drop_every
   // Posted hooks check this, so none runs once the server is gone.
   std::shared_ptr<int> alive = std::make_shared<int>(0);
 
@@ -95,6 +96,12 @@ struct LiveServer::Impl {
   void shutdown();
   void reap();
   LiveConnection* latest_connection();
+  void drop_periodically() {
+    dropper.start(loop->context(), options.drop_every, [this] {
+      if (auto* c = latest_connection()) c->drop();
+      drop_periodically();
+    });
+  }
   void post(std::function<void(Impl&)> fn);
 
   static void on_request(SoupServer*, SoupServerMessage* msg, const char* path, GHashTable*, gpointer data);
@@ -155,6 +162,7 @@ bool LiveServer::Impl::listen(std::string* error) {
 void LiveServer::Impl::shutdown() {
   alive.reset();
   reaper.cancel();
+  dropper.cancel();
   connections.clear();
   if (server) {
     soup_server_disconnect(server.get());
@@ -209,6 +217,7 @@ void LiveServer::Impl::on_websocket(SoupServer*, SoupServerMessage* msg, const c
   }
   // The path only: the query may hold the key, which is never logged.
   std::string request_path = path ? path : "";
+  self->state.connection_started(info.number);
   self->state.update([&](ServerStats& s) {
     ++s.connections;
     s.last_request_path = request_path;
@@ -259,6 +268,7 @@ bool LiveServer::start(std::string* error) {
       if (!ok) impl_->shutdown();
       if (push) g_main_context_pop_thread_default(context);
     });
+    if (ok && impl_->options.drop_every.count() > 0) impl_->loop->run_sync([this] { impl_->drop_periodically(); });
     if (ok) {
       impl_->log("listening on " + impl_->bound_uri);
       return true;
@@ -298,6 +308,18 @@ void LiveServer::drop_connection() {
   impl_->post([](Impl& impl) {
     if (auto* c = impl.latest_connection()) c->drop();
   });
+}
+
+void LiveServer::stall(std::chrono::milliseconds duration) {
+  impl_->post([duration](Impl& impl) {
+    impl.log("stalling for " + std::to_string(duration.count()) + " ms");
+    g_usleep(static_cast<gulong>(duration.count()) * 1000);
+    impl.log("stall over");
+  });
+}
+
+void LiveServer::forget_handles() {
+  impl_->post([](Impl& impl) { impl.sessions.forget_handles(); });
 }
 
 }  // namespace geminilive::mock

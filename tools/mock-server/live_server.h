@@ -43,6 +43,13 @@ struct ServerOptions {
   std::chrono::milliseconds close_after{0};            // close with code/reason below
   int close_code = 1011;
   std::string close_reason = "Internal error encountered.";
+  // Server-wide: every N the most recent connection is dropped (0: off),
+  // whatever goAway switches happened meanwhile (for soak runs).
+  std::chrono::milliseconds drop_every{0};
+  // Close every setup with this code and reason instead of setupComplete
+  // (0: off), as the service does with a setup it refuses.
+  int setup_close_code = 0;
+  std::string setup_close_reason = "Request contains an invalid argument.";
 
   // When set, every turn first calls this function (if the setup declares
   // it), waits for the toolResponse and mentions its output in the reply.
@@ -59,7 +66,9 @@ struct ServerStats {
   unsigned setups = 0;
   unsigned resumed = 0;  // setups that carried a known handle
   uint64_t audio_bytes = 0;
-  std::string audio_sha256;  // of all realtime audio bytes, in arrival order
+  // Of all realtime audio bytes, connection after connection (each in
+  // arrival order). Empty in the stats wait_for() predicates see.
+  std::string audio_sha256;
   unsigned video_frames = 0;
   unsigned last_frame_width = 0;
   unsigned last_frame_height = 0;
@@ -96,6 +105,12 @@ class LiveServer {
   void send_raw(std::string payload, bool binary);
   void close_connection(int code, std::string reason);
   void drop_connection();
+  // The server stops: no frame, no pong, no read, on any connection, for
+  // `duration` (its thread is blocked, as a hung process would be; the
+  // kernel still acknowledges TCP). Returns at once.
+  void stall(std::chrono::milliseconds duration);
+  // Every handle issued so far becomes unknown (as when they expire).
+  void forget_handles();
 
  private:
   struct Impl;

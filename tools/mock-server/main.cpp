@@ -45,8 +45,8 @@ int main(int argc, char** argv) {
   g_autofree gchar* host = nullptr;
   g_autofree gchar* api_key = nullptr;
   gboolean text_frames = FALSE;
-  gdouble go_away_after = 0, go_away_time_left = 50, drop_after = 0, close_after = 0;
-  gint close_code = 1011;
+  gdouble go_away_after = 0, go_away_time_left = 50, drop_after = 0, close_after = 0, drop_every = 0;
+  gint close_code = 1011, setup_close_code = 0;
   g_autofree gchar* close_reason = nullptr;
   g_autofree gchar* tool_call = nullptr;
   gint first_reply_delay = 0, reply_chunk = 200, end_of_speech = 600;
@@ -75,6 +75,10 @@ int main(int argc, char** argv) {
        "SEC"},
       {"drop-after", 0, 0, G_OPTION_ARG_DOUBLE, &drop_after,
        "Drop the TCP connection (no close frame) SEC after setupComplete", "SEC"},
+      {"drop-every", 0, 0, G_OPTION_ARG_DOUBLE, &drop_every,
+       "Drop the most recent connection every SEC, server-wide (for soak runs)", "SEC"},
+      {"setup-close-code", 0, 0, G_OPTION_ARG_INT, &setup_close_code,
+       "Refuse every setup: close with this code and --close-reason (e.g. 1007)", "C"},
       {"close-after", 0, 0, G_OPTION_ARG_DOUBLE, &close_after,
        "Close SEC after setupComplete with --close-code/--close-reason", "SEC"},
       {"close-code", 0, 0, G_OPTION_ARG_INT, &close_code, "Close code for --close-after (default 1011)", "C"},
@@ -104,8 +108,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "geminilive-mock-server: --port must be 0..65535\n");
     return 2;
   }
-  if (close_code < 1000 || close_code > 4999) {
-    std::fprintf(stderr, "geminilive-mock-server: --close-code must be 1000..4999\n");
+  if (close_code < 1000 || close_code > 4999 || (setup_close_code && (setup_close_code < 1000 || setup_close_code > 4999))) {
+    std::fprintf(stderr, "geminilive-mock-server: close codes must be 1000..4999\n");
     return 2;
   }
 
@@ -128,6 +132,9 @@ int main(int argc, char** argv) {
   options.close_after = seconds_to_ms(close_after);
   options.close_code = close_code;
   if (close_reason) options.close_reason = close_reason;
+  options.drop_every = seconds_to_ms(drop_every);
+  options.setup_close_code = setup_close_code;
+  if (close_reason && setup_close_code) options.setup_close_reason = close_reason;
   if (tool_call) options.tool_call = tool_call;
   if (tls_cert) options.tls_cert_file = tls_cert;
   if (tls_key) options.tls_key_file = tls_key;

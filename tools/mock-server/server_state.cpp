@@ -20,13 +20,44 @@ void ServerState::update(const std::function<void(ServerStats&)>& fn) {
   g_mutex_unlock(&mutex_);
 }
 
-void ServerState::add_audio(std::string_view bytes) {
+void ServerState::add_audio(unsigned connection, std::string_view bytes) {
   g_mutex_lock(&mutex_);
-  g_checksum_update(audio_checksum_, reinterpret_cast<const guchar*>(bytes.data()),
-                    static_cast<gssize>(bytes.size()));
+  if (connection <= folded_) {
+    g_warning("audio on connection %u after it ended", connection);
+  } else {
+    pending_[connection].audio.append(bytes);
+    fold_ended_locked();
+  }
   stats_.audio_bytes += bytes.size();
   g_cond_broadcast(&cond_);
   g_mutex_unlock(&mutex_);
+}
+
+void ServerState::connection_started(unsigned connection) {
+  g_mutex_lock(&mutex_);
+  if (connection > folded_) pending_[connection];
+  g_mutex_unlock(&mutex_);
+}
+
+void ServerState::connection_ended(unsigned connection) {
+  g_mutex_lock(&mutex_);
+  if (connection > folded_) {
+    pending_[connection].ended = true;
+    fold_ended_locked();
+  }
+  g_mutex_unlock(&mutex_);
+}
+
+// Hashes the audio of the oldest connections once they have ended, so only
+// open connections keep their bytes.
+void ServerState::fold_ended_locked() {
+  while (!pending_.empty() && pending_.begin()->second.ended) {
+    auto it = pending_.begin();
+    g_checksum_update(audio_checksum_, reinterpret_cast<const guchar*>(it->second.audio.data()),
+                      static_cast<gssize>(it->second.audio.size()));
+    folded_ = it->first;
+    pending_.erase(it);
+  }
 }
 
 void ServerState::add_message(std::string text) {
@@ -36,10 +67,14 @@ void ServerState::add_message(std::string text) {
   g_mutex_unlock(&mutex_);
 }
 
-ServerStats ServerState::snapshot_locked() const {
+ServerStats ServerState::snapshot_locked(bool with_hash) const {
   ServerStats copy = stats_;
+  if (!with_hash) return copy;
   // get_string() finalizes a checksum, so read it from a copy.
   GChecksum* done = g_checksum_copy(audio_checksum_);
+  for (const auto& [number, pending] : pending_)
+    g_checksum_update(done, reinterpret_cast<const guchar*>(pending.audio.data()),
+                      static_cast<gssize>(pending.audio.size()));
   copy.audio_sha256 = g_checksum_get_string(done);
   g_checksum_free(done);
   return copy;
@@ -47,7 +82,7 @@ ServerStats ServerState::snapshot_locked() const {
 
 ServerStats ServerState::snapshot() const {
   g_mutex_lock(&mutex_);
-  ServerStats copy = snapshot_locked();
+  ServerStats copy = snapshot_locked(true);
   g_mutex_unlock(&mutex_);
   return copy;
 }
@@ -64,9 +99,9 @@ bool ServerState::wait_for(const std::function<bool(const ServerStats&)>& pred,
   gint64 deadline = g_get_monotonic_time() + timeout.count() * G_TIME_SPAN_MILLISECOND;
   g_mutex_lock(&mutex_);
   bool ok = false;
-  while (!(ok = pred(snapshot_locked()))) {
+  while (!(ok = pred(snapshot_locked(false)))) {
     if (!g_cond_wait_until(&cond_, &mutex_, deadline)) {
-      ok = pred(snapshot_locked());
+      ok = pred(snapshot_locked(false));
       break;
     }
   }

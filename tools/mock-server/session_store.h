@@ -25,6 +25,8 @@ class SessionStore {
   std::string issue_handle(const std::shared_ptr<SessionRecord>& session);
   // nullptr when the handle was never issued.
   std::shared_ptr<SessionRecord> find(const std::string& handle) const;
+  // Every handle becomes unknown; sessions in use go on.
+  void forget_handles() { by_handle_.clear(); }
 
  private:
   std::map<std::string, std::shared_ptr<SessionRecord>> by_handle_;

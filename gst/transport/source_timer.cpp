@@ -1,6 +1,6 @@
-#include "source_timer.h"
+#include "transport/source_timer.h"
 
-namespace geminilive::mock {
+namespace geminilive::transport {
 
 struct SourceTimer::Data {
   SourceTimer* owner;
@@ -39,4 +39,4 @@ gboolean SourceTimer::dispatch(gpointer data) {
 
 void SourceTimer::destroy(gpointer data) { delete static_cast<Data*>(data); }
 
-}  // namespace geminilive::mock
+}  // namespace geminilive::transport

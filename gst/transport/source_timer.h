@@ -9,7 +9,7 @@
 #include <chrono>
 #include <functional>
 
-namespace geminilive::mock {
+namespace geminilive::transport {
 
 class SourceTimer {
  public:
@@ -33,4 +33,4 @@ class SourceTimer {
   GSource* source_ = nullptr;
 };
 
-}  // namespace geminilive::mock
+}  // namespace geminilive::transport

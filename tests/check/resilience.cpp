@@ -1,0 +1,401 @@
+// A session across the service's faults, injected by the in-process server:
+// goAway (the switch to the next connection loses and repeats nothing, even
+// mid-reply), abrupt drops (reconnect at once, loss measured and bounded),
+// a stalled server (detected within the stall timeout, no false alarm in a
+// quiet session), bursts of 1011 (backoff, then giving up), and the closes
+// that must not be retried (stale handle, wrong key, 1007 on setup).
+#include <gst/check/gstcheck.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "check_util.h"
+#include "reply_synth.h"
+#include "session_util.h"
+
+using namespace geminilive::testing;
+using namespace geminilive::session;
+namespace mock = geminilive::mock;
+using Kind = SessionError::Kind;
+using Cause = Reconnection::Cause;
+
+namespace {
+
+constexpr std::size_t kChunk = 640;  // 20 ms of 16 kHz S16LE mono
+constexpr auto kChunkTime = 20ms;
+
+// Feeds distinct 20 ms chunks in real time from its own thread, as a live
+// source would, and remembers what it sent.
+class Feeder {
+ public:
+  explicit Feeder(std::shared_ptr<LiveSession> session) : session_(std::move(session)) {
+    thread_ = std::thread([this] {
+      auto next = std::chrono::steady_clock::now();
+      for (unsigned i = 0; !stop_; ++i) {
+        std::string pcm = quiet_pcm(kChunk, i);
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          sent_.push_back(pcm);
+        }
+        session_->send(audio(std::move(pcm)));
+        next += kChunkTime;
+        std::this_thread::sleep_until(next);
+      }
+    });
+  }
+  ~Feeder() { stop(); }
+
+  void stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  std::vector<std::string> sent() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return sent_;
+  }
+  std::size_t sent_bytes() { return sent().size() * kChunk; }
+
+ private:
+  std::shared_ptr<LiveSession> session_;
+  std::atomic<bool> stop_{false};
+  std::mutex mutex_;
+  std::vector<std::string> sent_;
+  std::thread thread_;
+};
+
+// The realtime audio chunks the server received, in connection order, as
+// indexes into what was sent (-1: a chunk that was never sent).
+std::vector<int> received_chunk_indexes(const LiveServer& server, const std::vector<std::string>& sent) {
+  std::unordered_map<std::string, int> index;
+  for (std::size_t i = 0; i < sent.size(); ++i) index.emplace(sent[i], static_cast<int>(i));
+  std::vector<int> out;
+  for (const auto& text : server.received_messages()) {
+    auto m = protocol::decode_client_message(text);
+    if (!m) continue;
+    const auto* input = std::get_if<protocol::RealtimeInput>(&m.value());
+    if (!input || !input->audio) continue;
+    auto it = index.find(input->audio->data);
+    out.push_back(it == index.end() ? -1 : it->second);
+  }
+  return out;
+}
+
+std::vector<Event> of_type(Events& events, Event::Type type) {
+  std::vector<Event> out;
+  for (const auto& e : events.events())
+    if (e.type == type) out.push_back(e);
+  return out;
+}
+
+void wait_count(Events& events, Event::Type type, std::size_t n, std::chrono::milliseconds timeout = kWait) {
+  fail_unless(events.wait(
+                  [&](const auto& all) {
+                    std::size_t count = 0;
+                    for (const auto& e : all) count += e.type == type;
+                    return count >= n;
+                  },
+                  timeout),
+              "fewer than %zu events of type %d came", n, static_cast<int>(type));
+}
+
+// received_messages() takes the server's lock: not from a wait_for() predicate.
+bool poll_until(const std::function<bool()>& done, std::chrono::milliseconds timeout = kWait) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+  return true;
+}
+
+bool has_text(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// Resumption-friendly defaults for these tests: quick backoff.
+void quick_backoff(SessionConfig& c) {
+  c.reconnect_delay = 100ms;
+  c.max_reconnect_delay = 400ms;
+}
+
+}  // namespace
+
+// ---- goAway ----
+
+GST_START_TEST(test_go_away_switch_keeps_audio_byte_exact) {
+  ServerOptions o = opts();
+  o.go_away_after = 400ms;       // on every connection: several switches
+  o.go_away_time_left = 1500ms;  // then the old one is closed 1008
+  Live l = ready_session(o, false, quick_backoff);
+  Feeder feeder(l.session);
+  wait_count(*l.events, Event::Type::Resumed, 3);
+  feeder.stop();
+  const std::string sent = [&] {
+    std::string all;
+    for (const auto& c : feeder.sent()) all += c;
+    return all;
+  }();
+  fail_unless(l.server->wait_for([&](const ServerStats& s) { return s.audio_bytes >= sent.size(); }, kWait),
+              "the server got %" G_GUINT64_FORMAT " of %zu bytes", l.server->stats().audio_bytes, sent.size());
+  // Let every old connection close, so nothing more can arrive.
+  std::this_thread::sleep_for(300ms);
+  const ServerStats s = l.server->stats();
+  fail_unless_equals_uint64(s.audio_bytes, sent.size());
+  assert_str(s.audio_sha256, sha256_hex(sent));
+  fail_unless(s.resumed >= 3, "%u resumed setups", s.resumed);
+
+  for (const auto& e : of_type(*l.events, Event::Type::Reconnecting)) {
+    fail_unless(e.reconnection.cause == Cause::GoAway);
+    fail_unless(e.reconnection.resuming);
+  }
+  for (const auto& e : of_type(*l.events, Event::Type::Resumed)) {
+    fail_unless(e.resumption.cause == Cause::GoAway);
+    fail_unless(e.resumption.resumed);
+  }
+  fail_unless(l.events->warnings().empty(), "warning: %s", l.events->warnings().at(0).c_str());
+  fail_unless(l.session->state() == SessionState::Ready);
+  std::fprintf(stderr, "goAway: %zu bytes over %u connections, %u resumed, byte-exact\n", sent.size(),
+               s.connections, s.resumed);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_go_away_mid_reply_keeps_the_reply) {
+  ServerOptions o;
+  o.reply_speed = 1.0;  // the reply takes its real length, so the goAway lands in it
+  o.go_away_after = 300ms;
+  o.go_away_time_left = 5000ms;
+  Live l = ready_session(o, false, quick_backoff);
+  l.session->send(protocol::RealtimeInput::with_text("hello"));
+  l.events->wait_message(is_turn_complete);
+
+  // The switch happened while the model was speaking; the rest of the reply
+  // still came, from the old connection.
+  const auto all = l.events->events();
+  std::size_t resumed = SIZE_MAX, complete = SIZE_MAX;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (all[i].type == Event::Type::Resumed && resumed == SIZE_MAX) resumed = i;
+    if (all[i].type == Event::Type::Message && is_turn_complete(all[i].message)) complete = i;
+  }
+  fail_unless(resumed < complete, "the switch did not happen during the reply");
+  const std::string expected = mock::synthesize_reply_pcm("You wrote: hello.");
+  fail_unless_equals_uint64(l.events->reply_pcm().size(), expected.size());
+  fail_unless(l.events->reply_pcm() == expected, "the reply audio differs");
+
+  // The next input goes to the new connection and is answered there.
+  l.session->send(protocol::RealtimeInput::with_text("again"));
+  fail_unless(l.events->wait([](const auto& e) {
+    std::size_t n = 0;
+    for (const auto& ev : e) n += ev.type == Event::Type::Message && is_turn_complete(ev.message);
+    return n >= 2;
+  }));
+  fail_unless(l.session->state() == SessionState::Ready);
+}
+GST_END_TEST;
+
+// ---- drops ----
+
+GST_START_TEST(test_drop_mid_stream_loss_is_bounded) {
+  Live l = ready_session(opts(), false, quick_backoff);
+  Feeder feeder(l.session);
+  std::this_thread::sleep_for(700ms);
+  l.server->drop_connection();
+  wait_count(*l.events, Event::Type::Resumed, 1);
+  std::this_thread::sleep_for(700ms);
+  feeder.stop();
+  const auto sent = feeder.sent();
+  // Everything sent since the reconnection arrives.
+  fail_unless(poll_until([&] {
+    const auto got = received_chunk_indexes(*l.server, sent);
+    return !got.empty() && got.back() == static_cast<int>(sent.size()) - 1;
+  }));
+
+  // In order, nothing twice, nothing foreign; the loss is one run of chunks.
+  const auto got = received_chunk_indexes(*l.server, sent);
+  int lost = 0, gaps = 0;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    fail_unless(got[i] >= 0, "a chunk that was never sent");
+    const int expected = i == 0 ? 0 : got[i - 1] + 1;
+    fail_unless(got[i] >= expected, "chunk %d arrived after chunk %d", got[i], got[i - 1]);
+    if (got[i] > expected) {
+      lost += got[i] - expected;
+      ++gaps;
+    }
+  }
+  std::fprintf(stderr, "drop: %d of %zu chunks lost (%d ms of audio)\n", lost, sent.size(),
+               lost * static_cast<int>(kChunkTime.count()));
+  fail_unless(gaps <= 1, "%d gaps", gaps);
+  fail_unless(lost <= 10, "%d chunks (%d ms) lost at the drop", lost, lost * 20);  // at most 200 ms
+
+  const auto reconnecting = of_type(*l.events, Event::Type::Reconnecting);
+  fail_unless_equals_int64(reconnecting.size(), 1);
+  fail_unless(reconnecting[0].reconnection.cause == Cause::Dropped);
+  fail_unless_equals_int(reconnecting[0].reconnection.attempt, 1);
+  fail_unless_equals_int64(reconnecting[0].reconnection.delay.count(), 0);  // the first goes at once
+  fail_unless_equals_int(reconnecting[0].reconnection.close_code, 1006);
+  fail_unless(reconnecting[0].reconnection.resuming);
+  const auto resumed = of_type(*l.events, Event::Type::Resumed);
+  fail_unless(resumed[0].resumption.resumed);
+  fail_unless_equals_int(resumed[0].resumption.attempts, 1);
+  fail_unless_equals_int(l.server->stats().resumed, 1);
+  fail_unless(Events::index_of_state(l.events->events(), SessionState::Reconnecting) != SIZE_MAX);
+  fail_unless(l.session->state() == SessionState::Ready);
+}
+GST_END_TEST;
+
+// ---- stalls ----
+
+GST_START_TEST(test_stall_is_detected_and_resumed) {
+  Live l = ready_session(opts(), false, [](SessionConfig& c) {
+    quick_backoff(c);
+    c.stall_timeout = 2500ms;
+  });
+  Feeder feeder(l.session);
+  std::this_thread::sleep_for(300ms);
+  const auto t0 = std::chrono::steady_clock::now();
+  l.server->stall(5000ms);
+  wait_count(*l.events, Event::Type::Reconnecting, 1, 8000ms);
+  const auto detected = std::chrono::steady_clock::now() - t0;
+  const auto r = of_type(*l.events, Event::Type::Reconnecting).at(0).reconnection;
+  fail_unless(r.cause == Cause::Dropped);
+  fail_unless(has_text(r.reason, "stalled"), "%s", r.reason.c_str());
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(detected).count();
+  std::fprintf(stderr, "stall detected after %lld ms (stall-timeout 2500 ms)\n", static_cast<long long>(ms));
+  fail_unless(ms >= 2000 && ms <= (under_valgrind() ? 8000 : 4500), "detected after %lld ms",
+              static_cast<long long>(ms));
+
+  // Once the server answers again, the session resumes and audio flows.
+  wait_count(*l.events, Event::Type::Resumed, 1, 15000ms);
+  const uint64_t before = l.server->stats().audio_bytes;
+  fail_unless(l.server->wait_for([&](const ServerStats& s) { return s.audio_bytes > before + 10 * kChunk; }, kWait));
+  feeder.stop();
+}
+GST_END_TEST;
+
+GST_START_TEST(test_quiet_session_is_not_a_stall) {
+  Live l = ready_session(opts(), false, [](SessionConfig& c) { c.stall_timeout = 2500ms; });
+  // No input and no output: only pings and pongs cross.
+  std::this_thread::sleep_for(7s);
+  fail_unless(of_type(*l.events, Event::Type::Reconnecting).empty(), "a quiet session was taken for a stalled one");
+  fail_unless(l.session->state() == SessionState::Ready);
+  fail_unless_equals_int(l.server->stats().connections, 1);
+}
+GST_END_TEST;
+
+// ---- 1011 bursts ----
+
+GST_START_TEST(test_burst_of_1011_is_survived_with_backoff) {
+  Live l = ready_session(opts(), true, quick_backoff);
+  for (std::size_t k = 1; k <= 3; ++k) {
+    l.server->close_connection(1011, "Internal error encountered.");
+    wait_count(*l.events, Event::Type::Resumed, k);
+  }
+  const auto r = of_type(*l.events, Event::Type::Reconnecting);
+  fail_unless_equals_int64(r.size(), 3);
+  // Each came before the previous connection proved stable: the count goes
+  // on and the delay doubles (0, 100, 200 ms).
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    fail_unless_equals_int(r[i].reconnection.attempt, i + 1);
+    fail_unless_equals_int(r[i].reconnection.close_code, 1011);
+    assert_str(r[i].reconnection.reason, "Internal error encountered.");
+  }
+  fail_unless_equals_int64(r[0].reconnection.delay.count(), 0);
+  fail_unless_equals_int64(r[1].reconnection.delay.count(), 100);
+  fail_unless_equals_int64(r[2].reconnection.delay.count(), 200);
+  // The conversation goes on.
+  l.session->send(protocol::RealtimeInput::with_text("still there?"));
+  l.events->wait_message(is_turn_complete);
+  assert_str(l.events->reply_text(), "You wrote: still there?");
+  fail_unless_equals_int(l.server->stats().resumed, 3);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_reconnection_gives_up) {
+  ServerOptions o = opts();
+  o.close_after = 100ms;  // every connection
+  o.close_code = 1011;
+  o.close_reason = "The service is currently unavailable.";
+  Live l = ready_session(o, false, [](SessionConfig& c) {
+    quick_backoff(c);
+    c.max_reconnect_attempts = 3;
+  });
+  SessionError e = l.events->wait_error();
+  fail_unless(e.kind == Kind::Closed);
+  fail_unless_equals_int(e.close_code, 1011);
+  assert_str(e.reason, "The service is currently unavailable.");
+  fail_unless(has_text(e.message, "The service is currently unavailable."), "%s", e.message.c_str());
+  fail_unless(has_text(e.message, "gave up after 3 reconnection attempts"), "%s", e.message.c_str());
+  fail_unless_equals_int(l.server->stats().connections, 4);
+  l.events->wait_state(SessionState::Failed);
+}
+GST_END_TEST;
+
+// ---- final closes: no retry ----
+
+GST_START_TEST(test_stale_handle_is_final) {
+  Live l = ready_session(opts(), false, quick_backoff);
+  l.events->wait_message([](const protocol::ServerMessage& m) { return m.session_resumption_update.has_value(); });
+  l.server->forget_handles();  // as after the two hours a handle lives
+  l.server->drop_connection();
+  SessionError e = l.events->wait_error();
+  fail_unless(e.kind == Kind::NotFound);
+  fail_unless_equals_int(e.close_code, 1008);
+  assert_str(e.reason, "BidiGenerateContent session not found");
+  fail_unless(has_text(e.message, "resumption handle"), "%s", e.message.c_str());
+  std::this_thread::sleep_for(500ms);
+  fail_unless_equals_int(l.server->stats().connections, 2);  // the drop's reconnection, no loop
+}
+GST_END_TEST;
+
+GST_START_TEST(test_wrong_key_is_final) {
+  ServerOptions o = opts();
+  o.api_key = "the-right-key";
+  auto server = start_server(o);
+  auto events = std::make_shared<Events>();
+  auto session = start_session(config_for(*server), events);  // sends "test-key"
+  SessionError e = events->wait_error();
+  fail_unless(e.kind == Kind::Unauthorized);
+  assert_str(e.reason, kBadKey);
+  std::this_thread::sleep_for(500ms);
+  fail_unless_equals_int(server->stats().connections, 1);
+  fail_unless(of_type(*events, Event::Type::Reconnecting).empty());
+}
+GST_END_TEST;
+
+GST_START_TEST(test_invalid_setup_is_final) {
+  ServerOptions o = opts();
+  o.setup_close_code = 1007;
+  auto server = start_server(o);
+  auto events = std::make_shared<Events>();
+  auto session = start_session(config_for(*server), events);
+  SessionError e = events->wait_error();
+  fail_unless(e.kind == Kind::InvalidArgument);
+  fail_unless_equals_int(e.close_code, 1007);
+  assert_str(e.reason, "Request contains an invalid argument.");
+  std::this_thread::sleep_for(500ms);
+  fail_unless_equals_int(server->stats().connections, 1);
+}
+GST_END_TEST;
+
+static Suite* resilience_suite() {
+  Suite* s = suite_create("resilience");
+  TCase* tc = tcase_create("general");
+  tcase_set_timeout(tc, under_valgrind() ? 600 : 60);
+  suite_add_tcase(s, tc);
+  tcase_add_test(tc, test_go_away_switch_keeps_audio_byte_exact);
+  tcase_add_test(tc, test_go_away_mid_reply_keeps_the_reply);
+  tcase_add_test(tc, test_drop_mid_stream_loss_is_bounded);
+  tcase_add_test(tc, test_stall_is_detected_and_resumed);
+  tcase_add_test(tc, test_quiet_session_is_not_a_stall);
+  tcase_add_test(tc, test_burst_of_1011_is_survived_with_backoff);
+  tcase_add_test(tc, test_reconnection_gives_up);
+  tcase_add_test(tc, test_stale_handle_is_final);
+  tcase_add_test(tc, test_wrong_key_is_final);
+  tcase_add_test(tc, test_invalid_setup_is_final);
+  return s;
+}
+
+GST_CHECK_MAIN(resilience);
