@@ -74,18 +74,23 @@ void Channel::on_state(SessionState state) {
 }
 
 void Channel::on_message(const protocol::ServerMessage& message) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  for (const auto& tap : taps_) tap->on_message(message);
+  fan_out([&](SessionObserver& tap) { tap.on_message(message); });
 }
 
 void Channel::on_warning(const std::string& text) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  for (const auto& tap : taps_) tap->on_warning(text);
+  fan_out([&](SessionObserver& tap) { tap.on_warning(text); });
+}
+
+void Channel::on_reconnecting(const Reconnection& reconnection) {
+  fan_out([&](SessionObserver& tap) { tap.on_reconnecting(reconnection); });
+}
+
+void Channel::on_resumed(const Resumption& resumption) {
+  fan_out([&](SessionObserver& tap) { tap.on_resumed(resumption); });
 }
 
 void Channel::on_error(const SessionError& error) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  for (const auto& tap : taps_) tap->on_error(error);
+  fan_out([&](SessionObserver& tap) { tap.on_error(error); });
 }
 
 SessionState Channel::last_state() const {

@@ -38,6 +38,8 @@ class Channel : public SessionObserver, public std::enable_shared_from_this<Chan
   void on_state(SessionState state) override;
   void on_message(const protocol::ServerMessage& message) override;
   void on_warning(const std::string& text) override;
+  void on_reconnecting(const Reconnection& reconnection) override;
+  void on_resumed(const Resumption& resumption) override;
   void on_error(const SessionError& error) override;
 
   // The last state published (for a tap that arrives late).
@@ -45,6 +47,12 @@ class Channel : public SessionObserver, public std::enable_shared_from_this<Chan
 
  private:
   explicit Channel(std::string name);
+
+  template <typename Fn>
+  void fan_out(Fn&& fn) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& tap : taps_) fn(*tap);
+  }
 
   const std::string name_;
   mutable std::mutex mutex_;  // held while fanning out: remove_tap waits for a running call

@@ -282,7 +282,10 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     if (!resumed_setup) emit([&](SessionObserver& o) { o.on_message(m); });
     if (torn_down_) return;
     if (role == Role::Draining) {
-      if (turn.turn_complete) end_draining(generation, true);
+      if (!turn.turn_complete) return;
+      end_draining(generation, true);
+      // That may have been the reply the end of input waits for.
+      if (state_ == SessionState::Finishing) after_turn_events(turn);
       return;
     }
     if (m.setup_complete && (state_ == SessionState::SettingUp || state_ == SessionState::Reconnecting))

@@ -97,4 +97,23 @@ std::vector<GstStructure*> server_message_structures(const protocol::ServerMessa
   return out;
 }
 
+namespace {
+const char* cause_name(session::Reconnection::Cause cause) {
+  return cause == session::Reconnection::Cause::GoAway ? "go-away" : "dropped";
+}
+}  // namespace
+
+GstStructure* reconnecting_structure(const session::Reconnection& r) {
+  return gst_structure_new("geminilive/reconnecting", "cause", G_TYPE_STRING, cause_name(r.cause), "reason",
+                           G_TYPE_STRING, r.reason.c_str(), "attempt", G_TYPE_UINT, r.attempt, "delay-ms",
+                           G_TYPE_UINT64, static_cast<guint64>(r.delay.count()), "close-code", G_TYPE_INT,
+                           r.close_code, "resuming", G_TYPE_BOOLEAN, static_cast<gboolean>(r.resuming), nullptr);
+}
+
+GstStructure* resumed_structure(const session::Resumption& r) {
+  return gst_structure_new("geminilive/resumed", "cause", G_TYPE_STRING, cause_name(r.cause), "resumed",
+                           G_TYPE_BOOLEAN, static_cast<gboolean>(r.resumed), "attempts", G_TYPE_UINT, r.attempts,
+                           "outage-ms", G_TYPE_UINT64, static_cast<guint64>(r.outage.count()), nullptr);
+}
+
 }  // namespace geminilive::plugin

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "protocol/server_message.h"
+#include "session/session_events.h"
 
 namespace geminilive::plugin {
 
@@ -22,5 +23,12 @@ std::vector<GstStructure*> server_message_structures(const protocol::ServerMessa
 // A function call's `args` as compact JSON, "{}" when absent: the "args" of
 // geminilive/tool-call and the args_json of the tool-call signal.
 std::string function_call_args_json(const protocol::FunctionCall& call);
+
+// geminilive/reconnecting: cause ("go-away" or "dropped"), reason, attempt,
+// delay-ms, close-code, resuming.
+GstStructure* reconnecting_structure(const session::Reconnection& reconnection);
+// geminilive/resumed: cause, resumed (FALSE: a fresh conversation),
+// attempts, outage-ms.
+GstStructure* resumed_structure(const session::Resumption& resumption);
 
 }  // namespace geminilive::plugin

@@ -107,6 +107,10 @@ enum {
   PROP_COMPRESSION_TRIGGER_TOKENS,
   PROP_COMPRESSION_TARGET_TOKENS,
   PROP_MAX_FRAME_SIZE,
+  // resilience
+  PROP_SESSION_RESUMPTION,
+  PROP_RECONNECT_ATTEMPTS,
+  PROP_STALL_TIMEOUT,
   // function calling
   PROP_TOOLS,
 };
@@ -157,6 +161,10 @@ struct SinkSettings {
   guint64 compression_trigger_tokens = 0;  // 0: the service's default
   guint64 compression_target_tokens = 0;   // 0: the service's default
   guint64 max_frame_size = kDefaultMaxFrameSize;
+  // resilience
+  bool session_resumption = true;
+  guint reconnect_attempts = session::SessionConfig{}.max_reconnect_attempts;
+  guint stall_timeout_ms = static_cast<guint>(session::SessionConfig{}.stall_timeout.count());
   // function calling
   std::string tools;  // inline JSON or a file name; see resolve_tools()
 };
@@ -191,6 +199,9 @@ session::SessionConfig session_config(const SinkSettings& s, std::string api_key
   config.api_key = std::move(api_key);
   config.ca_file = s.ca_file;
   config.turn_end_timeout = std::chrono::milliseconds(s.eos_timeout_ms);
+  config.resumption = s.session_resumption;
+  config.max_reconnect_attempts = s.reconnect_attempts;
+  config.stall_timeout = std::chrono::milliseconds(s.stall_timeout_ms);
 
   protocol::Setup& setup = config.setup;
   setup.model = protocol::model_resource_name(s.model);
@@ -285,6 +296,15 @@ class SinkCore final : public session::SessionObserver, public InputHost {
     if (message.tool_call) emit_tool_calls(*message.tool_call);
   }
   void on_warning(const std::string& text) override { plugin::post_warning(sink_, text); }
+  void on_reconnecting(const session::Reconnection& r) override {
+    GST_WARNING_OBJECT(sink_, "reconnecting (attempt %u, in %" G_GINT64_FORMAT " ms): %s", r.attempt,
+                       static_cast<gint64>(r.delay.count()), r.reason.c_str());
+    gst_element_post_message(sink_, gst_message_new_element(GST_OBJECT(sink_), plugin::reconnecting_structure(r)));
+  }
+  void on_resumed(const session::Resumption& r) override {
+    GST_INFO_OBJECT(sink_, "the session goes on over a new connection");
+    gst_element_post_message(sink_, gst_message_new_element(GST_OBJECT(sink_), plugin::resumed_structure(r)));
+  }
   void on_error(const session::SessionError& error) override {
     bool connecting;
     {
@@ -635,6 +655,44 @@ static void gst_gemini_live_sink_class_init(GstGeminiLiveSinkClass* klass) {
       g_param_spec_uint("eos-timeout", "EOS timeout", "Most milliseconds to wait for the answer after EOS", 0,
                         G_MAXUINT, kDefaultEosTimeoutMs, connection));
   /**
+   * GstGeminiLiveSink:session-resumption:
+   *
+   * Keep the conversation across connections: every setup asks for
+   * resumption handles; on goAway the session moves to a new connection
+   * before the old one ends, and after a drop (1006, 1011, a stall) it
+   * reconnects with the latest handle, holding input meanwhile. Off: the
+   * first end of the connection is an error.
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_SESSION_RESUMPTION,
+      g_param_spec_boolean("session-resumption", "Session resumption",
+                           "Resume the session on a new connection after goAway or a drop", TRUE, connection));
+  /**
+   * GstGeminiLiveSink:reconnect-attempts:
+   *
+   * Connections tried in a row after a drop before the element posts an
+   * error; the first goes at once, then after 0.5 s, 1 s, 2 s... up to 8 s.
+   * A connection that stays up 10 s resets the count. 0: no reconnection.
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_RECONNECT_ATTEMPTS,
+      g_param_spec_uint("reconnect-attempts", "Reconnect attempts",
+                        "Reconnections in a row after drops before failing (0: none)", 0, 100,
+                        session::SessionConfig{}.max_reconnect_attempts, connection));
+  /**
+   * GstGeminiLiveSink:stall-timeout:
+   *
+   * A connection from which nothing arrives for this many milliseconds, not
+   * even the pong to the pings sent every third of it, is taken as dropped
+   * (and resumed). Pings go at most every second, so values under 3000 risk
+   * false alarms. 0: off.
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_STALL_TIMEOUT,
+      g_param_spec_uint("stall-timeout", "Stall timeout",
+                        "Milliseconds without any data, pongs included, before a connection counts as dropped (0: off)",
+                        0, G_MAXUINT, static_cast<guint>(session::SessionConfig{}.stall_timeout.count()), connection));
+  /**
    * GstGeminiLiveSink:ca-file:
    *
    * A PEM file of certificate authorities to trust for wss:// instead of the
@@ -882,6 +940,15 @@ static void gst_gemini_live_sink_set_property(GObject* object, guint prop_id, co
     case PROP_EOS_TIMEOUT:
       s.eos_timeout_ms = g_value_get_uint(value);
       break;
+    case PROP_SESSION_RESUMPTION:
+      s.session_resumption = g_value_get_boolean(value);
+      break;
+    case PROP_RECONNECT_ATTEMPTS:
+      s.reconnect_attempts = g_value_get_uint(value);
+      break;
+    case PROP_STALL_TIMEOUT:
+      s.stall_timeout_ms = g_value_get_uint(value);
+      break;
     case PROP_CA_FILE:
       s.ca_file = as_string(value);
       break;
@@ -956,6 +1023,15 @@ static void gst_gemini_live_sink_get_property(GObject* object, guint prop_id, GV
       break;
     case PROP_EOS_TIMEOUT:
       g_value_set_uint(value, s.eos_timeout_ms);
+      break;
+    case PROP_SESSION_RESUMPTION:
+      g_value_set_boolean(value, s.session_resumption);
+      break;
+    case PROP_RECONNECT_ATTEMPTS:
+      g_value_set_uint(value, s.reconnect_attempts);
+      break;
+    case PROP_STALL_TIMEOUT:
+      g_value_set_uint(value, s.stall_timeout_ms);
       break;
     case PROP_CA_FILE:
       g_value_set_string(value, or_null(s.ca_file));

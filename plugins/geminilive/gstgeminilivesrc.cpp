@@ -601,7 +601,8 @@ static gboolean gst_gemini_live_src_send_event(GstElement* element, GstEvent* ev
   if (GST_EVENT_TYPE(event) == GST_EVENT_EOS && priv->channel && priv->tap) {
     const session::SessionState state = priv->channel->last_state();
     if (state == session::SessionState::Connecting || state == session::SessionState::SettingUp ||
-        state == session::SessionState::Ready || state == session::SessionState::Finishing) {
+        state == session::SessionState::Ready || state == session::SessionState::Reconnecting ||
+        state == session::SessionState::Finishing) {
       GST_INFO_OBJECT(self, "EOS requested: ending after the session's answer");
       priv->tap->end_with_session();
       // The session may have been closed meanwhile.
