@@ -12,8 +12,8 @@ A block without a marker, and a marker without a block, are failures.
 
 Options
   id=NAME     the name printed for the pipeline
-  x11         run under `xvfb-run -a -s "-screen 0 1280x720x24"` (Debian
-              packages xvfb, and gstreamer1.0-x for ximagesrc)
+  x11         run on a display of its own: a fresh Xvfb (-screen 0 1280x720x24;
+              Debian packages xvfb, and gstreamer1.0-x for ximagesrc)
   seconds=N   a live line: N seconds after "Setting pipeline to PLAYING",
               gst-launch-1.0 gets SIGINT, as from Ctrl-C (the line uses -e)
   timeout=N   the pipeline must end by itself within N s (default 60), counted
@@ -21,6 +21,11 @@ Options
 
 Always checked: exit status 0, no ERROR or WARNING message, and an ending
 through EOS ("Got EOS from element").
+
+Skipped, with the reason printed: a line with an element that is not
+installed (`gst-inspect-1.0 NAME` fails, after the substitutions below; the
+reason names the Debian package when known), and the RTSP line when the RTSP
+camera cannot run (see placeholders).
 
 Checks (expect=, comma-separated; quote values that hold commas)
   What the server received (its stderr summary and "turn N:" lines):
@@ -38,6 +43,13 @@ Checks (expect=, comma-separated; quote values that hold commas)
   FILE=reply       the file holds exactly the reply text
   FILE=heard       the file holds exactly the input transcription the server
                    sent: "(X seconds of speech)", X from "I heard X seconds"
+  FILE=streams:KIND+KIND+...
+                   gst-discoverer-1.0 finds exactly these streams in the file,
+                   in any order; KIND is video, audio or subtitles (Debian
+                   package gstreamer1.0-plugins-base-apps)
+  FILE=subtitles:TEXT+TEXT+...
+                   the subtitle tracks of the Matroska file, in track order,
+                   hold exactly these texts; TEXT is reply or heard, as above
   answer-played    the speaker (see substitutions) got non-gap audio as long as
                    the reply (within two periods): the answer played before the
                    pipeline stopped. Adds -v to count the buffers.
@@ -53,12 +65,29 @@ Substitutions (on whole tokens of the line; nothing else is changed)
   autovideosink, xvimagesink, ximagesink
                           fakesink sync=true
   v4l2src, autovideosrc   videotestsrc is-live=true
-  ximagesrc               unchanged, under Xvfb (marker x11)
+  ximagesrc               unchanged, on the Xvfb display (marker x11)
 
-Input files, made in each pipeline's fresh temporary working directory:
+Placeholders (what a reader replaces with their own; the harness provides one)
+  xid=XID       a window: the harness opens one of WINDOW_SIZE (640x360) on the
+                Xvfb display (videotestsrc ! ximagesink, a second gst-launch-1.0)
+                and puts its id, found with xwininfo (Debian package
+                x11-utils), in place of XID. Needs the marker x11.
+  rtsp://camera.local/stream
+                a camera: the harness runs tests/pipelines/rtsp_camera.py, an
+                RTSP server of a live 640x360 10 fps test picture (JPEG over
+                RTP), and puts its rtsp://127.0.0.1:PORT/stream in place of the
+                URL. It needs a Python with PyGObject and GstRtspServer (Debian
+                packages python3-gi and gir1.2-gst-rtsp-server-1.0); without
+                one the line is skipped.
+
+Input files, made once, copied into each pipeline's fresh temporary working
+directory:
   question.wav  16 kHz S16LE mono: 2 s of a 220 Hz tone (speech to the server)
                 then 1 s of silence, made with audiotestsrc ! concat ! wavenc
   question.txt  "What is on the screen?" and a line break
+  video.mkv     3 s of Matroska: a 640x360 10 fps test picture in VP8, and a
+                220 Hz tone in Opus all along (so the turn ends with the file,
+                and the last frame, sent at EOS, belongs to it)
 
 Environment: GST_PLUGIN_PATH_1_0 (the built plugin), GEMINILIVE_MOCK_SERVER
 (the server program; or --server). GST_PLUGIN_PATH, GEMINI_API_KEY and
@@ -66,7 +95,7 @@ GOOGLE_API_KEY are removed from the pipelines' environment.
 
 Output: one line per pipeline (ok, FAIL with the reason and the stderr tail,
 skip with the reason), then "N passed, N failed, N skipped". The exit status
-is 1 when anything failed.
+is 1 when anything failed; skips alone do not fail.
 """
 
 import argparse
@@ -74,6 +103,7 @@ import glob
 import math
 import os
 import re
+import select
 import shlex
 import shutil
 import signal
@@ -86,7 +116,7 @@ import wave
 
 LIVE_PATH = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
 QUESTION_TEXT = "What is on the screen?\n"
-XVFB_SCREEN = "-screen 0 1280x720x24"
+XVFB_SCREEN = ["-screen", "0", "1280x720x24"]
 DEFAULT_TIMEOUT = 60.0
 REPLY_RATE = 24000
 SPEAKER_PERIOD_S = 0.020  # geminilivesrc period-time default
@@ -108,12 +138,32 @@ SUBSTITUTIONS = {
 SPEAKERS = {"autoaudiosink", "pulsesink", "alsasink"}
 COUNTERS = {"frames", "audio", "texts", "turns"}
 
+# Placeholders a reader replaces (see the docstring)
+XID_PLACEHOLDER = "xid=XID"
+CAMERA_PLACEHOLDER = "rtsp://camera.local/stream"
+WINDOW_SIZE = "640x360"
+WINDOW = ["videotestsrc", "is-live=true", "pattern=ball", "!",
+          "video/x-raw,width=640,height=360,framerate=10/1", "!", "ximagesink"]
+# The Debian package of elements the docs use that tools/setup may lack
+PACKAGES = {
+    "webrtcdsp": "gstreamer1.0-plugins-bad",
+    "webrtcechoprobe": "gstreamer1.0-plugins-bad",
+    "ximagesrc": "gstreamer1.0-x",
+    "x264enc": "gstreamer1.0-plugins-ugly",
+    "avdec_h264": "gstreamer1.0-libav",
+}
+ELEMENT_RE = re.compile(r"^[A-Za-z][\w-]*$")
+
 MARKER_RE = re.compile(r"^\s*<!--\s*pipeline-test:(.*?)-->\s*$")
 FENCE_RE = re.compile(r"^\s*```+\s*(\w*)")
 
 
 class Failure(Exception):
     pass
+
+
+class Skip(Exception):
+    """The line cannot run here (an element or a helper is missing): why."""
 
 
 # ---------------------------------------------------------------- markdown
@@ -216,25 +266,25 @@ def find_blocks(path):
 # ---------------------------------------------------------------- the server
 
 
-class Server:
-    def __init__(self, program, workdir):
-        self.err_path = os.path.join(workdir, "server.stderr")
-        self.err = open(self.err_path, "wb")
-        self.proc = subprocess.Popen([program, "--port", "0"], stdout=subprocess.PIPE,
-                                     stderr=self.err, stdin=subprocess.DEVNULL)
-        line = self._first_line(10.0)
-        if not line.startswith("ws://"):
-            self.stop()
-            raise Failure(f"the server did not print its URI: {line!r}\n" + self.log())
-        self.uri = line.strip() + LIVE_PATH
+def first_line(proc, timeout):
+    """The first stdout line of proc, or "" when none comes within timeout."""
+    out = []
+    t = threading.Thread(target=lambda: out.append(proc.stdout.readline().decode()))
+    t.daemon = True
+    t.start()
+    t.join(timeout)
+    return out[0] if out else ""
 
-    def _first_line(self, timeout):
-        out = []
-        t = threading.Thread(target=lambda: out.append(self.proc.stdout.readline().decode()))
-        t.daemon = True
-        t.start()
-        t.join(timeout)
-        return out[0] if out else ""
+
+class Helper:
+    """A process the harness runs beside a pipeline; stderr goes to a file."""
+
+    def __init__(self, argv, workdir, name, env=None, **popen):
+        self.name = name
+        self.err_path = os.path.join(workdir, f"{name}.stderr")
+        self.err = open(self.err_path, "wb")
+        self.proc = subprocess.Popen(argv, cwd=workdir, env=env, stdout=subprocess.PIPE,
+                                     stderr=self.err, stdin=subprocess.DEVNULL, **popen)
 
     def stop(self):
         if self.proc.poll() is None:
@@ -249,6 +299,95 @@ class Server:
     def log(self):
         with open(self.err_path, encoding="utf-8", errors="replace") as f:
             return f.read()
+
+
+class Server(Helper):
+    def __init__(self, program, workdir):
+        super().__init__([program, "--port", "0"], workdir, "server")
+        line = first_line(self.proc, 10.0)
+        if not line.startswith("ws://"):
+            self.stop()
+            raise Failure(f"the server did not print its URI: {line!r}\n" + self.log())
+        self.uri = line.strip() + LIVE_PATH
+
+
+class Display(Helper):
+    """An Xvfb display of its own; DISPLAY for the pipeline and the window."""
+
+    def __init__(self, workdir):
+        if not shutil.which("Xvfb"):
+            raise Failure("Xvfb is missing: install the Debian package xvfb (tools/setup installs it)")
+        r, w = os.pipe()
+        try:
+            super().__init__(["Xvfb", "-displayfd", str(w), "-nolisten", "tcp"] + XVFB_SCREEN, workdir,
+                             "xvfb", pass_fds=(w,))
+        finally:
+            os.close(w)
+        number = b""
+        with os.fdopen(r, "rb", buffering=0) as f:
+            deadline = time.monotonic() + 10
+            while not number.endswith(b"\n") and time.monotonic() < deadline:
+                if select.select([f], [], [], 0.1)[0]:
+                    byte = f.read(1)
+                    if not byte:
+                        break
+                    number += byte
+        if not number.strip().isdigit():
+            self.stop()
+            raise Failure("Xvfb did not start: " + tail(self.log(), 4).strip())
+        self.display = ":" + number.decode().strip()
+
+
+class Window(Helper):
+    """A WINDOW_SIZE window on the display: videotestsrc ! ximagesink."""
+
+    def __init__(self, workdir, env):
+        if not shutil.which("xwininfo"):
+            raise Failure("xwininfo is missing: install the Debian package x11-utils (tools/setup installs it)")
+        super().__init__(["gst-launch-1.0", "-q"] + WINDOW, workdir, "window", env=env)
+        self.xid = None
+        deadline = time.monotonic() + 10
+        while self.xid is None and self.proc.poll() is None and time.monotonic() < deadline:
+            tree = subprocess.run(["xwininfo", "-root", "-tree"], env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL).stdout.decode(errors="replace")
+            for line in tree.splitlines():
+                m = re.match(r"\s*(0x[0-9a-f]+) .*\(\"[^\"]*\" \"GStreamer\"\)\s+(\d+x\d+)\+", line)
+                if m and m.group(2) == WINDOW_SIZE:
+                    self.xid = m.group(1)
+            if self.xid is None:
+                time.sleep(0.1)
+        if self.xid is None:
+            self.stop()
+            raise Failure("the test window did not appear on the display: " + tail(self.log(), 4).strip())
+
+
+def python_with(module_check):
+    """A Python that runs module_check (this one or Debian's), or None."""
+    for python in dict.fromkeys([sys.executable, "/usr/bin/python3"]):
+        if python and os.access(python, os.X_OK) and subprocess.run(
+                [python, "-c", module_check], stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL).returncode == 0:
+            return python
+    return None
+
+
+class Camera(Helper):
+    """An RTSP camera: rtsp_camera.py beside this file."""
+
+    CHECK = "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer"
+
+    def __init__(self, workdir, env):
+        python = python_with(self.CHECK)
+        if python is None:
+            raise Skip("the RTSP camera needs PyGObject and GstRtspServer: install the Debian packages "
+                       "python3-gi and gir1.2-gst-rtsp-server-1.0 (tools/setup installs them)")
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rtsp_camera.py")
+        super().__init__([python, script], workdir, "camera", env=env)
+        line = first_line(self.proc, 10.0)
+        if not line.startswith("rtsp://"):
+            self.stop()
+            raise Failure(f"the RTSP camera did not print its URL: {line!r}\n" + self.log())
+        self.url = line.strip()
 
 
 SUMMARY_RE = re.compile(
@@ -324,39 +463,6 @@ def substitute(argv, uri, want_verbose):
     if want_verbose and "-v" not in out:
         out.insert(1, "-v")
     return out, notes, speakers
-
-
-def descendants(pid):
-    children = {}
-    for stat in glob.glob("/proc/[0-9]*/stat"):
-        try:
-            with open(stat) as f:
-                data = f.read()
-        except OSError:
-            continue
-        rparen = data.rfind(")")
-        fields = data[rparen + 2:].split()
-        p = int(stat.split("/")[2])
-        children.setdefault(int(fields[1]), []).append((p, data[data.find("(") + 1:rparen]))
-    result, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            result.append(child)
-            todo.append(child[0])
-    return result
-
-
-def launch_pid(proc):
-    """The gst-launch-1.0 process: proc itself, or its descendant under xvfb-run."""
-    if os.path.basename(proc.args[0]) == "gst-launch-1.0":
-        return proc.pid
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        for pid, comm in descendants(proc.pid):
-            if comm.startswith("gst-launch"):
-                return pid
-        time.sleep(0.05)
-    return None
 
 
 class Run:
@@ -436,7 +542,7 @@ def played_seconds(lines, speakers):
     return total
 
 
-def check(marker, workdir, run, server, timing):
+def check(marker, workdir, run, server, timing, env):
     problems = []
     notes = []
     replies = server["replies"]
@@ -509,55 +615,155 @@ def check(marker, workdir, run, server, timing):
         if value in ("reply", "heard"):
             with open(path, encoding="utf-8", errors="replace") as f:
                 content = f.read()
-            if value == "reply":
-                want = reply
-            else:
-                want = "".join(f"({s} seconds of speech)" for s in re.findall(r"I heard ([0-9.]+) seconds", reply))
+            want = expected_text(value, reply)
             if not want or content != want:
                 problems.append(f"{key}: holds {content!r}, want {want!r}")
+            continue
+        kind, colon, items = value.partition(":")
+        if colon and kind == "streams":
+            want = sorted(items.split("+"))
+            got, error = discovered_streams(path, env)
+            if error:
+                problems.append(f"{key}: {error}")
+            elif got != want:
+                problems.append(f"{key}: gst-discoverer-1.0 finds {'+'.join(got) or 'no stream'}, want {items}")
+            else:
+                notes.append(f"{key} {'+'.join(got)}")
+            continue
+        if colon and kind == "subtitles":
+            texts = items.split("+")
+            got, error = subtitle_tracks(path, len(texts), workdir, env)
+            if error:
+                problems.append(f"{key}: {error}")
+                continue
+            bad = [n for n, (text, content) in enumerate(zip(texts, got)) if content != expected_text(text, reply)]
+            for n in bad:
+                problems.append(f"{key}: subtitle track {n} holds {got[n]!r}, "
+                                f"want {expected_text(texts[n], reply)!r} ({texts[n]})")
+            if not bad:
+                notes.append(f"{key} subtitles {'+'.join(texts)}")
             continue
         problems.append(f"{item}: unknown check")
     return problems, notes
 
 
-def run_pipeline(marker, command, args, env, wav_template):
+def expected_text(kind, reply):
+    """What a file of the reply (kind "reply") or of the input transcription
+    (kind "heard") holds, for the server's reply text."""
+    if kind == "reply":
+        return reply
+    if kind == "heard":
+        return "".join(f"({s} seconds of speech)" for s in re.findall(r"I heard ([0-9.]+) seconds", reply))
+    return None
+
+
+def discovered_streams(path, env):
+    """The kinds of stream (video, audio, subtitles) gst-discoverer-1.0 finds, sorted."""
+    if not shutil.which("gst-discoverer-1.0"):
+        return [], ("gst-discoverer-1.0 is missing: install the Debian package gstreamer1.0-plugins-base-apps "
+                    "(tools/setup installs it)")
+    r = subprocess.run(["gst-discoverer-1.0", path], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       timeout=60)
+    text = r.stdout.decode(errors="replace")
+    if r.returncode != 0 or "Properties:" not in text:
+        return [], "gst-discoverer-1.0 cannot read it: " + tail(text, 4).strip()
+    return sorted(re.findall(r"^\s+(video|audio|subtitles) #\d+:", text, re.M)), None
+
+
+def subtitle_tracks(path, count, workdir, env):
+    """The text of the first `count` subtitle tracks of a Matroska file."""
+    outs = [os.path.join(workdir, f"subtitle-{n}.txt") for n in range(count)]
+    argv = ["gst-launch-1.0", "-q", "filesrc", f"location={path}", "!", "matroskademux", "name=d"]
+    for n, out in enumerate(outs):
+        argv += [f"d.subtitle_{n}", "!", "queue", "!", "filesink", f"location={out}"]
+    r = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+    if r.returncode != 0:
+        return [], f"cannot demux {count} subtitle tracks: " + tail(r.stdout.decode(errors="replace"), 4).strip()
+    texts = []
+    for out in outs:
+        with open(out, encoding="utf-8", errors="replace") as f:
+            texts.append(f.read())
+    return texts, None
+
+
+def run_pipeline(marker, command, args, env, inputs):
     argv = tokens_of(command)
     workdir = tempfile.mkdtemp(prefix="pipeline-test-")
     try:
-        return _run_pipeline(marker, argv, args, env, wav_template, workdir)
+        return _run_pipeline(marker, argv, args, env, inputs, workdir)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _run_pipeline(marker, argv, args, env, wav_template, workdir):
-    if marker["x11"] or "ximagesrc" in argv:
+_installed = {}
+
+
+def missing_elements(argv, env):
+    """The element names of a gst-launch-1.0 line that GStreamer does not know."""
+    missing = []
+    for t in argv[1:]:
+        if t.startswith("-") or not ELEMENT_RE.match(t):
+            continue  # options, properties (k=v), caps (a/b), pad references (s.audio)
+        if t not in _installed:
+            _installed[t] = subprocess.run(["gst-inspect-1.0", t], env=env, stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.DEVNULL).returncode == 0
+        if not _installed[t] and t not in missing:
+            missing.append(t)
+    return missing
+
+
+def _run_pipeline(marker, argv, args, env, inputs, workdir):
+    if marker["x11"] or "ximagesrc" in argv or XID_PLACEHOLDER in argv:
         if not marker["x11"]:
-            raise Failure("the line uses ximagesrc: add x11 to its marker")
-        if not shutil.which("xvfb-run"):
-            raise Failure("xvfb-run is missing: install the Debian package xvfb (tools/setup installs it)")
+            raise Failure("the line uses ximagesrc or a window: add x11 to its marker")
+        if not shutil.which("Xvfb"):
+            raise Failure("Xvfb is missing: install the Debian package xvfb (tools/setup installs it)")
         if "ximagesrc" in argv and subprocess.run(["gst-inspect-1.0", "ximagesrc"], env=env,
                                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode:
             raise Failure("ximagesrc is missing: install the Debian package gstreamer1.0-x "
                           "(tools/setup installs it)")
-    shutil.copy(wav_template, os.path.join(workdir, "question.wav"))
-    with open(os.path.join(workdir, "question.txt"), "w", encoding="utf-8") as f:
-        f.write(QUESTION_TEXT)
+    want_verbose = "answer-played" in marker["expect"]
+    missing = missing_elements(substitute(argv, "ws://", want_verbose)[0], env)
+    if missing:
+        raise Skip(", ".join(f"{e} is not installed" + (f" (Debian package {PACKAGES[e]})" if e in PACKAGES else "")
+                             for e in missing))
+    for name in os.listdir(inputs):
+        shutil.copy(os.path.join(inputs, name), os.path.join(workdir, name))
 
-    server = Server(args.server, workdir)
+    helpers = []  # stopped in reverse order at the end
+    server = None
     run = None
     try:
-        want_verbose = "answer-played" in marker["expect"]
+        run_env = env
+        placeholders = {}
+        if marker["x11"]:
+            display = Display(workdir)
+            helpers.append(display)
+            run_env = dict(env, DISPLAY=display.display)
+            run_env.pop("XAUTHORITY", None)
+        if XID_PLACEHOLDER in argv:
+            window = Window(workdir, run_env)
+            helpers.append(window)
+            placeholders[XID_PLACEHOLDER] = f"xid={window.xid}"
+        if any(CAMERA_PLACEHOLDER in t for t in argv):
+            camera = Camera(workdir, env)
+            helpers.append(camera)
+            placeholders[CAMERA_PLACEHOLDER] = camera.url
+        server = Server(args.server, workdir)
+        helpers.append(server)
         final, subs, speakers = substitute(argv, server.uri, want_verbose)
+        for i, t in enumerate(final):
+            for placeholder, value in placeholders.items():
+                if placeholder in t:
+                    final[i] = t.replace(placeholder, value)
+                    subs.append(f"{placeholder}->{value}")
         if want_verbose and not speakers:
             raise Failure("answer-played needs a speaker (autoaudiosink) in the line")
-        full = final
-        if marker["x11"]:
-            full = ["xvfb-run", "-a", "-s", XVFB_SCREEN] + final
         timeout = marker["timeout"] or DEFAULT_TIMEOUT
-        run = Run(full, workdir, env, os.path.join(workdir, "gst-launch.stderr"))
+        run = Run(final, workdir, run_env, os.path.join(workdir, "gst-launch.stderr"))
         run.speakers = speakers
-        run.command = shlex.join(full)
+        run.command = shlex.join(final)
         ended_at = None
         if marker["seconds"] is not None:
             deadline = time.monotonic() + timeout
@@ -573,12 +779,8 @@ def _run_pipeline(marker, argv, args, env, wav_template, workdir):
             if run.proc.poll() is not None:
                 raise Failure(f"ended by itself (status {run.proc.returncode}) before the SIGINT "
                               f"at {marker['seconds']:g} s")
-            pid = launch_pid(run.proc)
-            if pid is None:
-                run.kill()
-                raise Failure("could not find the gst-launch-1.0 process to interrupt")
             ended_at = time.monotonic()
-            os.kill(pid, signal.SIGINT)
+            os.kill(run.proc.pid, signal.SIGINT)
             if not run.wait(timeout):
                 run.kill()
                 raise Failure(f"still running {timeout:.0f} s after SIGINT")
@@ -604,7 +806,7 @@ def _run_pipeline(marker, argv, args, env, wav_template, workdir):
         if not any(l.startswith("Got EOS from element") for l in run.lines):
             problems.append("the pipeline did not end through EOS")
         playing = (ended_at - run.playing_at) if run.playing_at else 0.0
-        checks, notes = check(marker, workdir, run, summary, playing)
+        checks, notes = check(marker, workdir, run, summary, playing, env)
         problems += checks
         if problems:
             raise Failure("; ".join(problems))
@@ -619,27 +821,48 @@ def _run_pipeline(marker, argv, args, env, wav_template, workdir):
                 run.kill()
             if not hasattr(run, "stderr"):
                 run.finish()
-        server.stop()
+        for helper in reversed(helpers):
+            helper.stop()
         msg = str(e)
         if run is not None:
             visible = [l for l in run.lines if "last-message" not in l and "caps = " not in l]
             msg += f"\n    command: {run.command}"
             msg += "\n    gst-launch stderr tail:\n" + tail(run.stderr)
             msg += "\n    gst-launch stdout tail:\n" + tail("\n".join(visible), 8)
-        msg += "\n    server stderr tail:\n" + tail(server.log(), 6)
+        for helper in helpers:
+            if helper is server or (not isinstance(helper, Display) and helper.log().strip()):
+                msg += f"\n    {helper.name} stderr tail:\n" + tail(helper.log(), 6)
         raise Failure(msg)
+    finally:
+        if run is not None and run.proc.poll() is None:
+            run.kill()
+        for helper in reversed(helpers):
+            helper.stop()
 
 
-def make_question_wav(path, env):
+def make_inputs(scratch, env):
+    """question.wav, question.txt and video.mkv (see the docstring) in scratch."""
+    wav = os.path.join(scratch, "question.wav")
     caps = "audio/x-raw,format=S16LE,rate=16000,channels=1"
     argv = ["gst-launch-1.0", "-q", "concat", "name=c", "!", caps, "!", "wavenc", "!", "filesink",
-            f"location={path}",
+            f"location={wav}",
             "audiotestsrc", "wave=sine", "freq=220", "volume=0.3", "samplesperbuffer=320", "num-buffers=100",
             "!", caps, "!", "c.",
             "audiotestsrc", "wave=silence", "samplesperbuffer=320", "num-buffers=50", "!", caps, "!", "c."]
     r = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
-    if r.returncode != 0 or not os.path.isfile(path):
+    if r.returncode != 0 or not os.path.isfile(wav):
         raise Failure("could not make question.wav: " + r.stdout.decode(errors="replace"))
+    with open(os.path.join(scratch, "question.txt"), "w", encoding="utf-8") as f:
+        f.write(QUESTION_TEXT)
+    video = os.path.join(scratch, "video.mkv")
+    argv = ["gst-launch-1.0", "-q", "videotestsrc", "num-buffers=30", "pattern=smpte", "!",
+            "video/x-raw,width=640,height=360,framerate=10/1", "!", "vp8enc", "deadline=1", "!",
+            "matroskamux", "name=m", "!", "filesink", f"location={video}",
+            "audiotestsrc", "wave=sine", "freq=220", "volume=0.3", "samplesperbuffer=480", "num-buffers=300", "!",
+            "audio/x-raw,rate=48000,channels=1", "!", "opusenc", "!", "m."]
+    r = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+    if r.returncode != 0 or not os.path.isfile(video):
+        raise Failure("could not make video.mkv: " + r.stdout.decode(errors="replace"))
 
 
 def main():
@@ -671,8 +894,7 @@ def main():
         return 1
     scratch = tempfile.mkdtemp(prefix="pipeline-test-inputs-")
     try:
-        wav = os.path.join(scratch, "question.wav")
-        make_question_wav(wav, env)
+        make_inputs(scratch, env)
         for path in files:
             rel = os.path.relpath(path, os.path.join(args.docs, ".."))
             for line, marker_text, command in find_blocks(path):
@@ -691,9 +913,12 @@ def main():
                         print(f"skip {where}: {marker['reason']}", flush=True)
                         skipped += 1
                         continue
-                    result = run_pipeline(marker, command, args, env, wav)
+                    result = run_pipeline(marker, command, args, env, scratch)
                     print(f"ok   {where} {marker['id']} ({result})", flush=True)
                     passed += 1
+                except Skip as e:
+                    print(f"skip {where} {marker['id']}: {e}", flush=True)
+                    skipped += 1
                 except Failure as e:
                     name = ""
                     try:

@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+"""Runs the embedding examples (tools/examples/: embed, built from embed.c,
+and embed.py) against the local Live server, as a user runs them, and checks
+what the user sees.
+
+Each example runs in a fresh temporary directory, as
+
+  EXAMPLE --uri ws://127.0.0.1:PORT/ws/...BidiGenerateContent --api-key local question.wav
+
+against `geminilive-mock-server --tool-call get_time`, which starts every turn
+with a call of the example's get_time function and waits for the answer
+(docs/mock-server.md, "Tool calls"). question.wav is 16 kHz mono: 2 s of a
+220 Hz tone (speech to the server), then 1 s of silence.
+
+Checked, for each example:
+  - exit status 0, and nothing on stderr (no warning, no error);
+  - it printed what the service heard: "[you] (X seconds of speech)";
+  - it answered the call: "[tool] get_time {} -> {"time":"HH:MM:SS"}", and the
+    server received that toolResponse (its log: "toolResponse for
+    function-call-1"; its summary: "1 tool responses");
+  - it printed what the model said, and the answer mentions the tool's
+    output: "[model] I heard ... The function get_time returned
+    {"time":"HH:MM:SS"}." with the JSON it sent;
+  - answer.wav holds 24 kHz mono S16 audio.
+
+embed.py runs with a Python that has PyGObject and GStreamer's
+introspection data (this one, or Debian's /usr/bin/python3; Debian packages
+python3-gi and gir1.2-gstreamer-1.0): without one it fails, naming them.
+
+Usage: run_examples.py --server SERVER --c-example EMBED --py-example EMBED.PY
+Environment: GST_PLUGIN_PATH_1_0 (the built plugin). GST_PLUGIN_PATH,
+GEMINI_API_KEY, GOOGLE_API_KEY and GEMINILIVE_URI are removed from the
+examples' environment.
+
+Output: one line per example (ok or FAIL with the reason and the output),
+then "N passed, N failed". The exit status is 1 when anything failed.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import wave
+
+LIVE_PATH = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
+TIMEOUT = 60
+GI_CHECK = "import gi; gi.require_version('Gst', '1.0'); from gi.repository import Gst"
+
+
+class Failure(Exception):
+    pass
+
+
+def tail(text, n=15, indent="    "):
+    lines = [l for l in text.splitlines() if l.strip()][-n:]
+    return "\n".join(indent + l for l in lines) if lines else indent + "(empty)"
+
+
+def make_question_wav(path, env):
+    caps = "audio/x-raw,format=S16LE,rate=16000,channels=1"
+    argv = ["gst-launch-1.0", "-q", "concat", "name=c", "!", caps, "!", "wavenc", "!", "filesink",
+            f"location={path}",
+            "audiotestsrc", "wave=sine", "freq=220", "volume=0.3", "samplesperbuffer=320", "num-buffers=100",
+            "!", caps, "!", "c.",
+            "audiotestsrc", "wave=silence", "samplesperbuffer=320", "num-buffers=50", "!", caps, "!", "c."]
+    r = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+    if r.returncode != 0 or not os.path.isfile(path):
+        raise Failure("could not make question.wav: " + r.stdout.decode(errors="replace"))
+
+
+def python_with_gi():
+    for python in dict.fromkeys([sys.executable, "/usr/bin/python3"]):
+        if python and os.access(python, os.X_OK) and subprocess.run(
+                [python, "-c", GI_CHECK], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
+            return python
+    return None
+
+
+class Server:
+    """geminilive-mock-server --tool-call get_time; stderr to a file."""
+
+    def __init__(self, program, workdir):
+        self.err_path = os.path.join(workdir, "server.stderr")
+        self.err = open(self.err_path, "wb")
+        self.proc = subprocess.Popen([program, "--port", "0", "--tool-call", "get_time"], stdout=subprocess.PIPE,
+                                     stderr=self.err, stdin=subprocess.DEVNULL)
+        out = []
+        reader = threading.Thread(target=lambda: out.append(self.proc.stdout.readline().decode()), daemon=True)
+        reader.start()
+        reader.join(10)
+        if not out or not out[0].startswith("ws://"):
+            self.stop()
+            raise Failure(f"the server did not print its URI\n{tail(self.log())}")
+        self.uri = out[0].strip() + LIVE_PATH
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.err.close()
+
+    def log(self):
+        with open(self.err_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+
+def check(out, err, status, server_log, workdir):
+    problems = []
+    if status != 0:
+        problems.append(f"exit status {status}")
+    if err.strip():
+        problems.append("it printed on stderr: " + err.strip().splitlines()[0])
+    lines = out.splitlines()
+
+    if not any(re.fullmatch(r"\[you\] \([0-9.]+ seconds of speech\)", l) for l in lines):
+        problems.append('no "[you] (X seconds of speech)" line: the input transcript was not printed')
+
+    calls = [m for m in (re.fullmatch(r"\[tool\] get_time (\S+) -> (\{.*\})", l) for l in lines) if m]
+    response = None
+    if len(calls) != 1:
+        problems.append(f"{len(calls)} '[tool] get_time ... -> ...' lines; want 1")
+    else:
+        response = calls[0].group(2)
+        if not re.fullmatch(r'\{"time":"\d\d:\d\d:\d\d"\}', response):
+            problems.append(f"get_time answered {response}")
+    if "toolResponse for function-call-1" not in server_log:
+        problems.append("the server received no toolResponse for function-call-1")
+    if not re.search(r"\b1 tool responses\b", server_log):
+        problems.append("the server's summary does not count 1 tool response")
+
+    model = [l for l in lines if l.startswith("[model] ")]
+    if len(model) != 1:
+        problems.append(f"{len(model)} '[model]' lines; want 1")
+    elif not re.fullmatch(r"\[model\] I heard [0-9.]+ seconds of audio at 16000 Hz and saw 3 frames, "
+                          r"the last a 640x360 JPEG\. The function get_time returned (\{.*\})\.", model[0]):
+        problems.append(f"the answer is not the one the server gives: {model[0]!r}")
+    elif response and not model[0].endswith(f"The function get_time returned {response}."):
+        problems.append(f"the answer does not mention the tool's output {response}: {model[0]!r}")
+
+    path = os.path.join(workdir, "answer.wav")
+    try:
+        with wave.open(path) as w:
+            fmt = (w.getframerate(), w.getnchannels(), w.getsampwidth(), w.getnframes())
+        if fmt[:3] != (24000, 1, 2) or fmt[3] == 0:
+            problems.append(f"answer.wav: {fmt[0]} Hz, {fmt[1]} channels, {8 * fmt[2]} bits, {fmt[3]} samples")
+    except (OSError, wave.Error, EOFError) as e:
+        problems.append(f"answer.wav: {e}")
+    return problems, (model[0] if len(model) == 1 else "")
+
+
+def run_example(name, argv, args, env, wav):
+    workdir = tempfile.mkdtemp(prefix="example-test-")
+    server = None
+    try:
+        shutil.copy(wav, os.path.join(workdir, "question.wav"))
+        server = Server(args.server, workdir)
+        full = argv + ["--uri", server.uri, "--api-key", "local", "question.wav"]
+        started = time.monotonic()
+        try:
+            r = subprocess.run(full, cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=TIMEOUT)
+        except subprocess.TimeoutExpired as e:
+            server.stop()
+            raise Failure(f"still running after {TIMEOUT} s\n    stdout:\n"
+                          f"{tail((e.stdout or b'').decode(errors='replace'))}\n"
+                          f"    server stderr:\n{tail(server.log())}")
+        elapsed = time.monotonic() - started
+        server.stop()
+        out, err = r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
+        problems, answer = check(out, err, r.returncode, server.log(), workdir)
+        if problems:
+            raise Failure("; ".join(problems) + f"\n    command: {' '.join(full)}\n    stdout:\n{tail(out)}"
+                          f"\n    stderr:\n{tail(err)}\n    server stderr:\n{tail(server.log(), 8)}")
+        return f"{elapsed:.1f} s: {answer[len('[model] '):]}"
+    finally:
+        if server is not None:
+            server.stop()
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--server", required=True, help="geminilive-mock-server")
+    parser.add_argument("--c-example", required=True, help="the built embed.c")
+    parser.add_argument("--py-example", required=True, help="embed.py")
+    parser.add_argument("--keep", action="store_true", help="keep the working directories")
+    args = parser.parse_args()
+
+    env = dict(os.environ)
+    for var in ("GST_PLUGIN_PATH", "GEMINI_API_KEY", "GOOGLE_API_KEY", "GEMINILIVE_URI"):
+        env.pop(var, None)
+
+    passed = failed = 0
+    scratch = tempfile.mkdtemp(prefix="example-test-inputs-")
+    try:
+        wav = os.path.join(scratch, "question.wav")
+        make_question_wav(wav, env)
+        python = python_with_gi()
+        examples = [("embed.c", [os.path.abspath(args.c_example)]),
+                    ("embed.py", [python, os.path.abspath(args.py_example)] if python else None)]
+        for name, argv in examples:
+            try:
+                if argv is None:
+                    raise Failure("no Python with PyGObject and GStreamer's introspection data: install the "
+                                  "Debian packages python3-gi and gir1.2-gstreamer-1.0 (tools/setup installs them)")
+                print(f"ok   {name} ({run_example(name, argv, args, env, wav)})", flush=True)
+                passed += 1
+            except Failure as e:
+                print(f"FAIL {name}: {e}", flush=True)
+                failed += 1
+    except Failure as e:
+        print(f"FAIL {e}", flush=True)
+        failed += 1
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(f"{passed} passed, {failed} failed", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
