@@ -115,6 +115,14 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
 
   SessionState state() const { return state_.load(); }
 
+  bool has_room() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (streaming_ || !accepting_) return true;
+    // A second's margin: what the caller is about to send must fit too.
+    const HeldMessages::Limits limits = held_limits(config_);
+    return held_.audio() + std::chrono::seconds(1) < limits.audio && held_.bytes() < limits.bytes / 2;
+  }
+
   SessionStats stats() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return stats_;
@@ -804,6 +812,7 @@ class LiveSessionHandle final : public LiveSession {
   }
   void end_input(bool audio_stream_end) override { core_->end_input(audio_stream_end); }
   void stop() override { core_->stop(); }
+  bool has_room() const override { return core_->has_room(); }
   SessionState state() const override { return core_->state(); }
   SessionStats stats() const override { return core_->stats(); }
 

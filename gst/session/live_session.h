@@ -53,6 +53,12 @@ class LiveSession {
   // Must not be called from inside an observer callback.
   virtual void stop() = 0;
 
+  // Whether input sent now goes out without dropping any: true while
+  // streaming, or while the held input (before setupComplete, while
+  // reconnecting) is well below its limit. A non-live input waits while it
+  // is false, so a file loses nothing; a live one never waits.
+  virtual bool has_room() const = 0;
+
   virtual SessionState state() const = 0;
   virtual SessionStats stats() const = 0;
 };

@@ -70,6 +70,22 @@ struct InputSinkPrivate {
   std::string text_tail;  // an incomplete UTF-8 sequence, completed by the next buffer
   std::string audio_tail;  // the first byte of a sample cut by the end of a buffer
   std::array<guint, N_DROPS> drops{};  // buffers dropped, by reason
+  int upstream_live = -1;  // -1: not asked yet
+
+  // render() waits here for room in the session (non-live input only);
+  // unlock() wakes it.
+  GMutex wait_lock;
+  GCond wait_cond;
+  bool unlocked = false;
+
+  InputSinkPrivate() {
+    g_mutex_init(&wait_lock);
+    g_cond_init(&wait_cond);
+  }
+  ~InputSinkPrivate() {
+    g_cond_clear(&wait_cond);
+    g_mutex_clear(&wait_lock);
+  }
 
   void reset_stream() {
     last_frame_ts = GST_CLOCK_TIME_NONE;
@@ -77,6 +93,7 @@ struct InputSinkPrivate {
     text_tail.clear();
     audio_tail.clear();
     drops.fill(0);
+    upstream_live = -1;
   }
 };
 /* *INDENT-ON* */
@@ -143,6 +160,8 @@ static gboolean gst_gemini_live_input_sink_set_caps(GstBaseSink* bsink, GstCaps*
 static gboolean gst_gemini_live_input_sink_start(GstBaseSink* bsink);
 static gboolean gst_gemini_live_input_sink_event(GstBaseSink* bsink, GstEvent* event);
 static GstFlowReturn gst_gemini_live_input_sink_render(GstBaseSink* bsink, GstBuffer* buffer);
+static gboolean gst_gemini_live_input_sink_unlock(GstBaseSink* bsink);
+static gboolean gst_gemini_live_input_sink_unlock_stop(GstBaseSink* bsink);
 
 static void gst_gemini_live_input_sink_class_init(GstGeminiLiveInputSinkClass* klass) {
   GObjectClass* gobject_class = G_OBJECT_CLASS(klass);
@@ -163,6 +182,8 @@ static void gst_gemini_live_input_sink_class_init(GstGeminiLiveInputSinkClass* k
   base_sink_class->start = GST_DEBUG_FUNCPTR(gst_gemini_live_input_sink_start);
   base_sink_class->event = GST_DEBUG_FUNCPTR(gst_gemini_live_input_sink_event);
   base_sink_class->render = GST_DEBUG_FUNCPTR(gst_gemini_live_input_sink_render);
+  base_sink_class->unlock = GST_DEBUG_FUNCPTR(gst_gemini_live_input_sink_unlock);
+  base_sink_class->unlock_stop = GST_DEBUG_FUNCPTR(gst_gemini_live_input_sink_unlock_stop);
 }
 
 static void gst_gemini_live_input_sink_init(GstGeminiLiveInputSink* self) {
@@ -382,12 +403,55 @@ static GstFlowReturn render_text(GstGeminiLiveInputSink* self, session::LiveSess
   return GST_FLOW_OK;
 }
 
+static gboolean gst_gemini_live_input_sink_unlock(GstBaseSink* bsink) {
+  InputSinkPrivate* priv = GST_GEMINI_LIVE_INPUT_SINK(bsink)->priv;
+  g_mutex_lock(&priv->wait_lock);
+  priv->unlocked = true;
+  g_cond_broadcast(&priv->wait_cond);
+  g_mutex_unlock(&priv->wait_lock);
+  return TRUE;
+}
+
+static gboolean gst_gemini_live_input_sink_unlock_stop(GstBaseSink* bsink) {
+  InputSinkPrivate* priv = GST_GEMINI_LIVE_INPUT_SINK(bsink)->priv;
+  g_mutex_lock(&priv->wait_lock);
+  priv->unlocked = false;
+  g_mutex_unlock(&priv->wait_lock);
+  return TRUE;
+}
+
+// The queue policy (docs/elements.md, "Queues"): a live input never waits
+// (while the session cannot send, it holds up to 30 s of audio, then drops
+// the oldest with a warning); a non-live one (a file) waits here until the
+// session has room, so it loses nothing.
+static GstFlowReturn wait_for_room(GstGeminiLiveInputSink* self, session::LiveSession& session) {
+  InputSinkPrivate* priv = self->priv;
+  if (priv->upstream_live < 0) {
+    gboolean live = FALSE, upstream_live = FALSE;
+    gst_base_sink_query_latency(GST_BASE_SINK(self), &live, &upstream_live, nullptr, nullptr);
+    priv->upstream_live = upstream_live ? 1 : 0;
+    GST_DEBUG_OBJECT(self, "upstream is %s", upstream_live ? "live: never waiting" : "not live: waiting for room");
+  }
+  if (priv->upstream_live == 1 || session.has_room()) return GST_FLOW_OK;
+  GST_DEBUG_OBJECT(self, "waiting for the session to send what it holds");
+  g_mutex_lock(&priv->wait_lock);
+  while (!priv->unlocked && !session.has_room() && !priv->host->failed()) {
+    // The session does not signal us: look again every 20 ms.
+    g_cond_wait_until(&priv->wait_cond, &priv->wait_lock, g_get_monotonic_time() + 20 * G_TIME_SPAN_MILLISECOND);
+  }
+  const bool unlocked = priv->unlocked;
+  g_mutex_unlock(&priv->wait_lock);
+  if (priv->host->failed()) return GST_FLOW_ERROR;
+  return unlocked ? gst_base_sink_wait_preroll(GST_BASE_SINK(self)) : GST_FLOW_OK;
+}
+
 static GstFlowReturn gst_gemini_live_input_sink_render(GstBaseSink* bsink, GstBuffer* buffer) {
   auto* self = GST_GEMINI_LIVE_INPUT_SINK(bsink);
   // geminilivesink has posted the error.
   if (self->priv->host->failed()) return GST_FLOW_ERROR;
   auto session = self->priv->host->session();
   if (!session) return GST_FLOW_FLUSHING;
+  if (GstFlowReturn ret = wait_for_room(self, *session); ret != GST_FLOW_OK) return ret;
 
   const gsize size = gst_buffer_get_size(buffer);
   if (size == 0) {

@@ -640,6 +640,32 @@ GST_START_TEST(test_pipeline_survives_a_drop) {
 }
 GST_END_TEST;
 
+
+// A file sent as fast as it reads (sync=false) while the session cannot
+// send (the server hangs for 3 s before the setup): the input waits instead
+// of dropping what outgrows the 30 s the session holds. Nothing is lost.
+GST_START_TEST(test_file_input_waits_instead_of_dropping) {
+  auto server = start_server(fast());
+  TempDir dir;
+  std::string question;
+  for (int i = 0; i < 40; ++i) question += tone_pcm(0.5, 16000, 300.0 + i) + silence_pcm(0.5);
+  const std::string in = dir.write("question.wav", wav_file(question, 16000));
+  server->stall(3000ms);
+  GstElement* pipeline =
+      parse_pipeline("filesrc location=" + in + " ! wavparse ! geminilivesink sync=false " + sink_args(*server));
+  GstBus* bus = gst_element_get_bus(pipeline);
+  fail_unless(gst_element_set_state(pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE);
+  fail_unless(server->wait_for([&](const ServerStats& s) { return s.audio_bytes >= question.size(); }, kWait),
+              "the server got %" G_GUINT64_FORMAT " of %zu bytes", server->stats().audio_bytes, question.size());
+  assert_str(server->stats().audio_sha256, sha256_hex(question));
+  GstMessage* w = gst_bus_pop_filtered(bus, GST_MESSAGE_WARNING);
+  fail_unless(w == nullptr, "a warning: audio was dropped");
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  release_bus(bus);
+  gst_object_unref(pipeline);
+}
+GST_END_TEST;
+
 static Suite* elements_src_suite() {
   Suite* s = suite_create("elements_src");
   TCase* tc = tcase_create("general");
@@ -658,6 +684,7 @@ static Suite* elements_src_suite() {
   tcase_add_test(tc, test_pipeline_eos_event_waits_for_the_answer);
   tcase_add_test(tc, test_pipeline_survives_go_away);
   tcase_add_test(tc, test_pipeline_survives_a_drop);
+  tcase_add_test(tc, test_file_input_waits_instead_of_dropping);
   return s;
 }
 
