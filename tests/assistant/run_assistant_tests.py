@@ -1,0 +1,508 @@
+#!/usr/bin/env python3
+"""Runs geminilive-assistant (tools/assistant) as a user would, on a machine
+without a display or audio devices, and checks what it did.
+
+Usage: run_assistant_tests.py CASE    (meson runs one test per case)
+
+Cases
+  headless     no key, no DISPLAY, no audio device, no GST_PLUGIN_PATH: the
+               README's first command. It must start the in-process local
+               server and a virtual screen, ask the recorded question, end by
+               itself with status 0, and leave the reply WAV (24 kHz S16LE
+               mono, not silent, exactly as long as the server's synthesized
+               reply) and a transcript holding what was heard and said.
+  key          GEMINI_API_KEY=test-key and --uri to geminilive-mock-server
+               started with --api-key test-key --tool-call save_note: the
+               upgrade path is Google's endpoint's path, the key is accepted
+               (and a wrong one refused, exit status 1), the setup names the
+               default model and declares save_note, the note is saved and
+               the answer mentions it.
+  print-config --print-config with a key: the endpoint is Google's wss://
+               URI without the key, and the setup has the default model, the
+               default system instruction, save_note and both transcription
+               configs; options (--model, --voice, --system-instruction) show
+               up in it. Without a key it names the local server.
+  save-note    the local server calls save_note (--local-tool-call): the note
+               is appended to --notes under a heading, twice over two runs.
+  record       --record rec.mkv: a Matroska file with the MJPEG frames sent
+               (1024x576), the microphone (16 kHz) and the answer (24 kHz) as
+               PCM tracks, and two UTF-8 subtitle tracks whose text is what
+               was heard and what was said.
+  interactive  --no-mic: a line typed on stdin is sent as text and answered;
+               Ctrl-C (SIGINT) then ends the session cleanly (status 0).
+  reconnect    geminilive-mock-server --drop-after 1: the element reconnects
+               and resumes; "[state] reconnecting (…), attempt 1 in N ms" and
+               "[state] resumed after 1 attempt(s)" are printed, and a typed
+               line is still answered.
+
+Environment (set by tests/assistant/meson.build): GEMINILIVE_ASSISTANT (the
+program), GEMINILIVE_MOCK_SERVER, GST_PLUGIN_PATH_1_0 and GST_REGISTRY_1_0.
+"""
+
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import wave
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(HERE, "..", "pipelines"))
+from run_doc_pipelines import reply_pcm_bytes  # noqa: E402  (the server's synthesizer length)
+
+GOOGLE_URI = "wss://generativelanguage.googleapis.com/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
+LIVE_PATH = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
+DEFAULT_MODEL = "models/gemini-3.1-flash-live-preview"
+REPLY_RE = re.compile(r"I heard (\d+\.\d) seconds of audio at 16000 Hz and saw (\d+) frames?, "
+                      r"(?:the last a|a) 1024x576 JPEG\.")
+SAVE_NOTE_REPLY = 'The function save_note returned {"result":"saved"}.'
+RUN_BOUND = 60  # seconds: one exchange with the local server takes a few
+
+
+class Failure(Exception):
+    pass
+
+
+def expect(condition, message):
+    if not condition:
+        raise Failure(message)
+
+
+def clean_env(key=None, keep_plugin_path=True):
+    """The environment of a machine without display, audio devices or key."""
+    env = dict(os.environ)
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "GST_PLUGIN_PATH"):
+        env.pop(var, None)
+    if not keep_plugin_path:
+        env.pop("GST_PLUGIN_PATH_1_0", None)
+    # No sound server, and no ALSA cards either even on a desktop running
+    # the tests: the device providers are ranked out of the device monitor.
+    env["PULSE_SERVER"] = "unix:/nonexistent/pulse"
+    env["GST_PLUGIN_FEATURE_RANK"] = "pulsedeviceprovider:NONE,alsadeviceprovider:NONE"
+    env["G_DEBUG"] = "fatal-criticals"
+    if key:
+        env["GEMINI_API_KEY"] = key
+    return env
+
+
+class Result:
+    def __init__(self, proc, out, err, elapsed, workdir):
+        self.status = proc.returncode
+        self.out = out
+        self.err = err
+        self.elapsed = elapsed
+        self.workdir = workdir
+
+    def describe(self):
+        return f"status {self.status} after {self.elapsed:.1f} s\n--- stdout\n{self.out}--- stderr\n{self.err}"
+
+    def file(self, name):
+        path = os.path.join(self.workdir, name)
+        expect(os.path.isfile(path), f"{name} was not written\n" + self.describe())
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+
+
+def run_assistant(args, env, workdir, timeout=RUN_BOUND):
+    start = time.monotonic()
+    proc = subprocess.Popen([os.environ["GEMINILIVE_ASSISTANT"]] + args, cwd=workdir, env=env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        raise Failure(f"did not end by itself within {timeout} s\n--- stdout\n{out.decode()}--- stderr\n{err.decode()}")
+    return Result(proc, out.decode(), err.decode(), time.monotonic() - start, workdir)
+
+
+class MockServer:
+    """geminilive-mock-server as a separate program, with its log."""
+
+    def __init__(self, workdir, *args):
+        self.log_path = os.path.join(workdir, "server.stderr")
+        self.log_file = open(self.log_path, "wb")
+        self.proc = subprocess.Popen([os.environ["GEMINILIVE_MOCK_SERVER"], "--port", "0", *args],
+                                     stdout=subprocess.PIPE, stderr=self.log_file, stdin=subprocess.DEVNULL)
+        line = self.proc.stdout.readline().decode().strip()
+        if not line.startswith("ws://"):
+            self.stop()
+            raise Failure(f"the mock server printed {line!r}")
+        self.uri = line + LIVE_PATH
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log_file.close()
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+
+# ------------------------------------------------------------------ checks
+
+
+def local_reply(result, tool=False):
+    """The reply text, from the in-process server's log (-v). The server logs
+    a turn when it starts; a tool's result is appended to the reply later."""
+    replies = re.findall(r"^\[local server\] connection \d+: turn \d+: (.*)$", result.err, re.M)
+    expect(len(replies) == 1, f"want one turn in the local server's log, got {replies}\n" + result.describe())
+    return replies[0] + (" " + SAVE_NOTE_REPLY if tool else "")
+
+
+def check_reply_wav(path, reply):
+    with wave.open(path) as w:
+        fmt = (w.getframerate(), w.getnchannels(), w.getsampwidth())
+        data = w.readframes(w.getnframes())
+    expect(fmt == (24000, 1, 2), f"reply WAV is {fmt}, want 24000 Hz mono S16")
+    want = reply_pcm_bytes(reply)
+    expect(len(data) == want, f"reply WAV holds {len(data)} bytes; the server synthesized {want} for {reply!r}")
+    samples = memoryview(data).cast("h")
+    rms = math.sqrt(sum(s * s for s in samples) / len(samples))
+    expect(rms > 500, f"reply WAV is silent (RMS {rms:.0f})")
+    return len(data) / 48000
+
+
+def check_transcript(text, reply):
+    m = REPLY_RE.search(reply)
+    expect(m, f"unexpected reply {reply!r}")
+    heard = f"**you:** ({m.group(1)} seconds of speech)"
+    expect(heard in text, f"the transcript lacks {heard!r}:\n{text}")
+    expect(f"**gemini:** {reply}\n" in text, f"the transcript lacks the reply {reply!r}:\n{text}")
+
+
+def check_console(result, reply):
+    expect(f"gemini: {reply}\n" in result.out, "the console did not show the reply\n" + result.describe())
+    expect(re.search(r"^\[usage\] prompt \d+, response \d+, total \d+ tokens", result.out, re.M),
+           "no [usage] line\n" + result.describe())
+    for state in ("[state] connecting to ", "[state] ready", "[state] session ended"):
+        expect(state in result.out, f"no {state!r} line\n" + result.describe())
+
+
+# ------------------------------------------------------------------ cases
+
+
+def case_headless(workdir):
+    # No GST_PLUGIN_PATH_1_0 and a registry of its own: the program must find
+    # the build tree's plugin by itself, as after `tools/setup`.
+    env = clean_env(keep_plugin_path=False)
+    env["GST_REGISTRY_1_0"] = os.path.join(workdir, "registry.bin")
+    r = run_assistant(["-v"], env, workdir)
+    expect(r.status == 0, r.describe())
+    expect("talking to the bundled local server" in r.out, "did not say it uses the local server\n" + r.describe())
+    expect(re.search(r"^\[screen\] no display: capturing a virtual screen \(Xvfb on :\d+", r.out, re.M)
+           or "[screen] no display, and no virtual one" in r.out, "no virtual screen\n" + r.describe())
+    expect("[audio] no microphone: asking the recorded question" in r.out, "no recorded question\n" + r.describe())
+    reply = local_reply(r)
+    seconds = check_reply_wav(os.path.join(workdir, "geminilive-reply.wav"), reply)
+    check_transcript(r.file("geminilive-transcript.md"), reply)
+    check_console(r, reply)
+    return f"{r.elapsed:.1f} s, {seconds:.2f} s of answer: {reply}"
+
+
+def case_key(workdir):
+    server = MockServer(workdir, "--api-key", "test-key", "--tool-call", "save_note")
+    try:
+        r = run_assistant(["--uri", server.uri], clean_env(key="test-key"), workdir)
+    finally:
+        log = server.stop()
+    expect(r.status == 0, r.describe() + "--- server\n" + log)
+    paths = re.findall(r"connection \d+: upgrade on (\S+)", log)
+    google_path = GOOGLE_URI[GOOGLE_URI.index("/ws/"):]
+    expect(paths == [google_path], f"upgrade paths {paths}, want [{google_path}]")
+    expect("missing or wrong API key" not in log, "the server refused the key:\n" + log)
+    expect(f"setup {DEFAULT_MODEL} (AUDIO), tool save_note" in log,
+           "the setup did not name the default model and declare save_note:\n" + log)
+    expect("test-key" not in r.out + r.err, "the key appeared in the assistant's output")
+    expect(" 1 tool responses," in log, "the server did not get one tool response:\n" + log)
+    replies = re.findall(r"turn \d+: (.*)$", log, re.M)
+    expect(len(replies) == 1 and "toolResponse for function-call-1" in log, f"replies {replies}\n{log}")
+    reply = replies[0] + " " + SAVE_NOTE_REPLY
+    check_reply_wav(os.path.join(workdir, "geminilive-reply.wav"), reply)
+    check_transcript(r.file("geminilive-transcript.md"), reply)
+    expect("- turn 1\n" in r.file("notes.md"), "notes.md lacks the note")
+
+    # A wrong key: the server closes with 1008, the assistant says so and fails.
+    server = MockServer(workdir, "--api-key", "test-key")
+    try:
+        bad = run_assistant(["--uri", server.uri], clean_env(key="wrong-key"), workdir)
+    finally:
+        log = server.stop()
+    expect(bad.status == 1, "a refused key did not fail:\n" + bad.describe())
+    expect("API key not valid" in bad.err, "the refusal was not reported:\n" + bad.describe())
+    return f"{r.elapsed:.1f} s; path {paths[0]}, key accepted, wrong key refused in {bad.elapsed:.1f} s"
+
+
+def print_config(args, env, workdir):
+    r = run_assistant(["--print-config"] + args, env, workdir, timeout=30)
+    expect(r.status == 0, r.describe())
+    m = re.search(r"^endpoint: (.*)$", r.out, re.M)
+    expect(m, "no endpoint line\n" + r.describe())
+    body = r.out[r.out.index("setup message:\n") + len("setup message:\n"):]
+    return r, m.group(1), json.loads(body)["setup"]
+
+
+def case_print_config(workdir):
+    r, endpoint, setup = print_config([], clean_env(key="test-key"), workdir)
+    expect(endpoint == GOOGLE_URI, f"endpoint {endpoint!r}, want {GOOGLE_URI!r}")
+    expect("test-key" not in r.out and "key=" not in endpoint, "the key is in the output")
+    expect("x-goog-api-key" in r.out, "does not say how the key is sent\n" + r.out)
+    expect(setup["model"] == DEFAULT_MODEL, f"model {setup['model']}")
+    expect(setup["generationConfig"]["responseModalities"] == ["AUDIO"], "not AUDIO")
+    instruction = setup["systemInstruction"]["parts"][0]["text"]
+    expect(instruction.startswith("You are a screen assistant") and "save_note" in instruction,
+           f"system instruction {instruction!r}")
+    declarations = [d for t in setup["tools"] for d in t.get("functionDeclarations", [])]
+    expect([d["name"] for d in declarations] == ["save_note"], f"declarations {declarations}")
+    expect(declarations[0]["parameters"]["properties"]["note"]["type"] == "STRING", "note is not a STRING")
+    expect("inputAudioTranscription" in setup and "outputAudioTranscription" in setup, "no transcription configs")
+
+    _, _, custom = print_config(["--model", "gemini-2.5-flash-native-audio-preview-09-2025", "--voice", "Kore",
+                                 "--system-instruction", "Be terse."], clean_env(key="test-key"), workdir)
+    expect(custom["model"] == "models/gemini-2.5-flash-native-audio-preview-09-2025", f"model {custom['model']}")
+    voice = custom["generationConfig"]["speechConfig"]["voiceConfig"]["prebuiltVoiceConfig"]["voiceName"]
+    expect(voice == "Kore", f"voice {voice}")
+    expect(custom["systemInstruction"]["parts"][0]["text"] == "Be terse.", "system instruction not replaced")
+
+    local, endpoint, _ = print_config([], clean_env(), workdir)
+    expect("bundled local server" in endpoint and LIVE_PATH in endpoint, f"local endpoint {endpoint!r}")
+    return f"{r.elapsed:.1f} s; {endpoint}"
+
+
+def case_save_note(workdir):
+    results = []
+    for _ in range(2):
+        r = run_assistant(["-v", "--local-tool-call", "save_note", "--notes", "my-notes.md"], clean_env(), workdir)
+        expect(r.status == 0, r.describe())
+        reply = local_reply(r, tool=True)
+        check_reply_wav(os.path.join(workdir, "geminilive-reply.wav"), reply)
+        expect("[note] saved to my-notes.md: turn 1" in r.out, "the console did not report the note\n" + r.describe())
+        check_transcript(r.file("geminilive-transcript.md"), reply)
+        results.append(r)
+    notes = results[-1].file("my-notes.md")
+    expect(len(re.findall(r"^## Notes of \d{4}-\d\d-\d\d \d\d:\d\d$", notes, re.M)) == 2, f"headings:\n{notes}")
+    expect(notes.count("\n- turn 1\n") == 2, f"notes:\n{notes}")
+    return f"{results[0].elapsed:.1f} s + {results[1].elapsed:.1f} s; my-notes.md has both notes"
+
+
+# Matroska (EBML) ids: the masters walked into, and the leaves read.
+MASTERS = {0x18538067, 0x1654AE6B, 0xAE, 0x1F43B675, 0xA0, 0xE0, 0xE1}
+TRACK_ENTRY, CLUSTER_BLOCKS = 0xAE, {0xA3, 0xA1}
+LEAVES = {0xD7: "number", 0x83: "type", 0x86: "codec", 0x536E: "name", 0xB5: "rate", 0x9F: "channels",
+          0xB0: "width", 0xBA: "height"}
+
+
+def read_vint(data, pos, keep_marker):
+    first = data[pos]
+    length = 1
+    while length <= 8 and not first & (0x80 >> (length - 1)):
+        length += 1
+    value = first if keep_marker else first & (0xFF >> length)
+    for b in data[pos + 1:pos + length]:
+        value = (value << 8) | b
+    unknown = not keep_marker and value == (1 << (7 * length)) - 1
+    return value, pos + length, unknown
+
+
+def matroska_tracks(path):
+    """{track number: {type, codec, name, rate, ..., blocks: [payload, ...]}}"""
+    data = open(path, "rb").read()
+    tracks, current = {}, None
+    pos = 0
+    while pos < len(data):
+        eid, pos, _ = read_vint(data, pos, True)
+        size, pos, unknown = read_vint(data, pos, False)
+        if eid in MASTERS:
+            if eid == TRACK_ENTRY:
+                current = {"blocks": []}
+                end = pos + size
+                # children follow; the entry is filed when its number is read
+                current["_end"] = end
+            continue  # walk into it
+        if unknown:
+            raise Failure(f"{path}: unknown size on element {eid:#x}")
+        payload = data[pos:pos + size]
+        pos += size
+        if eid in LEAVES and current is not None and pos <= current["_end"]:
+            key = LEAVES[eid]
+            if key in ("codec", "name"):
+                current[key] = payload.decode("utf-8", "replace").rstrip("\0")
+            elif key == "rate":
+                current[key] = struct.unpack(">d" if size == 8 else ">f", payload)[0]
+            else:
+                current[key] = int.from_bytes(payload, "big")
+            if key == "number":
+                tracks[current[key]] = current
+        elif eid in CLUSTER_BLOCKS:
+            number, at, _ = read_vint(payload, 0, False)
+            tracks[number]["blocks"].append(payload[at + 3:])  # timecode (2) and flags (1)
+    return tracks
+
+
+def case_record(workdir):
+    r = run_assistant(["-v", "--record", "rec.mkv"], clean_env(), workdir)
+    expect(r.status == 0, r.describe())
+    reply = local_reply(r)
+    tracks = matroska_tracks(os.path.join(workdir, "rec.mkv"))
+    by_kind = {}
+    for t in tracks.values():
+        by_kind.setdefault(t.get("type"), []).append(t)
+    videos, audios, subtitles = by_kind.get(1, []), by_kind.get(2, []), by_kind.get(0x11, [])
+    expect(len(videos) == 1 and len(audios) == 2 and len(subtitles) == 2,
+           f"tracks: {[(t.get('type'), t.get('codec'), t.get('name')) for t in tracks.values()]}")
+    video = videos[0]
+    expect((video.get("width"), video.get("height")) == (1024, 576), f"video {video.get('width')}x{video.get('height')}")
+    expect(len(video["blocks"]) >= 2 and all(b[:3] == b"\xff\xd8\xff" for b in video["blocks"]),
+           f"video: {len(video['blocks'])} frames, not all JPEG")
+    audio = {t.get("name"): t for t in audios}
+    expect(set(audio) == {"microphone", "gemini"}, f"audio track names {list(audio)}")
+    expect(all(t["codec"] == "A_PCM/INT/LIT" and t.get("channels", 1) == 1 for t in audios), "audio is not mono PCM")
+    expect(audio["microphone"]["rate"] == 16000 and audio["gemini"]["rate"] == 24000,
+           f"rates {audio['microphone']['rate']}, {audio['gemini']['rate']}")
+    mic_bytes = sum(len(b) for b in audio["microphone"]["blocks"])
+    answer_pcm = b"".join(audio["gemini"]["blocks"])
+    expect(mic_bytes > 16000, f"microphone track holds {mic_bytes} bytes")
+    # Paced: the answer with silence around it, at least the whole answer.
+    expect(len(answer_pcm) >= reply_pcm_bytes(reply), f"answer track holds {len(answer_pcm)} bytes")
+    texts = {t.get("name"): b"".join(t["blocks"]).decode("utf-8") for t in subtitles}
+    expect(all(t["codec"] == "S_TEXT/UTF8" for t in subtitles), "subtitles are not S_TEXT/UTF8")
+    m = REPLY_RE.search(reply)
+    expect(texts.get("you") == f"({m.group(1)} seconds of speech)", f"heard track {texts.get('you')!r}")
+    expect(texts.get("gemini") == reply, f"said track {texts.get('gemini')!r}, want {reply!r}")
+    return (f"{r.elapsed:.1f} s; {len(video['blocks'])} frames, {mic_bytes} microphone bytes, "
+            f"{len(answer_pcm)} answer bytes, 2 subtitle tracks")
+
+
+class Interactive:
+    """The program in interactive mode: stdout read line by line, stdin open."""
+
+    def __init__(self, args, env, workdir):
+        self.start = time.monotonic()
+        self.proc = subprocess.Popen([os.environ["GEMINILIVE_ASSISTANT"]] + args, cwd=workdir, env=env,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.lines, self.err = [], []
+        threading.Thread(target=lambda: self.err.append(self.proc.stderr.read().decode()), daemon=True).start()
+
+    def output(self):
+        return "".join(self.lines)
+
+    def wait_for(self, pattern, bound=30):
+        deadline = time.monotonic() + bound
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline().decode()
+            if not line:
+                break
+            self.lines.append(line)
+            if re.search(pattern, line):
+                return line
+        self.proc.kill()
+        raise Failure(f"no {pattern!r} line within {bound} s:\n{self.output()}--- stderr\n{''.join(self.err)}")
+
+    def type(self, line):
+        self.proc.stdin.write(line.encode() + b"\n")
+        self.proc.stdin.flush()
+
+    def interrupt(self, bound=20):
+        """Ctrl-C, then the rest of the output; the exit status."""
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            out, _ = self.proc.communicate(timeout=bound)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise Failure(f"still running {bound} s after Ctrl-C:\n{self.output()}")
+        self.lines.append(out.decode())
+        return self.proc.returncode
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def case_interactive(workdir):
+    run = Interactive(["--no-mic", "--transcript", "t.md"], clean_env(), workdir)
+    try:
+        run.wait_for(r"^\[state\] ready")
+        run.type("What is on the screen?")
+        run.wait_for(r"^\[usage\]")
+        status = run.interrupt()
+    finally:
+        run.close()
+    output = run.output()
+    expect(status == 0, f"status {status}:\n{output}")
+    reply = re.search(r"^gemini: (.*)$", output, re.M)
+    expect(reply and reply.group(1).endswith("You wrote: What is on the screen?"), f"no reply:\n{output}")
+    expect("[state] ending: " in output and "[state] session ended" in output, f"did not end through EOS:\n{output}")
+    with open(os.path.join(workdir, "t.md"), encoding="utf-8") as f:
+        transcript = f.read()
+    expect("**you (typed):** What is on the screen?" in transcript and reply.group(1) in transcript,
+           f"transcript:\n{transcript}")
+    return f"{time.monotonic() - run.start:.1f} s; answered: {reply.group(1)}"
+
+
+def case_reconnect(workdir):
+    # The server drops every connection 1 s after its setup: the element
+    # reconnects and resumes; the program says so and the session goes on.
+    server = MockServer(workdir, "--drop-after", "1")
+    run = Interactive(["--no-mic", "--uri", server.uri], clean_env(key="test-key"), workdir)
+    try:
+        run.wait_for(r"^\[state\] ready")
+        line = run.wait_for(r"^\[state\] reconnecting")
+        expect(re.fullmatch(r"\[state\] reconnecting \(.+\), attempt 1 in \d+ ms\n", line), f"line {line!r}")
+        run.wait_for(r"^\[state\] resumed after 1 attempt\(s\)")
+        run.type("Still there?")
+        run.wait_for(r"^gemini: .*You wrote: Still there\?")
+        status = run.interrupt()
+    finally:
+        run.close()
+        log = server.stop()
+    expect(status == 0, f"status {status}:\n{run.output()}")
+    expect(re.search(r"connection 2: setup .*, resumed", log), "the second connection did not resume:\n" + log)
+    return f"{time.monotonic() - run.start:.1f} s; reconnected and resumed, then answered"
+
+
+CASES = {
+    "headless": case_headless,
+    "key": case_key,
+    "print-config": case_print_config,
+    "save-note": case_save_note,
+    "record": case_record,
+    "interactive": case_interactive,
+    "reconnect": case_reconnect,
+}
+
+
+def main():
+    if len(sys.argv) != 2 or sys.argv[1] not in CASES:
+        print(f"usage: {sys.argv[0]} {'|'.join(CASES)}")
+        return 2
+    for var in ("GEMINILIVE_ASSISTANT", "GEMINILIVE_MOCK_SERVER"):
+        if not os.access(os.environ.get(var, ""), os.X_OK):
+            print(f"FAIL {var} is not an executable: {os.environ.get(var)!r}")
+            return 1
+    workdir = tempfile.mkdtemp(prefix=f"assistant-{sys.argv[1]}-")
+    try:
+        detail = CASES[sys.argv[1]](workdir)
+        print(f"ok   {sys.argv[1]}: {detail}")
+        shutil.rmtree(workdir, ignore_errors=True)
+        return 0
+    except Failure as e:
+        print(f"FAIL {sys.argv[1]}: {e}\n(kept {workdir})")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

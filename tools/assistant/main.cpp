@@ -1,0 +1,233 @@
+// geminilive-assistant: a screen assistant on geminilivesink/geminilivesrc.
+// It shares the screen and the microphone with a Gemini Live session, plays
+// the answers, prints the transcript and takes typed lines; save_note keeps
+// notes in Markdown. Without a key it uses the bundled local server; without
+// a display, a virtual screen; without a microphone it asks a recorded
+// question and ends after the answer (docs/assistant.md).
+#include <gst/gst.h>
+#include <sys/stat.h>
+
+#include <clocale>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "assistant.h"
+#include "devices.h"
+#include "local_server.h"
+#include "notes.h"
+#include "options.h"
+#include "pipeline.h"
+#include "plugin_loader.h"
+#include "print_config.h"
+#include "transcript.h"
+#include "virtual_screen.h"
+
+using namespace geminilive::assistant;
+
+namespace {
+
+void say(const std::string& line) {
+  std::printf("%s\n", line.c_str());
+  std::fflush(stdout);
+}
+
+int fail(const std::string& message, int status = 1) {
+  std::fprintf(stderr, "geminilive-assistant: %s\n", message.c_str());
+  return status;
+}
+
+const char* api_key_variable() {
+  for (const char* name : {"GEMINI_API_KEY", "GOOGLE_API_KEY"}) {
+    const char* v = g_getenv(name);
+    if (v && *v) return name;
+  }
+  return nullptr;
+}
+
+// The recorded question: made with espeak-ng at build time, or the bundled
+// one; then the installed copy (paths from meson).
+std::string default_question() {
+  for (const char* path : {GEMINILIVE_QUESTION_WAV, GEMINILIVE_QUESTION_WAV_INSTALLED})
+    if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) return path;
+  return "";
+}
+
+// "3.4 s" for a 24 kHz S16 mono WAV written by wavenc (44-byte header).
+std::string reply_seconds(const std::string& path) {
+  struct stat st;
+  double seconds = stat(path.c_str(), &st) == 0 && st.st_size > 44 ? (st.st_size - 44) / 48000.0 : 0;
+  g_autofree char* text = g_strdup_printf("%.1f s", seconds);
+  return text;
+}
+
+// The session's endpoint: the in-process local server, or the element's
+// (Google's, or --uri) with the key from the environment. False: bad usage.
+bool plan_session(const Options& options, SinkSettings* settings, std::unique_ptr<LocalServer>* server,
+                  bool* local, std::string* error) {
+  const char* key_variable = api_key_variable();
+  *local = options.local || (!key_variable && options.uri.empty());
+  if (!*local && !key_variable) {
+    *error = "--uri needs a key: set GEMINI_API_KEY (or leave out --uri to use the local server)";
+    return false;
+  }
+  settings->uri = options.uri;
+  settings->model = options.model;
+  settings->voice = options.voice;
+  settings->system_instruction = options.system_instruction;
+  settings->tools_json = NotesTool::declarations_json();
+  if (!*local || options.print_config) return true;
+  *server = start_local_server(options.verbose, options.local_tool_call, error);
+  if (!*server) {
+    *error = "cannot start the local server: " + *error;
+    return false;
+  }
+  settings->uri = (*server)->endpoint;
+  settings->api_key = "local";
+  say(std::string("[state] ") + (options.local ? "--local" : "no GEMINI_API_KEY") +
+      ": talking to the bundled local server (it describes what it received; set GEMINI_API_KEY for Gemini)");
+  return true;
+}
+
+int run_print_config(const SinkSettings& settings, bool local) {
+  const char* key_variable = api_key_variable();
+  std::string key_note = local ? "none needed (the bundled local server; set GEMINI_API_KEY for Google's service)"
+                               : std::string("from ") + key_variable +
+                                     ", sent in the x-goog-api-key header, never in the URI";
+  std::string shown =
+      local ? "the bundled local server, in this process (ws://127.0.0.1:<free port>" + live_endpoint_path() + ")" : "";
+  return print_config(settings, shown, key_note);
+}
+
+// The screen: $DISPLAY when it answers, else a virtual one (Xvfb), else the
+// test card. False: --window without a display.
+bool plan_screen(const Options& options, PipelinePlan* plan, std::unique_ptr<VirtualScreen>* virtual_screen,
+                 std::string* error) {
+  const bool window = options.window_xid || !options.window_name.empty();
+  plan->window_xid = options.window_xid;
+  plan->window_name = options.window_name;
+  const char* display = g_getenv("DISPLAY");
+  if (display && *display && x_display_usable(display)) {
+    plan->screen = PipelinePlan::Screen::X11;
+    say(std::string("[screen] ") + (window ? "a window of display " : "display ") + display);
+    return true;
+  }
+  if (window) {
+    *error = std::string("--window needs an X display, and ") +
+             (display && *display ? std::string("DISPLAY=") + display + " does not answer" : "DISPLAY is not set");
+    return false;
+  }
+  std::string why;
+  if ((*virtual_screen = VirtualScreen::start(&why))) {
+    g_setenv("DISPLAY", (*virtual_screen)->display().c_str(), TRUE);  // for ximagesrc
+    plan->screen = PipelinePlan::Screen::X11;
+    say("[screen] no display: capturing a virtual screen (Xvfb on " + (*virtual_screen)->display() +
+        ", showing a test card)");
+  } else {
+    plan->screen = PipelinePlan::Screen::TestCard;
+    say("[screen] no display, and no virtual one (" + why + "): sending a test card");
+  }
+  return true;
+}
+
+// Microphone and speaker: the devices when there are some; else the
+// recorded question (one exchange) and the reply WAV.
+bool plan_sound(const Options& options, PipelinePlan* plan, std::string* error) {
+  const AudioDevices devices = probe_audio_devices();
+  if (!options.question_wav.empty()) {
+    plan->mic = PipelinePlan::Mic::Question;
+    plan->question_wav = options.question_wav;
+  } else if (options.no_mic) {
+    plan->mic = PipelinePlan::Mic::None;
+  } else if (devices.microphone) {
+    plan->mic = PipelinePlan::Mic::Device;
+  } else {
+    plan->mic = PipelinePlan::Mic::Question;
+    plan->question_wav = default_question();
+  }
+  if (plan->mic == PipelinePlan::Mic::Question && !g_file_test(plan->question_wav.c_str(), G_FILE_TEST_IS_REGULAR)) {
+    *error = "the recorded question is missing: " + (plan->question_wav.empty() ? "(none built)" : plan->question_wav);
+    return false;
+  }
+  const bool one_exchange = plan->mic == PipelinePlan::Mic::Question;
+  plan->speaker = devices.speaker;
+  if (one_exchange || !devices.speaker) plan->reply_wav = options.reply_wav;
+
+  switch (plan->mic) {
+    case PipelinePlan::Mic::Device:
+      say("[audio] microphone: " + devices.microphone_name);
+      break;
+    case PipelinePlan::Mic::None:
+      say("[audio] no microphone (--no-mic): type to talk");
+      break;
+    case PipelinePlan::Mic::Question:
+      say(std::string("[audio] ") + (options.question_wav.empty() ? "no microphone: " : "") +
+          "asking the recorded question " + plan->question_wav + ", then ending after the answer");
+      break;
+  }
+  if (plan->speaker) say("[audio] speaker: " + devices.speaker_name);
+  if (!plan->reply_wav.empty()) say("[audio] the answers go to " + plan->reply_wav);
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::setlocale(LC_ALL, "");
+  Options options;
+  std::string error;
+  if (!parse_options(&argc, &argv, &options, &error)) return fail(error + " (see --help)", 2);
+  gst_init(nullptr, nullptr);  // done by the option group already; harmless
+  if (!ensure_geminilive_plugin(&error)) return fail(error);
+
+  // Declared first: they outlive the pipeline that uses them.
+  std::unique_ptr<LocalServer> server;
+  std::unique_ptr<VirtualScreen> virtual_screen;
+  PipelinePlan plan;
+  bool local = false;
+  if (!plan_session(options, &plan.sink, &server, &local, &error)) return fail(error, 2);
+  if (options.print_config) return run_print_config(plan.sink, local);
+  if (!plan_screen(options, &plan, &virtual_screen, &error)) return fail(error, 2);
+  if (!plan_sound(options, &plan, &error)) return fail(error, 2);
+  plan.record_path = options.record_path;
+  const bool one_exchange = plan.mic == PipelinePlan::Mic::Question;
+
+  std::string warning;
+  GstElement* pipeline = build_pipeline(plan, &error, &warning);
+  if (!pipeline) return fail(error);
+  g_autoptr(GstElement) owned_pipeline = pipeline;
+  if (!warning.empty()) say("[warning] " + warning);
+  NotesTool notes(options.notes_path);
+  const bool tools = warning.empty();  // the only warning: no function calling
+
+  Transcript transcript(stdout);
+  std::string transcript_path = options.transcript_path;
+  if (transcript_path.empty() && one_exchange) transcript_path = "geminilive-transcript.md";
+  if (!transcript_path.empty()) {
+    const std::string about = local ? "with the bundled local server"
+                                    : "with " + (options.uri.empty() ? std::string("Gemini") : options.uri);
+    if (!transcript.open_file(transcript_path, about, &error)) return fail(error);
+  }
+  if (!plan.record_path.empty()) say("[record] recording to " + plan.record_path);
+  if (tools) say("[note] save_note appends to " + notes.path());
+  if (!one_exchange) say("[state] type a line and press Enter to send it; Ctrl-C ends the session");
+
+  Assistant::Mode mode;
+  mode.one_exchange = one_exchange;
+  mode.read_stdin = !one_exchange;
+  int status;
+  unsigned turns;
+  {
+    Assistant assistant(pipeline, mode, &transcript, tools ? &notes : nullptr);
+    status = assistant.run();
+    turns = assistant.turns();
+  }
+  transcript.end_turn(false);
+
+  if (!plan.reply_wav.empty() && turns > 0)
+    say("[done] the answer" + std::string(turns > 1 ? "s are" : " is") + " in " + plan.reply_wav + " (" +
+        reply_seconds(plan.reply_wav) + " of audio)");
+  if (!transcript_path.empty()) say("[done] the transcript is in " + transcript_path);
+  if (!plan.record_path.empty()) say("[done] the recording is in " + plan.record_path);
+  return status;
+}

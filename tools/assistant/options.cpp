@@ -1,0 +1,145 @@
+#include "options.h"
+
+#include <gst/gst.h>
+
+namespace geminilive::assistant {
+
+const char kDefaultSystemInstruction[] =
+    "You are a screen assistant. You see the user's screen, one frame per second, and hear "
+    "their voice. Answer briefly and conversationally, in one to three spoken sentences unless "
+    "asked for more. Ground your answers in what is visible on the screen: name the window, "
+    "quote the exact text, code or error message you mean, and say plainly when something is "
+    "too small to read or not on the screen instead of guessing. When the user asks you to "
+    "remember, note or write something down, call save_note with a short self-contained note, "
+    "then confirm in a few words.";
+
+namespace {
+
+// GOption fills these; they move into Options after a successful parse.
+struct Raw {
+  Raw() = default;
+  Raw(const Raw&) = delete;
+  Raw& operator=(const Raw&) = delete;
+  ~Raw() {
+    for (char* s : {model, voice, system_instruction, uri, window, window_name, question, notes, reply_wav,
+                    transcript, record, local_tool_call})
+      g_free(s);
+  }
+
+  char* model = nullptr;
+  char* voice = nullptr;
+  char* system_instruction = nullptr;
+  char* uri = nullptr;
+  char* window = nullptr;
+  char* window_name = nullptr;
+  char* question = nullptr;
+  char* notes = nullptr;
+  char* reply_wav = nullptr;
+  char* transcript = nullptr;
+  char* record = nullptr;
+  char* local_tool_call = nullptr;
+  gboolean local = FALSE;
+  gboolean no_mic = FALSE;
+  gboolean print_config = FALSE;
+  gboolean verbose = FALSE;
+};
+
+bool parse_xid(const char* text, guint64* xid) {
+  char* end = nullptr;
+  guint64 value = g_ascii_strtoull(text, &end, 0);  // 0x… or decimal, as xwininfo prints them
+  if (!end || *end || end == text || value == 0) return false;
+  *xid = value;
+  return true;
+}
+
+}  // namespace
+
+bool parse_options(int* argc, char*** argv, Options* options, std::string* error) {
+  Raw raw;
+  const GOptionEntry entries[] = {
+      {"model", 'm', 0, G_OPTION_ARG_STRING, &raw.model, "Live model (default: the element's, gemini-3.1-flash-live-preview)", "ID"},
+      {"voice", 0, 0, G_OPTION_ARG_STRING, &raw.voice, "Prebuilt voice, e.g. Puck or Kore", "NAME"},
+      {"system-instruction", 's', 0, G_OPTION_ARG_STRING, &raw.system_instruction,
+       "What the model is told to be (default: a concise screen assistant that uses save_note)", "TEXT"},
+      {"uri", 0, 0, G_OPTION_ARG_STRING, &raw.uri, "Live endpoint (default: Google's; needs a key)", "URI"},
+      {"local", 0, 0, G_OPTION_ARG_NONE, &raw.local, "Use the bundled local server even when a key is set", nullptr},
+      {"window", 'w', 0, G_OPTION_ARG_STRING, &raw.window, "Capture this X11 window (id as xwininfo prints it)", "XID"},
+      {"window-name", 0, 0, G_OPTION_ARG_STRING, &raw.window_name, "Capture the X11 window with this title", "TITLE"},
+      {"no-mic", 0, 0, G_OPTION_ARG_NONE, &raw.no_mic, "Do not send the microphone (type instead)", nullptr},
+      {"question", 0, 0, G_OPTION_ARG_FILENAME, &raw.question,
+       "Ask this recorded WAV instead of using the microphone, then end after the answer", "FILE.wav"},
+      {"notes", 0, 0, G_OPTION_ARG_FILENAME, &raw.notes, "Markdown file save_note appends to (default notes.md)", "FILE"},
+      {"reply-wav", 0, 0, G_OPTION_ARG_FILENAME, &raw.reply_wav,
+       "Where the spoken answers go without a speaker or in one-exchange mode (default geminilive-reply.wav)", "FILE"},
+      {"transcript", 0, 0, G_OPTION_ARG_FILENAME, &raw.transcript,
+       "Also write the transcript to this Markdown file (default in one-exchange mode: geminilive-transcript.md)", "FILE"},
+      {"record", 'r', 0, G_OPTION_ARG_FILENAME, &raw.record,
+       "Record the frames and microphone sent, the answers and the transcripts to a Matroska file", "FILE.mkv"},
+      {"print-config", 0, 0, G_OPTION_ARG_NONE, &raw.print_config,
+       "Print the endpoint and the setup message that would be sent, then exit", nullptr},
+      {"verbose", 'v', 0, G_OPTION_ARG_NONE, &raw.verbose, "Also print the local server's events", nullptr},
+      {"local-tool-call", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &raw.local_tool_call,
+       "Testing: the local server calls this function in every turn", "NAME"},
+      {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new("- talk with Gemini about your screen");
+  g_option_context_add_main_entries(context, entries, nullptr);
+  g_option_context_add_group(context, gst_init_get_option_group());
+  g_option_context_set_description(
+      context,
+      "Shares the screen (1 frame per second, at most 1024 px on the long side) and the microphone\n"
+      "with a Gemini Live session and plays the spoken answers. Type a line and press Enter to send it\n"
+      "as text. Ctrl-C ends the session.\n\n"
+      "Without GEMINI_API_KEY (or GOOGLE_API_KEY), or with --local, it talks to the bundled local\n"
+      "server. Without a display it captures a virtual screen; without a microphone it asks a\n"
+      "recorded question, writes the answer to --reply-wav and ends after that one exchange.\n");
+  g_autoptr(GError) gerror = nullptr;
+  if (!g_option_context_parse(context, argc, argv, &gerror)) {
+    *error = gerror->message;
+    return false;
+  }
+  if (*argc > 1) {
+    *error = std::string("unexpected argument \"") + (*argv)[1] + "\" (see --help)";
+    return false;
+  }
+
+  auto take = [](char* s, std::string* into) {
+    if (s) *into = s;
+  };
+  take(raw.model, &options->model);
+  take(raw.voice, &options->voice);
+  take(raw.system_instruction, &options->system_instruction);
+  take(raw.uri, &options->uri);
+  take(raw.window_name, &options->window_name);
+  take(raw.question, &options->question_wav);
+  take(raw.notes, &options->notes_path);
+  take(raw.reply_wav, &options->reply_wav);
+  take(raw.transcript, &options->transcript_path);
+  take(raw.record, &options->record_path);
+  take(raw.local_tool_call, &options->local_tool_call);
+  if (raw.window && !parse_xid(raw.window, &options->window_xid)) {
+    *error = std::string("--window ") + raw.window + ": not a window id (e.g. 0x3a00007)";
+    return false;
+  }
+  options->local = raw.local;
+  options->no_mic = raw.no_mic;
+  options->print_config = raw.print_config;
+  options->verbose = raw.verbose;
+
+  if (options->no_mic && !options->question_wav.empty()) {
+    *error = "--no-mic and --question exclude each other";
+    return false;
+  }
+  if (options->local && !options->uri.empty()) {
+    *error = "--local and --uri exclude each other";
+    return false;
+  }
+  if (!options->record_path.empty() && !g_str_has_suffix(options->record_path.c_str(), ".mkv") &&
+      !g_str_has_suffix(options->record_path.c_str(), ".mka")) {
+    *error = "--record writes Matroska: name the file FILE.mkv";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace geminilive::assistant

@@ -1,0 +1,44 @@
+// The command line of geminilive-assistant (docs/assistant.md lists it).
+#pragma once
+
+#include <glib.h>
+
+#include <string>
+
+namespace geminilive::assistant {
+
+// What a screen assistant is asked to be when --system-instruction is not given.
+extern const char kDefaultSystemInstruction[];
+
+struct Options {
+  // The session (empty: the element's default).
+  std::string model;
+  std::string voice;
+  std::string system_instruction = kDefaultSystemInstruction;
+  std::string uri;
+  bool local = false;  // the in-process local server even with a key
+
+  // What is captured.
+  guint64 window_xid = 0;   // 0: the whole screen
+  std::string window_name;  // ximagesrc xname
+  bool no_mic = false;
+  std::string question_wav;  // ask this instead of the microphone, then end
+
+  // What is written.
+  std::string notes_path = "notes.md";
+  std::string reply_wav = "geminilive-reply.wav";  // when there is no speaker, or one exchange
+  std::string transcript_path;                     // empty: only in one-exchange mode
+  std::string record_path;                         // Matroska recording
+
+  bool print_config = false;
+  bool verbose = false;
+
+  // Testing only (hidden): the local server calls this function in every turn.
+  std::string local_tool_call;
+};
+
+// Parses argv (GStreamer's own options included). Returns false with a
+// message for bad usage; --help prints and exits, as GOption does.
+bool parse_options(int* argc, char*** argv, Options* options, std::string* error);
+
+}  // namespace geminilive::assistant

@@ -1,0 +1,23 @@
+#include "sink_settings.h"
+
+namespace geminilive::assistant {
+
+void configure_sink(GstElement* sink, const SinkSettings& s, std::string* warning) {
+  auto set_if = [sink](const char* property, const std::string& value) {
+    if (!value.empty()) g_object_set(sink, property, value.c_str(), nullptr);
+  };
+  set_if("uri", s.uri);
+  set_if("api-key", s.api_key);
+  set_if("model", s.model);
+  set_if("voice", s.voice);
+  set_if("system-instruction", s.system_instruction);
+  if (!s.tools_json.empty()) {
+    if (g_object_class_find_property(G_OBJECT_GET_CLASS(sink), "tools")) {
+      g_object_set(sink, "tools", s.tools_json.c_str(), nullptr);
+    } else {
+      *warning = "this geminilivesink has no function calling (no \"tools\" property): save_note is off";
+    }
+  }
+}
+
+}  // namespace geminilive::assistant
