@@ -53,22 +53,16 @@ import threading
 import time
 import wave
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-sys.path.insert(0, os.path.join(HERE, "..", "pipelines"))
-from run_doc_pipelines import reply_pcm_bytes  # noqa: E402  (the server's synthesizer length)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from harness import LIVE_PATH, Failure, MockServer, reply_pcm_bytes  # noqa: E402
 
-GOOGLE_URI = "wss://generativelanguage.googleapis.com/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
-LIVE_PATH = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
+GOOGLE_URI = "wss://generativelanguage.googleapis.com" + LIVE_PATH
 DEFAULT_MODEL = "models/gemini-3.1-flash-live-preview"
 REPLY_RE = re.compile(r"I heard (\d+\.\d) seconds of audio at 16000 Hz and saw (\d+) frames?, "
                       r"(?:the last a|a) 1024x576 JPEG\.")
 SAVE_NOTE_REPLY = 'The function save_note returned {"result":"saved"}.'
 RUN_BOUND = 60  # seconds: one exchange with the local server takes a few
-
-
-class Failure(Exception):
-    pass
 
 
 def expect(condition, message):
@@ -124,31 +118,10 @@ def run_assistant(args, env, workdir, timeout=RUN_BOUND):
     return Result(proc, out.decode(), err.decode(), time.monotonic() - start, workdir)
 
 
-class MockServer:
-    """geminilive-mock-server as a separate program, with its log."""
-
-    def __init__(self, workdir, *args):
-        self.log_path = os.path.join(workdir, "server.stderr")
-        self.log_file = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([os.environ["GEMINILIVE_MOCK_SERVER"], "--port", "0", *args],
-                                     stdout=subprocess.PIPE, stderr=self.log_file, stdin=subprocess.DEVNULL)
-        line = self.proc.stdout.readline().decode().strip()
-        if not line.startswith("ws://"):
-            self.stop()
-            raise Failure(f"the mock server printed {line!r}")
-        self.uri = line + LIVE_PATH
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log_file.close()
-        with open(self.log_path, encoding="utf-8", errors="replace") as f:
-            return f.read()
+def mock_server(workdir, *args):
+    """geminilive-mock-server (GEMINILIVE_MOCK_SERVER) as a separate program,
+    with its log; stopped at the end of a with block."""
+    return MockServer(os.environ["GEMINILIVE_MOCK_SERVER"], workdir, *args)
 
 
 # ------------------------------------------------------------------ checks
@@ -213,11 +186,9 @@ def case_headless(workdir):
 
 
 def case_key(workdir):
-    server = MockServer(workdir, "--api-key", "test-key", "--tool-call", "save_note")
-    try:
+    with mock_server(workdir, "--api-key", "test-key", "--tool-call", "save_note") as server:
         r = run_assistant(["--uri", server.uri], clean_env(key="test-key"), workdir)
-    finally:
-        log = server.stop()
+    log = server.log()
     expect(r.status == 0, r.describe() + "--- server\n" + log)
     paths = re.findall(r"connection \d+: upgrade on (\S+)", log)
     google_path = GOOGLE_URI[GOOGLE_URI.index("/ws/"):]
@@ -235,11 +206,8 @@ def case_key(workdir):
     expect("- turn 1\n" in r.file("notes.md"), "notes.md lacks the note")
 
     # A wrong key: the server closes with 1008, the assistant says so and fails.
-    server = MockServer(workdir, "--api-key", "test-key")
-    try:
+    with mock_server(workdir, "--api-key", "test-key") as server:
         bad = run_assistant(["--uri", server.uri], clean_env(key="wrong-key"), workdir)
-    finally:
-        log = server.stop()
     expect(bad.status == 1, "a refused key did not fail:\n" + bad.describe())
     expect("API key not valid" in bad.err, "the refusal was not reported:\n" + bad.describe())
     return f"{r.elapsed:.1f} s; path {paths[0]}, key accepted, wrong key refused in {bad.elapsed:.1f} s"
@@ -431,16 +399,19 @@ class Interactive:
             self.proc.kill()
             self.proc.wait()
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
 
 def case_interactive(workdir):
-    run = Interactive(["--no-mic", "--transcript", "t.md"], clean_env(), workdir)
-    try:
+    with Interactive(["--no-mic", "--transcript", "t.md"], clean_env(), workdir) as run:
         run.wait_for(r"^\[state\] ready")
         run.type("What is on the screen?")
         run.wait_for(r"^\[usage\]")
         status = run.interrupt()
-    finally:
-        run.close()
     output = run.output()
     expect(status == 0, f"status {status}:\n{output}")
     reply = re.search(r"^gemini: (.*)$", output, re.M)
@@ -456,9 +427,8 @@ def case_interactive(workdir):
 def case_reconnect(workdir):
     # The server drops every connection 1 s after its setup: the element
     # reconnects and resumes; the program says so and the session goes on.
-    server = MockServer(workdir, "--drop-after", "1")
-    run = Interactive(["--no-mic", "--uri", server.uri], clean_env(key="test-key"), workdir)
-    try:
+    with mock_server(workdir, "--drop-after", "1") as server, \
+            Interactive(["--no-mic", "--uri", server.uri], clean_env(key="test-key"), workdir) as run:
         run.wait_for(r"^\[state\] ready")
         line = run.wait_for(r"^\[state\] reconnecting")
         expect(re.fullmatch(r"\[state\] reconnecting \(.+\), attempt 1 in \d+ ms\n", line), f"line {line!r}")
@@ -466,9 +436,7 @@ def case_reconnect(workdir):
         run.type("Still there?")
         run.wait_for(r"^gemini: .*You wrote: Still there\?")
         status = run.interrupt()
-    finally:
-        run.close()
-        log = server.stop()
+    log = server.log()
     expect(status == 0, f"status {status}:\n{run.output()}")
     expect(re.search(r"connection 2: setup .*, resumed", log), "the second connection did not resume:\n" + log)
     return f"{time.monotonic() - run.start:.1f} s; reconnected and resumed, then answered"

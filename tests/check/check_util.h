@@ -345,6 +345,10 @@ inline int client_sockets_to(uint16_t port) {
   return n;
 }
 
+// ---- text ----
+
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 // ---- bytes ----
 
 // Lower-case hex SHA-256, as ServerStats::audio_sha256 has it.

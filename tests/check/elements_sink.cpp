@@ -31,12 +31,6 @@ ServerOptions fast() {
   return o;
 }
 
-std::string string_property(GstElement* e, const char* name) {
-  g_autofree char* value = nullptr;
-  g_object_get(e, name, &value, nullptr);
-  return value ? value : "(null)";
-}
-
 bool accepts(GstPad* pad, const char* caps) {
   GstCaps* c = gst_caps_from_string(caps);
   const bool ok = gst_pad_query_accept_caps(pad, c);
@@ -57,20 +51,6 @@ void wait_setup_complete(GstBus* bus) {
   fail_unless(m != nullptr, "no geminilive/setup-complete");
   gst_message_unref(m);
 }
-
-// The text of the next WARNING on `bus`.
-std::string wait_warning(GstBus* bus) {
-  GstMessage* m = wait_message(bus, message_of_type(GST_MESSAGE_WARNING));
-  fail_unless(m != nullptr, "no WARNING message");
-  GError* error = nullptr;
-  gst_message_parse_warning(m, &error, nullptr);
-  gst_message_unref(m);
-  std::string text = error->message;
-  g_error_free(error);
-  return text;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 GstBuffer* buffer_of(const std::string& bytes) { return gst_buffer_new_memdup(bytes.data(), bytes.size()); }
 

@@ -37,14 +37,6 @@ ServerOptions calls(const char* function) {
   return o;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-std::string string_property(GstElement* e, const char* name) {
-  g_autofree char* value = nullptr;
-  g_object_get(e, name, &value, nullptr);
-  return value ? value : "(null)";
-}
-
 // What the tool-call signal handler saw, and an answer it may give at once.
 struct Calls {
   struct Call {
@@ -80,6 +72,22 @@ struct Calls {
   }
 };
 
+// A sink that declares save_note.
+GstElement* save_note_sink(const LiveServer& server) {
+  GstElement* sink = make_sink(server);
+  g_object_set(sink, "tools", kSaveNote, nullptr);
+  return sink;
+}
+
+// The text harness of a save_note_sink whose tool-call signals `calls`
+// records; *bus is its bus, attached (release_bus() it).
+GstHarness* tool_call_harness(const LiveServer& server, Calls* calls, GstBus** bus) {
+  GstElement* sink = save_note_sink(server);
+  g_signal_connect(sink, "tool-call", G_CALLBACK(Calls::on_tool_call), calls);
+  *bus = attach_bus(sink);
+  return sink_harness(sink, "text", kTextCaps);
+}
+
 // The fields of the next geminilive/tool-call message.
 Calls::Call wait_tool_call_message(GstBus* bus) {
   GstMessage* m = wait_message(bus, element_message("geminilive/tool-call"));
@@ -91,17 +99,6 @@ Calls::Call wait_tool_call_message(GstBus* bus) {
                    gst_structure_get_string(s, "args")};
   gst_message_unref(m);
   return call;
-}
-
-std::string wait_warning_text(GstBus* bus) {
-  GstMessage* m = wait_message(bus, message_of_type(GST_MESSAGE_WARNING));
-  fail_unless(m != nullptr, "no WARNING message");
-  GError* error = nullptr;
-  gst_message_parse_warning(m, &error, nullptr);
-  gst_message_unref(m);
-  std::string text = error->message;
-  g_error_free(error);
-  return text;
 }
 
 gboolean send_tool_response(GstElement* sink, const char* id, const char* name, const char* response) {
@@ -190,9 +187,7 @@ GST_START_TEST(test_tools_reach_the_setup) {
   gst_harness_teardown(h);
 
   // One declaration alone.
-  sink = make_sink(*server);
-  g_object_set(sink, "tools", kSaveNote, nullptr);
-  h = sink_harness(sink, "text", kTextCaps);
+  h = sink_harness(save_note_sink(*server), "text", kTextCaps);
   fail_unless(server->wait_for([](const ServerStats& s) { return s.setups == 3; }, kWait));
   setup = server->stats().last_setup_json;
   fail_unless(contains(setup, std::string(R"("tools":[{"functionDeclarations":[)") + kSaveNote + "]}]"), "%s",
@@ -209,12 +204,9 @@ GST_END_TEST;
 
 GST_START_TEST(test_tool_call_and_response) {
   auto server = start_server(calls("save_note"));
-  GstElement* sink = make_sink(*server);
-  g_object_set(sink, "tools", kSaveNote, nullptr);
   Calls calls;
-  g_signal_connect(sink, "tool-call", G_CALLBACK(Calls::on_tool_call), &calls);
-  GstBus* bus = attach_bus(sink);
-  GstHarness* h = sink_harness(sink, "text", kTextCaps);
+  GstBus* bus = nullptr;
+  GstHarness* h = tool_call_harness(*server, &calls, &bus);
 
   // The model calls the function with the turn's text, and waits.
   gst_harness_push(h, gst_buffer_new_memdup("Buy milk", 8));
@@ -262,12 +254,9 @@ GST_END_TEST;
 
 GST_START_TEST(test_tool_call_edge_cases_and_cancellation) {
   auto server = start_server(calls("save_note"));
-  GstElement* sink = make_sink(*server);
-  g_object_set(sink, "tools", kSaveNote, nullptr);
   Calls calls;
-  g_signal_connect(sink, "tool-call", G_CALLBACK(Calls::on_tool_call), &calls);
-  GstBus* bus = attach_bus(sink);
-  GstHarness* h = sink_harness(sink, "text", kTextCaps);
+  GstBus* bus = nullptr;
+  GstHarness* h = tool_call_harness(*server, &calls, &bus);
   GstMessage* m = wait_message(bus, element_message("geminilive/setup-complete"));
   fail_unless(m != nullptr);
   gst_message_unref(m);
@@ -357,8 +346,7 @@ GST_END_TEST;
 
 GST_START_TEST(test_send_tool_response_refusals) {
   auto server = start_server(calls("save_note"));
-  GstElement* sink = make_sink(*server);
-  g_object_set(sink, "tools", kSaveNote, nullptr);
+  GstElement* sink = save_note_sink(*server);
   // Not running.
   fail_if(send_tool_response(sink, "function-call-1", "save_note", R"({"output":"x"})"));
 
@@ -372,13 +360,13 @@ GST_START_TEST(test_send_tool_response_refusals) {
        {"note saved", "[1]", "\"saved\"", "", "{\"output\":", static_cast<const char*>(nullptr)}) {
     fail_if(send_tool_response(h->element, call.id.c_str(), call.name.c_str(), response), "%s",
             response ? response : "NULL");
-    const std::string warning = wait_warning_text(bus);
+    const std::string warning = wait_warning(bus);
     fail_unless(contains(warning, "The response to tool call \"function-call-1\" was not sent: the response must be a "
                                   "JSON object"),
                 "%s", warning.c_str());
   }
   fail_if(send_tool_response(h->element, call.id.c_str(), "", R"({"output":"x"})"));
-  fail_unless(contains(wait_warning_text(bus), "no function name"));
+  fail_unless(contains(wait_warning(bus), "no function name"));
   g_usleep(100 * 1000);
   fail_unless_equals_int(server->stats().tool_responses, 0);
   fail_unless_equals_int(count_containing(server->received_messages(), "toolResponse"), 0);
@@ -395,7 +383,7 @@ GST_START_TEST(test_send_tool_response_refusals) {
   GError* error = wait_error(bus);
   g_error_free(error);
   fail_if(send_tool_response(h->element, "function-call-1", "save_note", R"({"output":"x"})"));
-  fail_unless(contains(wait_warning_text(bus), "the session has failed"));
+  fail_unless(contains(wait_warning(bus), "the session has failed"));
   gst_harness_teardown(h);
   release_bus(bus);
 }

@@ -1,4 +1,4 @@
-// Helpers for the element suites (elements_sink.cpp, elements_src.cpp): the
+// Helpers for the element suites (elements_*.cpp): the
 // plugin's elements pointed at the in-process Live server, PCM to push,
 // bus and harness waits.
 #pragma once
@@ -95,6 +95,13 @@ inline std::string read_file(const std::string& path) {
 }
 
 // ---- elements ----
+
+// A string property of `e`; "(null)" when unset.
+inline std::string string_property(GstElement* e, const char* name) {
+  g_autofree char* value = nullptr;
+  g_object_get(e, name, &value, nullptr);
+  return value ? value : "(null)";
+}
 
 // A geminilivesink talking to `server` (with the test key).
 inline GstElement* make_sink(const LiveServer& server, const char* channel = "default") {
@@ -224,6 +231,18 @@ inline GError* wait_error(GstBus* bus, std::chrono::milliseconds timeout = kWait
   gst_message_parse_error(m, &error, nullptr);
   gst_message_unref(m);
   return error;
+}
+
+// Asserts a WARNING message and returns its text.
+inline std::string wait_warning(GstBus* bus) {
+  GstMessage* m = wait_message(bus, message_of_type(GST_MESSAGE_WARNING));
+  fail_unless(m != nullptr, "no WARNING message");
+  GError* error = nullptr;
+  gst_message_parse_warning(m, &error, nullptr);
+  gst_message_unref(m);
+  std::string text = error->message;
+  g_error_free(error);
+  return text;
 }
 
 // What a source harness output until EOS.

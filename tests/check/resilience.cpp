@@ -114,8 +114,6 @@ bool poll_until(const std::function<bool()>& done, std::chrono::milliseconds tim
   return true;
 }
 
-bool has_text(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 // Resumption-friendly defaults for these tests: quick backoff.
 void quick_backoff(SessionConfig& c) {
   c.reconnect_delay = 100ms;
@@ -261,7 +259,7 @@ GST_START_TEST(test_stall_is_detected_and_resumed) {
   const auto detected = std::chrono::steady_clock::now() - t0;
   const auto r = of_type(*l.events, Event::Type::Reconnecting).at(0).reconnection;
   fail_unless(r.cause == Cause::Dropped);
-  fail_unless(has_text(r.reason, "stalled"), "%s", r.reason.c_str());
+  fail_unless(contains(r.reason, "stalled"), "%s", r.reason.c_str());
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(detected).count();
   std::fprintf(stderr, "stall detected after %lld ms (stall-timeout 2500 ms)\n", static_cast<long long>(ms));
   fail_unless(ms >= 2000 && ms <= (under_valgrind() ? 8000 : 4500), "detected after %lld ms",
@@ -326,8 +324,8 @@ GST_START_TEST(test_reconnection_gives_up) {
   fail_unless(e.kind == Kind::Closed);
   fail_unless_equals_int(e.close_code, 1011);
   assert_str(e.reason, "The service is currently unavailable.");
-  fail_unless(has_text(e.message, "The service is currently unavailable."), "%s", e.message.c_str());
-  fail_unless(has_text(e.message, "gave up after 3 reconnection attempts"), "%s", e.message.c_str());
+  fail_unless(contains(e.message, "The service is currently unavailable."), "%s", e.message.c_str());
+  fail_unless(contains(e.message, "gave up after 3 reconnection attempts"), "%s", e.message.c_str());
   fail_unless_equals_int(l.server->stats().connections, 4);
   l.events->wait_state(SessionState::Failed);
 }
@@ -344,7 +342,7 @@ GST_START_TEST(test_stale_handle_is_final) {
   fail_unless(e.kind == Kind::NotFound);
   fail_unless_equals_int(e.close_code, 1008);
   assert_str(e.reason, "BidiGenerateContent session not found");
-  fail_unless(has_text(e.message, "resumption handle"), "%s", e.message.c_str());
+  fail_unless(contains(e.message, "resumption handle"), "%s", e.message.c_str());
   std::this_thread::sleep_for(500ms);
   fail_unless_equals_int(l.server->stats().connections, 2);  // the drop's reconnection, no loop
 }

@@ -43,8 +43,6 @@ std::string free_port_uri() {
   return uri;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 }  // namespace
 
 // ---- pure parts ----

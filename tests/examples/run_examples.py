@@ -40,78 +40,19 @@ import argparse
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import wave
 
-LIVE_PATH = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from harness import Failure, MockServer, make_question_wav, python_with, tail  # noqa: E402
+
 TIMEOUT = 60
 GI_CHECK = "import gi; gi.require_version('Gst', '1.0'); from gi.repository import Gst"
-
-
-class Failure(Exception):
-    pass
-
-
-def tail(text, n=15, indent="    "):
-    lines = [l for l in text.splitlines() if l.strip()][-n:]
-    return "\n".join(indent + l for l in lines) if lines else indent + "(empty)"
-
-
-def make_question_wav(path, env):
-    caps = "audio/x-raw,format=S16LE,rate=16000,channels=1"
-    argv = ["gst-launch-1.0", "-q", "concat", "name=c", "!", caps, "!", "wavenc", "!", "filesink",
-            f"location={path}",
-            "audiotestsrc", "wave=sine", "freq=220", "volume=0.3", "samplesperbuffer=320", "num-buffers=100",
-            "!", caps, "!", "c.",
-            "audiotestsrc", "wave=silence", "samplesperbuffer=320", "num-buffers=50", "!", caps, "!", "c."]
-    r = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
-    if r.returncode != 0 or not os.path.isfile(path):
-        raise Failure("could not make question.wav: " + r.stdout.decode(errors="replace"))
-
-
-def python_with_gi():
-    for python in dict.fromkeys([sys.executable, "/usr/bin/python3"]):
-        if python and os.access(python, os.X_OK) and subprocess.run(
-                [python, "-c", GI_CHECK], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
-            return python
-    return None
-
-
-class Server:
-    """geminilive-mock-server --tool-call get_time; stderr to a file."""
-
-    def __init__(self, program, workdir):
-        self.err_path = os.path.join(workdir, "server.stderr")
-        self.err = open(self.err_path, "wb")
-        self.proc = subprocess.Popen([program, "--port", "0", "--tool-call", "get_time"], stdout=subprocess.PIPE,
-                                     stderr=self.err, stdin=subprocess.DEVNULL)
-        out = []
-        reader = threading.Thread(target=lambda: out.append(self.proc.stdout.readline().decode()), daemon=True)
-        reader.start()
-        reader.join(10)
-        if not out or not out[0].startswith("ws://"):
-            self.stop()
-            raise Failure(f"the server did not print its URI\n{tail(self.log())}")
-        self.uri = out[0].strip() + LIVE_PATH
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.err.close()
-
-    def log(self):
-        with open(self.err_path, encoding="utf-8", errors="replace") as f:
-            return f.read()
+TAIL = 15  # lines of output shown on a failure
 
 
 def check(out, err, status, server_log, workdir):
@@ -163,7 +104,7 @@ def run_example(name, argv, args, env, wav):
     server = None
     try:
         shutil.copy(wav, os.path.join(workdir, "question.wav"))
-        server = Server(args.server, workdir)
+        server = MockServer(args.server, workdir, "--tool-call", "get_time")
         full = argv + ["--uri", server.uri, "--api-key", "local", "question.wav"]
         started = time.monotonic()
         try:
@@ -172,15 +113,15 @@ def run_example(name, argv, args, env, wav):
         except subprocess.TimeoutExpired as e:
             server.stop()
             raise Failure(f"still running after {TIMEOUT} s\n    stdout:\n"
-                          f"{tail((e.stdout or b'').decode(errors='replace'))}\n"
-                          f"    server stderr:\n{tail(server.log())}")
+                          f"{tail((e.stdout or b'').decode(errors='replace'), TAIL)}\n"
+                          f"    server stderr:\n{tail(server.log(), TAIL)}")
         elapsed = time.monotonic() - started
         server.stop()
         out, err = r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
         problems, answer = check(out, err, r.returncode, server.log(), workdir)
         if problems:
-            raise Failure("; ".join(problems) + f"\n    command: {' '.join(full)}\n    stdout:\n{tail(out)}"
-                          f"\n    stderr:\n{tail(err)}\n    server stderr:\n{tail(server.log(), 8)}")
+            raise Failure("; ".join(problems) + f"\n    command: {' '.join(full)}\n    stdout:\n{tail(out, TAIL)}"
+                          f"\n    stderr:\n{tail(err, TAIL)}\n    server stderr:\n{tail(server.log(), 8)}")
         return f"{elapsed:.1f} s: {answer[len('[model] '):]}"
     finally:
         if server is not None:
@@ -206,7 +147,7 @@ def main():
     try:
         wav = os.path.join(scratch, "question.wav")
         make_question_wav(wav, env)
-        python = python_with_gi()
+        python = python_with(GI_CHECK)
         examples = [("embed.c", [os.path.abspath(args.c_example)]),
                     ("embed.py", [python, os.path.abspath(args.py_example)] if python else None)]
         for name, argv in examples:

@@ -114,11 +114,14 @@ import threading
 import time
 import wave
 
-LIVE_PATH = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from harness import (REPLY_RATE, Failure, Helper, MockServer, first_line, make_question_wav,  # noqa: E402
+                     python_with, reply_pcm_bytes, tail)
+
 QUESTION_TEXT = "What is on the screen?\n"
 XVFB_SCREEN = ["-screen", "0", "1280x720x24"]
 DEFAULT_TIMEOUT = 60.0
-REPLY_RATE = 24000
 SPEAKER_PERIOD_S = 0.020  # geminilivesrc period-time default
 
 MIC = ["audiotestsrc", "is-live=true", "wave=sine", "freq=220", "volume=0.3"]
@@ -156,10 +159,6 @@ ELEMENT_RE = re.compile(r"^[A-Za-z][\w-]*$")
 
 MARKER_RE = re.compile(r"^\s*<!--\s*pipeline-test:(.*?)-->\s*$")
 FENCE_RE = re.compile(r"^\s*```+\s*(\w*)")
-
-
-class Failure(Exception):
-    pass
 
 
 class Skip(Exception):
@@ -266,51 +265,6 @@ def find_blocks(path):
 # ---------------------------------------------------------------- the server
 
 
-def first_line(proc, timeout):
-    """The first stdout line of proc, or "" when none comes within timeout."""
-    out = []
-    t = threading.Thread(target=lambda: out.append(proc.stdout.readline().decode()))
-    t.daemon = True
-    t.start()
-    t.join(timeout)
-    return out[0] if out else ""
-
-
-class Helper:
-    """A process the harness runs beside a pipeline; stderr goes to a file."""
-
-    def __init__(self, argv, workdir, name, env=None, **popen):
-        self.name = name
-        self.err_path = os.path.join(workdir, f"{name}.stderr")
-        self.err = open(self.err_path, "wb")
-        self.proc = subprocess.Popen(argv, cwd=workdir, env=env, stdout=subprocess.PIPE,
-                                     stderr=self.err, stdin=subprocess.DEVNULL, **popen)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.err.close()
-
-    def log(self):
-        with open(self.err_path, encoding="utf-8", errors="replace") as f:
-            return f.read()
-
-
-class Server(Helper):
-    def __init__(self, program, workdir):
-        super().__init__([program, "--port", "0"], workdir, "server")
-        line = first_line(self.proc, 10.0)
-        if not line.startswith("ws://"):
-            self.stop()
-            raise Failure(f"the server did not print its URI: {line!r}\n" + self.log())
-        self.uri = line.strip() + LIVE_PATH
-
-
 class Display(Helper):
     """An Xvfb display of its own; DISPLAY for the pipeline and the window."""
 
@@ -361,16 +315,6 @@ class Window(Helper):
             raise Failure("the test window did not appear on the display: " + tail(self.log(), 4).strip())
 
 
-def python_with(module_check):
-    """A Python that runs module_check (this one or Debian's), or None."""
-    for python in dict.fromkeys([sys.executable, "/usr/bin/python3"]):
-        if python and os.access(python, os.X_OK) and subprocess.run(
-                [python, "-c", module_check], stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL).returncode == 0:
-            return python
-    return None
-
-
 class Camera(Helper):
     """An RTSP camera: rtsp_camera.py beside this file."""
 
@@ -409,17 +353,6 @@ def parse_server_log(log):
         raise Failure("the server printed no summary at SIGTERM")
     summary["replies"] = [m.group(1) for m in map(TURN_RE.search, log.splitlines()) if m]
     return summary
-
-
-def reply_pcm_bytes(text):
-    """Length of synthesize_reply_pcm(text) (tools/mock-server/reply_synth.cpp)."""
-    total_ms = 0
-    for word in re.findall(r"[^ \t\n\r\f\v]+", text):
-        letters = sum(1 for c in word if c.isascii() and c.isalnum())
-        letters = min(max(letters, 1), 12)
-        total_ms += 90 + 22 * letters
-        total_ms += 300 if word[-1] in ".!?:" else 180 if word[-1] in ",;" else 70
-    return total_ms * REPLY_RATE // 1000 * 2
 
 
 # ---------------------------------------------------------------- pipelines
@@ -508,11 +441,6 @@ class Run:
         self.stderr_file.close()
         with open(self.stderr_path, encoding="utf-8", errors="replace") as f:
             self.stderr = f.read()
-
-
-def tail(text, n=12, indent="    "):
-    lines = [l for l in text.splitlines() if l.strip()][-n:]
-    return "\n".join(indent + l for l in lines) if lines else indent + "(empty)"
 
 
 def compare(value, op, expected):
@@ -750,7 +678,7 @@ def _run_pipeline(marker, argv, args, env, inputs, workdir):
             camera = Camera(workdir, env)
             helpers.append(camera)
             placeholders[CAMERA_PLACEHOLDER] = camera.url
-        server = Server(args.server, workdir)
+        server = MockServer(args.server, workdir)
         helpers.append(server)
         final, subs, speakers = substitute(argv, server.uri, want_verbose)
         for i, t in enumerate(final):
@@ -842,16 +770,7 @@ def _run_pipeline(marker, argv, args, env, inputs, workdir):
 
 def make_inputs(scratch, env):
     """question.wav, question.txt and video.mkv (see the docstring) in scratch."""
-    wav = os.path.join(scratch, "question.wav")
-    caps = "audio/x-raw,format=S16LE,rate=16000,channels=1"
-    argv = ["gst-launch-1.0", "-q", "concat", "name=c", "!", caps, "!", "wavenc", "!", "filesink",
-            f"location={wav}",
-            "audiotestsrc", "wave=sine", "freq=220", "volume=0.3", "samplesperbuffer=320", "num-buffers=100",
-            "!", caps, "!", "c.",
-            "audiotestsrc", "wave=silence", "samplesperbuffer=320", "num-buffers=50", "!", caps, "!", "c."]
-    r = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
-    if r.returncode != 0 or not os.path.isfile(wav):
-        raise Failure("could not make question.wav: " + r.stdout.decode(errors="replace"))
+    make_question_wav(os.path.join(scratch, "question.wav"), env)
     with open(os.path.join(scratch, "question.txt"), "w", encoding="utf-8") as f:
         f.write(QUESTION_TEXT)
     video = os.path.join(scratch, "video.mkv")
