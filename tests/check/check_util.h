@@ -84,6 +84,26 @@ inline std::string read_fixture(const char* name) {
 
 // ---- the in-process Live server ----
 
+// Something that happens once on another thread (a probe saw EOS, a pad
+// blocked): set() there, wait() here.
+class Latch {
+ public:
+  void set() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    done_ = true;
+    cond_.notify_all();
+  }
+  bool wait(std::chrono::milliseconds timeout = kWait) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return cond_.wait_for(lock, timeout, [this] { return done_; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cond_;
+  bool done_ = false;
+};
+
 inline std::unique_ptr<LiveServer> start_server(ServerOptions options = {}) {
   auto server = std::make_unique<LiveServer>(std::move(options));
   std::string error;

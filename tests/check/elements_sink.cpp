@@ -25,12 +25,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-ServerOptions fast() {
-  ServerOptions o;
-  o.reply_speed = 0;  // whole replies at once
-  return o;
-}
-
 bool accepts(GstPad* pad, const char* caps) {
   GstCaps* c = gst_caps_from_string(caps);
   const bool ok = gst_pad_query_accept_caps(pad, c);

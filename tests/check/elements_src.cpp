@@ -30,12 +30,6 @@ namespace {
 constexpr GstClockTime kPeriod = 20 * GST_MSECOND;
 constexpr gsize kPeriodBytes = 960;  // 20 ms of 24 kHz S16LE mono
 
-ServerOptions fast() {
-  ServerOptions o;
-  o.reply_speed = 0;  // whole replies at once
-  return o;
-}
-
 std::string reply_to_audio(const std::string& pcm, unsigned rate = 16000) {
   mock::TurnInput turn;
   turn.add_audio(pcm, rate);

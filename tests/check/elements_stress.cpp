@@ -38,12 +38,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-ServerOptions fast() {
-  ServerOptions o;
-  o.reply_speed = 0;  // whole replies at once
-  return o;
-}
-
 // "ERROR from s: text (debug)" for a failure message.
 std::string describe(GstMessage* m) {
   GError* error = nullptr;
@@ -234,7 +228,7 @@ GstState settled_state(GstElement* e) {
 }
 
 // Set when an EOS event passes `pad`.
-class EosSeen {
+class EosSeen : public Latch {
  public:
   explicit EosSeen(GstPad* pad) : pad_(GST_PAD(gst_object_ref(pad))) {
     probe_ = gst_pad_add_probe(
@@ -251,22 +245,10 @@ class EosSeen {
   }
   EosSeen(const EosSeen&) = delete;
   EosSeen& operator=(const EosSeen&) = delete;
-  bool wait(std::chrono::milliseconds timeout = kWait) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    return cond_.wait_for(lock, timeout, [this] { return seen_; });
-  }
 
  private:
-  void set() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    seen_ = true;
-    cond_.notify_all();
-  }
   GstPad* pad_;
   gulong probe_;
-  std::mutex mutex_;
-  std::condition_variable cond_;
-  bool seen_ = false;
 };
 
 // A small live camera: JPEG frames out of a ghost pad "src".
@@ -311,7 +293,7 @@ GstPad* attach(GstElement* pipeline, GstElement* sink, GstElement* src, const ch
 // Set once a probe of `type` on `pad` was called: BLOCK_DOWNSTREAM blocks
 // the pad's next push (until the pad is flushed), IDLE is called at once
 // when nothing is being pushed.
-class Blocked {
+class Blocked : public Latch {
  public:
   Blocked(GstPad* pad, GstPadProbeType type) {
     gst_pad_add_probe(
@@ -322,20 +304,6 @@ class Blocked {
         },
         this, nullptr);
   }
-  bool wait(std::chrono::milliseconds timeout = kWait) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    return cond_.wait_for(lock, timeout, [this] { return blocked_; });
-  }
-
- private:
-  void set() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    blocked_ = true;
-    cond_.notify_all();
-  }
-  std::mutex mutex_;
-  std::condition_variable cond_;
-  bool blocked_ = false;
 };
 
 // Unlinks `src` from `pad`, stops and removes it, and releases `pad`. A

@@ -21,6 +21,13 @@ namespace geminilive::testing {
 inline constexpr char kTestKey[] = "test-key";
 inline constexpr char kAudioCaps16k[] = "audio/x-raw,format=S16LE,layout=interleaved,channels=1,rate=16000";
 
+// Server options for element tests: whole replies at once.
+inline ServerOptions fast() {
+  ServerOptions o;
+  o.reply_speed = 0;
+  return o;
+}
+
 // ---- PCM ----
 
 // S16LE mono sine; loud enough to be speech for the server.
