@@ -434,16 +434,27 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     switch_timer_.cancel();
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      streaming_ = false;
       retire(std::exchange(client_, next_.client));
     }
     current_ = next_.generation;
     next_ = {};
     current_go_away_ = false;
+    enter_reconnecting();
+    if (config_.connect_timeout.count() > 0) arm(Wait::Setup, config_.connect_timeout);
+  }
+
+  // From here until a new connection's setupComplete, input is held. A
+  // further failed attempt leaves the outage's start as it was.
+  void enter_reconnecting() {
+    if (state_ == SessionState::Reconnecting) return;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      streaming_ = false;
+    }
     outage_started_us_ = g_get_monotonic_time();
+    disarm();
     cut_reply();
     set_state(SessionState::Reconnecting);
-    if (config_.connect_timeout.count() > 0) arm(Wait::Setup, config_.connect_timeout);
   }
 
   // A drop: hold input, wait (0 the first time, then doubling), reconnect.
@@ -457,14 +468,8 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     }
     ++attempts_;
     stable_timer_.cancel();
-    if (state_ != SessionState::Reconnecting) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      streaming_ = false;
-    }
-    if (state_ != SessionState::Reconnecting) outage_started_us_ = g_get_monotonic_time();
-    disarm();
-    cut_reply();
-    set_state(SessionState::Reconnecting);
+    disarm();  // a setup deadline of the attempt that failed
+    enter_reconnecting();
     if (torn_down_) return;
     Reconnection r;
     r.cause = Reconnection::Cause::Dropped;
