@@ -332,8 +332,8 @@ GST_START_TEST(test_src_paced_answer_then_silence) {
   log.watch(src->element);
   std::vector<GstBuffer*> buffers;
   std::string answer;
-  int gaps_before = 0, gaps_after = 0;
-  while (gaps_after < 10) {
+  int gaps_before = 0, gaps_after = 0, underruns = 0;
+  while (answer.size() < expected.size() || gaps_after < 10) {
     GstBuffer* b = gst_harness_pull(src);
     fail_unless(b != nullptr);
     buffers.push_back(b);
@@ -343,17 +343,22 @@ GST_START_TEST(test_src_paced_answer_then_silence) {
       fail_unless(all_zero(buffer_bytes(b)));
       (answer.empty() ? gaps_before : gaps_after)++;
     } else {
-      fail_unless(gaps_after == 0, "the answer resumed after silence");
+      if (gaps_after > 0) underruns++;
+      gaps_after = 0;
       answer += buffer_bytes(b);
     }
     fail_unless(buffers.size() < 1000, "no silence after the answer");
   }
   fail_unless(gaps_before > 0);
+  // The server sends the whole answer at once (fast()), far ahead of real
+  // time, so silence inside it means the session's thread fell behind the
+  // clock. Under valgrind, which runs one thread at a time, it can; the
+  // content must still be whole and in order.
+  fail_unless(underruns == 0 || under_valgrind(), "the answer resumed after silence %d times", underruns);
   // The answer, padded to whole periods with silence.
   fail_unless(answer.size() >= expected.size() && answer.size() < expected.size() + kPeriodBytes);
   fail_unless(answer.compare(0, expected.size(), expected) == 0, "the answer's audio differs");
   fail_unless(all_zero(answer.substr(expected.size())));
-  // Played in real time.
   // Played in real time: from the first period of the answer to the last.
   gint64 first_us = 0, last_us = 0;
   for (const auto& e : log.snapshot()) {
