@@ -48,7 +48,7 @@ import wave
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from harness import Failure, MockServer, make_question_wav, python_with, tail  # noqa: E402
+from harness import Failure, MockServer, Tally, make_question_wav, python_with, tail  # noqa: E402
 
 TIMEOUT = 60
 GI_CHECK = "import gi; gi.require_version('Gst', '1.0'); from gi.repository import Gst"
@@ -142,7 +142,7 @@ def main():
     for var in ("GST_PLUGIN_PATH", "GEMINI_API_KEY", "GOOGLE_API_KEY", "GEMINILIVE_URI"):
         env.pop(var, None)
 
-    passed = failed = 0
+    tally = Tally()
     scratch = tempfile.mkdtemp(prefix="example-test-inputs-")
     try:
         wav = os.path.join(scratch, "question.wav")
@@ -155,18 +155,14 @@ def main():
                 if argv is None:
                     raise Failure("no Python with PyGObject and GStreamer's introspection data: install the "
                                   "Debian packages python3-gi and gir1.2-gstreamer-1.0 (tools/setup installs them)")
-                print(f"ok   {name} ({run_example(name, argv, args, env, wav)})", flush=True)
-                passed += 1
+                tally.ok(f"{name} ({run_example(name, argv, args, env, wav)})")
             except Failure as e:
-                print(f"FAIL {name}: {e}", flush=True)
-                failed += 1
+                tally.fail(f"{name}: {e}")
     except Failure as e:
-        print(f"FAIL {e}", flush=True)
-        failed += 1
+        tally.fail(e)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed", flush=True)
-    return 1 if failed else 0
+    return tally.close()
 
 
 if __name__ == "__main__":

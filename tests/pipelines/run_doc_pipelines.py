@@ -94,8 +94,8 @@ Environment: GST_PLUGIN_PATH_1_0 (the built plugin), GEMINILIVE_MOCK_SERVER
 GOOGLE_API_KEY are removed from the pipelines' environment.
 
 Output: one line per pipeline (ok, FAIL with the reason and the stderr tail,
-skip with the reason), then "N passed, N failed, N skipped". The exit status
-is 1 when anything failed; skips alone do not fail.
+skip with the reason), then "N passed, N failed" and ", N skipped" when any
+was. The exit status is 1 when anything failed; skips alone do not fail.
 """
 
 import argparse
@@ -116,7 +116,7 @@ import wave
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
-from harness import (REPLY_RATE, Failure, Helper, MockServer, first_line, make_question_wav,  # noqa: E402
+from harness import (REPLY_RATE, Failure, Helper, Tally, MockServer, first_line, make_question_wav,  # noqa: E402
                      python_with, reply_pcm_bytes, tail)
 
 QUESTION_TEXT = "What is on the screen?\n"
@@ -795,22 +795,21 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the working directories")
     args = parser.parse_args()
     if not args.server or not os.access(args.server, os.X_OK):
-        print(f"FAIL the mock server is not executable: {args.server!r} (set GEMINILIVE_MOCK_SERVER)")
-        print("0 passed, 1 failed")
-        return 1
+        tally = Tally()
+        tally.fail(f"the mock server is not executable: {args.server!r} (set GEMINILIVE_MOCK_SERVER)")
+        return tally.close()
 
     env = dict(os.environ)
     for var in ("GST_PLUGIN_PATH", "GEMINI_API_KEY", "GOOGLE_API_KEY"):
         env.pop(var, None)
 
-    passed = failed = skipped = 0
+    tally = Tally()
     # The README's launch line is the first one a newcomer copies: run it too.
     readme = os.path.join(args.docs, "..", "README.md")
     files = sorted(glob.glob(os.path.join(args.docs, "*.md"))) + ([readme] if os.path.exists(readme) else [])
     if not files:
-        print(f"FAIL no *.md in {args.docs}")
-        print("0 passed, 1 failed")
-        return 1
+        tally.fail(f"no *.md in {args.docs}")
+        return tally.close()
     scratch = tempfile.mkdtemp(prefix="pipeline-test-inputs-")
     try:
         make_inputs(scratch, env)
@@ -829,30 +828,24 @@ def main():
                     if args.only and marker["id"] != args.only:
                         continue
                     if marker["skip"]:
-                        print(f"skip {where}: {marker['reason']}", flush=True)
-                        skipped += 1
+                        tally.skip(f"{where}: {marker['reason']}")
                         continue
                     result = run_pipeline(marker, command, args, env, scratch)
-                    print(f"ok   {where} {marker['id']} ({result})", flush=True)
-                    passed += 1
+                    tally.ok(f"{where} {marker['id']} ({result})")
                 except Skip as e:
-                    print(f"skip {where} {marker['id']}: {e}", flush=True)
-                    skipped += 1
+                    tally.skip(f"{where} {marker['id']}: {e}")
                 except Failure as e:
                     name = ""
                     try:
                         name = " " + parse_marker(marker_text)["id"] if marker_text else ""
                     except Failure:
                         pass
-                    print(f"FAIL {where}{name}: {e}", flush=True)
-                    failed += 1
+                    tally.fail(f"{where}{name}: {e}")
     except Failure as e:
-        print(f"FAIL {e}", flush=True)
-        failed += 1
+        tally.fail(e)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed, {skipped} skipped", flush=True)
-    return 1 if failed else 0
+    return tally.close()
 
 
 if __name__ == "__main__":

@@ -24,6 +24,33 @@ class Failure(Exception):
     pass
 
 
+class Tally:
+    """A driver's results, one line each as they come ("ok   ...", "skip ...",
+    "FAIL ..."), and the closing "N passed, N failed[, N skipped]" line that
+    test logs are read for."""
+
+    def __init__(self):
+        self.passed = self.failed = self.skipped = 0
+
+    def ok(self, what):
+        print(f"ok   {what}", flush=True)
+        self.passed += 1
+
+    def skip(self, what):
+        print(f"skip {what}", flush=True)
+        self.skipped += 1
+
+    def fail(self, what):
+        print(f"FAIL {what}", flush=True)
+        self.failed += 1
+
+    def close(self):
+        """Prints the closing line; the exit status (1 when anything failed)."""
+        skipped = f", {self.skipped} skipped" if self.skipped else ""
+        print(f"{self.passed} passed, {self.failed} failed{skipped}", flush=True)
+        return 1 if self.failed else 0
+
+
 def tail(text, n=12, indent="    "):
     """The last n non-blank lines of text, indented; "(empty)" when none."""
     lines = [l for l in text.splitlines() if l.strip()][-n:]

@@ -221,8 +221,9 @@ int main(int argc, char** argv) {
   gst_object_unref(bus);
   gst_element_set_state(soak.pipeline, GST_STATE_PLAYING);
   soak.started_us = g_get_monotonic_time();
-  soak.note("playing: " + std::to_string(minutes) + " min of input, goAway every " + std::to_string(go_away_every) +
-            " s, drop every " + std::to_string(drop_every) + " s");
+  g_autofree char* plan = g_strdup_printf("playing: %g min of input, goAway every %g s, drop every %g s", minutes,
+                                          go_away_every, drop_every);
+  soak.note(plan);
   g_timeout_add(10, push_due, &soak);
   g_main_loop_run(soak.loop);
   gst_element_set_state(soak.pipeline, GST_STATE_NULL);
