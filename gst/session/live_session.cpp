@@ -46,6 +46,8 @@ HeldMessages::Limits held_limits(const SessionConfig& config) {
   return limits;
 }
 
+bool is_utf8(const std::string& s) { return g_utf8_validate_len(s.data(), s.size(), nullptr); }
+
 bool is_terminal(SessionState s) {
   return s == SessionState::Finished || s == SessionState::Closed || s == SessionState::Failed;
 }
@@ -79,6 +81,13 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   void start() { post([](SessionCore& s) { s.begin(); }); }
 
   void enqueue(Outbound message, bool latest_frame) {
+    // Text from the user (audio and video are base64) that is not UTF-8
+    // can't go in a text frame: refused here, it would hold up everything
+    // after it. Setup strings are checked in begin().
+    if (message.kind == Outbound::Kind::Other && !is_utf8(message.json)) {
+      post([](SessionCore& s) { s.emit_warning("dropped a message whose text is not UTF-8"); });
+      return;
+    }
     bool report = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -150,6 +159,10 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     }
     if (config_.uri.empty()) {
       fail(settings_error("No Gemini Live URI: the uri property is empty."));
+      return;
+    }
+    if (!is_utf8(setup_message().json)) {
+      fail(settings_error("The session's settings (model, voice, system instruction, tools, ...) are not UTF-8 text."));
       return;
     }
     set_state(SessionState::Connecting);

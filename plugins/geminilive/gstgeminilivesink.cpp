@@ -782,7 +782,8 @@ static void gst_gemini_live_sink_class_init(GstGeminiLiveSinkClass* klass) {
    *
    * Sends @text as realtime text, as if it had come on the text pad.
    *
-   * Returns: %TRUE if it was queued (the sink is PAUSED or PLAYING).
+   * Returns: %TRUE if it was queued: the sink is PAUSED or PLAYING and @text
+   * is non-empty UTF-8.
    */
   g_signal_new_class_handler("send-text", G_TYPE_FROM_CLASS(klass),
                              static_cast<GSignalFlags>(G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
@@ -1206,6 +1207,10 @@ static void gst_gemini_live_sink_handle_message(GstBin* bin, GstMessage* message
 static gboolean gst_gemini_live_sink_send_text(GstGeminiLiveSink* self, const gchar* text) {
   auto session = self->priv->core->session();
   if (!session || !text || !*text) return FALSE;
+  if (!g_utf8_validate(text, -1, nullptr)) {
+    GST_WARNING_OBJECT(self, "send-text: the text is not UTF-8; not sent");
+    return FALSE;
+  }
   session->send(protocol::RealtimeInput::with_text(text));
   return TRUE;
 }

@@ -620,6 +620,38 @@ GST_START_TEST(test_malformed_message_is_skipped) {
 }
 GST_END_TEST;
 
+// Text that is not UTF-8 can't go in a text frame: that message is dropped
+// with a warning, and what follows it still goes out on the same connection.
+GST_START_TEST(test_text_not_utf8_is_dropped) {
+  Live l = ready_session(opts(), true);
+  auto& [server, events, session] = l;
+  session->send(protocol::RealtimeInput::with_text("caf\xe9"));
+  session->send(protocol::RealtimeInput::with_text("still there?"));
+  events->wait_message(is_turn_complete);
+  assert_str(events->reply_text(), "You wrote: still there?");
+  const auto warnings = events->warnings();
+  fail_unless_equals_int64(warnings.size(), 1);
+  assert_str(warnings[0], "dropped a message whose text is not UTF-8");
+  fail_unless_equals_int(server->stats().connections, 1);
+  fail_unless(session->state() == SessionState::Ready);
+}
+GST_END_TEST;
+
+// A setup that can't be sent fails at once with the reason, rather than
+// after the setup timeout.
+GST_START_TEST(test_setup_not_utf8_fails_at_once) {
+  auto server = start_server(opts());
+  auto events = std::make_shared<Events>();
+  SessionConfig config = config_for(*server);
+  config.setup.system_instruction = protocol::Content::from_text("r\xe9sum\xe9");
+  auto session = start_session(config, events);
+  SessionError e = events->wait_error();
+  fail_unless(e.kind == Kind::Settings);
+  fail_unless(contains(e.message, "not UTF-8"), "%s", e.message.c_str());
+  fail_unless_equals_int(server->stats().connections, 0);
+}
+GST_END_TEST;
+
 // ---- stopping ----
 
 GST_START_TEST(test_stop_while_streaming) {
@@ -873,6 +905,8 @@ static Suite* session_suite() {
   tcase_add_test(tc, test_bad_model);
   tcase_add_test(tc, test_invalid_argument);
   tcase_add_test(tc, test_malformed_message_is_skipped);
+  tcase_add_test(tc, test_text_not_utf8_is_dropped);
+  tcase_add_test(tc, test_setup_not_utf8_fails_at_once);
   tcase_add_test(tc, test_stop_while_streaming);
   tcase_add_test(tc, test_many_sessions_start_and_stop);
   tcase_add_test(tc, test_last_reference_dropped_in_callback);
