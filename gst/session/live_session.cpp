@@ -193,7 +193,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
         old = std::exchange(client_, client);
       }
       current_ = generation;
-      current_go_away_ = false;
+      new_current_connection();
       retire(std::move(old));
     }
     GST_INFO("connecting to %s%s", shown_uri(config_.uri).c_str(), handover ? " (the next connection)" : "");
@@ -255,7 +255,13 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     Outbound setup = setup_message();
     if (role == Role::Next) {
       GST_INFO("the next connection is open: resuming there");
-      if (next_.client) next_.client->send_text(std::move(setup.json));
+      if (!next_.client) return;
+      // The handle in this setup is the session's state now: input from
+      // here on is held for the next connection, so none of it is missing
+      // from the session it resumes. The switch takes one round trip.
+      std::lock_guard<std::mutex> lock(mutex_);
+      streaming_ = false;
+      next_.client->send_text(std::move(setup.json));
       return;
     }
     if (role != Role::Current) return;
@@ -327,14 +333,15 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
       return;
     }
     if (role == Role::Next) {
-      next_ = {};
       if (close_is_final(info, false)) {
+        retire(std::exchange(next_, Link{}).client);
         fail(error_for_close(info, config_.uri));
         return;
       }
       // The current connection still works until its deadline; when it
       // ends, the drop path reconnects.
       GST_INFO("the next connection failed; staying on the current one");
+      stay_on_current();
       emit_warning("could not open the next connection after goAway (" + describe_close(info) +
                    "); the session reconnects when the current one ends");
       return;
@@ -362,23 +369,34 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     reconnect_after(info);
   }
 
+  // A resumable:false update (the model is answering or waiting for a
+  // function) says the last handle no longer holds the whole session.
   void remember_handle(const protocol::SessionResumptionUpdate& update) {
-    if (!update.resumable || update.new_handle.empty()) return;
+    handle_current_ = update.resumable && !update.new_handle.empty();
+    if (!handle_current_) return;
     handle_ = update.new_handle;
     GST_DEBUG("new resumption handle");
+  }
+
+  // A connection takes the session over: it resumed from handle_ (or
+  // started afresh), and nothing of the last one's goAway applies to it.
+  void new_current_connection() {
+    current_go_away_ = false;
+    switch_wanted_ = false;
+    handle_current_ = true;
   }
 
   // ---- loop thread: moving to a new connection ----
 
   // goAway: open the next connection now, resume there, and switch when it
-  // is set up; until then input keeps going to the current one. Each
-  // message goes to exactly one of them.
+  // is set up; input goes to the current one until the next one's setup is
+  // sent, then waits for it. Each message goes to exactly one of them.
   void begin_switch() {
     if (next_.client || !config_.resumption) return;
-    if (handle_.empty()) {
-      // Not resumable yet (the model is answering): switch at the next handle.
+    if (handle_.empty() || !handle_current_) {
+      // Not resumable now (the model is answering): switch at the next handle.
       switch_wanted_ = true;
-      GST_INFO("goAway before any resumable handle: switching when one comes");
+      GST_INFO("goAway while the session is not resumable: switching at the next handle");
       return;
     }
     switch_wanted_ = false;
@@ -392,9 +410,9 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     if (config_.connect_timeout.count() > 0) after(switch_timer_, config_.connect_timeout, [this] {
       if (!next_.client) return;
       GST_INFO("the next connection did not complete its setup in time");
+      stay_on_current();
       emit_warning("the next connection after goAway did not complete its setup within " +
                    format_seconds(config_.connect_timeout) + "; the session reconnects when the current one ends");
-      retire(std::exchange(next_, Link{}).client);
     });
   }
 
@@ -408,10 +426,11 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
       std::lock_guard<std::mutex> lock(mutex_);
       old = std::exchange(client_, next_.client);
       ++stats_.reconnections;
+      release_held_locked();
     }
     const uint64_t old_generation = std::exchange(current_, next_.generation);
     next_ = {};
-    current_go_away_ = false;
+    new_current_connection();
     GST_INFO("switched to the next connection");
     bool awaiting;
     {
@@ -441,6 +460,21 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     retire(std::move(client));
   }
 
+  // Sends the held input on client_ and streams from here. Under the send
+  // lock: a message sent meanwhile goes after the held ones.
+  void release_held_locked() {
+    for (auto& m : held_.take()) deliver_locked(m);
+    streaming_ = true;
+  }
+
+  // The switch failed: the input held for the next connection goes to the
+  // current one, which still works until its deadline.
+  void stay_on_current() {
+    retire(std::exchange(next_, Link{}).client);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (state_ == SessionState::Ready || state_ == SessionState::Finishing) release_held_locked();
+  }
+
   // The current connection ended before the switch: the next one, still
   // setting up, carries the session from here, input held meanwhile.
   void promote_next() {
@@ -451,7 +485,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     }
     current_ = next_.generation;
     next_ = {};
-    current_go_away_ = false;
+    new_current_connection();
     enter_reconnecting();
     if (config_.connect_timeout.count() > 0) arm(Wait::Setup, config_.connect_timeout);
   }
@@ -522,10 +556,8 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     disarm();
     const bool reconnected = state_ == SessionState::Reconnecting;
     {
-      // Under the send lock: a message sent meanwhile goes after the held ones.
       std::lock_guard<std::mutex> lock(mutex_);
-      for (auto& m : held_.take()) deliver_locked(m);
-      streaming_ = true;
+      release_held_locked();
       if (reconnected) ++stats_.reconnections;
     }
     set_state(SessionState::Ready);
@@ -800,7 +832,8 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   Link next_;                // a goAway switch's connection, until its setupComplete
   std::vector<Link> draining_;  // connections switches left, until their replies end
   bool current_go_away_ = false;  // the current connection got a goAway: its end is expected
-  bool switch_wanted_ = false;    // goAway came before a handle: switch when one does
+  bool switch_wanted_ = false;    // goAway came while not resumable: switch at the next handle
+  bool handle_current_ = true;    // no resumable:false update came after handle_
   bool current_resumes_ = false;  // the current connection's setup carried a handle
   std::string handle_;            // the latest resumable handle
   unsigned attempts_ = 0;         // reconnections in a row after drops

@@ -1,7 +1,8 @@
 // A session across the service's faults, injected by the in-process server:
-// goAway (the switch to the next connection loses and repeats nothing, even
-// mid-reply), abrupt drops (reconnect at once, loss measured and bounded),
-// a stalled server (detected within the stall timeout, no false alarm in a
+// goAway (the switch to the next connection loses and repeats nothing;
+// mid-reply it waits for the reply's end, when the session is resumable
+// again), abrupt drops (reconnect at once, loss measured and bounded), a
+// stalled server (detected within the stall timeout, no false alarm in a
 // quiet session), bursts of 1011 (backoff, then giving up), and the closes
 // that must not be retried (stale handle, wrong key, 1007 on setup).
 #include <gst/check/gstcheck.h>
@@ -161,7 +162,10 @@ GST_START_TEST(test_go_away_switch_keeps_audio_byte_exact) {
 }
 GST_END_TEST;
 
-GST_START_TEST(test_go_away_mid_reply_keeps_the_reply) {
+// While the model answers, the service says the session is not resumable:
+// a handle from before the question would resume a session without it. A
+// goAway mid-reply therefore switches at the handle that follows the reply.
+GST_START_TEST(test_go_away_mid_reply_switches_after_it) {
   ServerOptions o;
   o.reply_speed = 1.0;  // the reply takes its real length, so the goAway lands in it
   o.go_away_after = 300ms;
@@ -169,19 +173,34 @@ GST_START_TEST(test_go_away_mid_reply_keeps_the_reply) {
   Live l = ready_session(o, false, quick_backoff);
   l.session->send(protocol::RealtimeInput::with_text("hello"));
   l.events->wait_message(is_turn_complete);
+  wait_count(*l.events, Event::Type::Resumed, 1);
 
-  // The switch happened while the model was speaking; the rest of the reply
-  // still came, from the old connection.
+  // In order: the goAway during the reply, the turn's end, the handle after
+  // it, the switch; the next setup resumed from that handle.
   const auto all = l.events->events();
-  std::size_t resumed = SIZE_MAX, complete = SIZE_MAX;
+  std::size_t go_away = SIZE_MAX, not_resumable = SIZE_MAX, complete = SIZE_MAX, resumed = SIZE_MAX;
+  std::string handle;
   for (std::size_t i = 0; i < all.size(); ++i) {
     if (all[i].type == Event::Type::Resumed && resumed == SIZE_MAX) resumed = i;
-    if (all[i].type == Event::Type::Message && is_turn_complete(all[i].message)) complete = i;
+    if (all[i].type != Event::Type::Message || resumed != SIZE_MAX) continue;
+    const auto& m = all[i].message;
+    if (m.go_away) go_away = i;
+    if (is_turn_complete(m)) complete = i;
+    if (m.session_resumption_update && !m.session_resumption_update->resumable && not_resumable == SIZE_MAX)
+      not_resumable = i;
+    if (m.session_resumption_update && m.session_resumption_update->resumable)
+      handle = m.session_resumption_update->new_handle;
   }
-  fail_unless(resumed < complete, "the switch did not happen during the reply");
+  fail_unless(not_resumable < go_away && go_away < complete && complete < resumed,
+              "not resumable %zu, goAway %zu, turnComplete %zu, resumed %zu", not_resumable, go_away, complete,
+              resumed);
+  const std::string setup = l.server->stats().last_setup_json;
+  fail_unless(contains(setup, "\"handle\":\"" + handle + "\""), "resumed with another handle than %s: %s",
+              handle.c_str(), setup.c_str());
   const std::string expected = mock::synthesize_reply_pcm("You wrote: hello.");
   fail_unless_equals_uint64(l.events->reply_pcm().size(), expected.size());
   fail_unless(l.events->reply_pcm() == expected, "the reply audio differs");
+  fail_unless(l.events->warnings().empty(), "warning: %s", l.events->warnings().at(0).c_str());
 
   // The next input goes to the new connection and is answered there.
   l.session->send(protocol::RealtimeInput::with_text("again"));
@@ -384,7 +403,7 @@ static Suite* resilience_suite() {
   tcase_set_timeout(tc, under_valgrind() ? 600 : 60);
   suite_add_tcase(s, tc);
   tcase_add_test(tc, test_go_away_switch_keeps_audio_byte_exact);
-  tcase_add_test(tc, test_go_away_mid_reply_keeps_the_reply);
+  tcase_add_test(tc, test_go_away_mid_reply_switches_after_it);
   tcase_add_test(tc, test_drop_mid_stream_loss_is_bounded);
   tcase_add_test(tc, test_stall_is_detected_and_resumed);
   tcase_add_test(tc, test_quiet_session_is_not_a_stall);

@@ -245,7 +245,7 @@ void LiveConnection::handle_setup(const protocol::Setup& setup) {
   ServerMessage complete;
   complete.setup_complete = protocol::SetupComplete{};
   send(complete);
-  if (resumption_) send_resumption_update();
+  if (resumption_) send_resumption_update(true);
   arm_faults();
 }
 
@@ -429,6 +429,7 @@ void LiveConnection::start_turn() {
     content.input_transcription = protocol::Transcription{input_transcription_text(turn_.input), true, {}};
     send(content_message(std::move(content)));
   }
+  if (resumption_) send_resumption_update(false);
 
   const gint64 delay = ms_to_us(env_.options->first_reply_delay);
   if (tool_) {
@@ -588,7 +589,7 @@ void LiveConnection::finish_turn() {
   reply_timer_.cancel();
   turn_phase_ = TurnPhase::None;
   turn_ = Turn{};
-  if (resumption_) send_resumption_update();
+  if (resumption_) send_resumption_update(true);
 
   if (deferred_turn_) {
     bool even_if_empty = deferred_even_if_empty_;
@@ -598,10 +599,13 @@ void LiveConnection::finish_turn() {
   }
 }
 
-void LiveConnection::send_resumption_update() {
+// A new handle when the session can be resumed; while the model answers or
+// waits for a function it can't, and the service says so with an empty
+// handle and resumable:false.
+void LiveConnection::send_resumption_update(bool resumable) {
   ServerMessage message;
-  message.session_resumption_update =
-      protocol::SessionResumptionUpdate{env_.sessions->issue_handle(session_), true, std::nullopt};
+  message.session_resumption_update = protocol::SessionResumptionUpdate{
+      resumable ? env_.sessions->issue_handle(session_) : std::string(), resumable, std::nullopt};
   send(message);
 }
 

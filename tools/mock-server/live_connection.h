@@ -114,7 +114,7 @@ class LiveConnection {
   void plan_reply(gint64 delay_us);
   void pump();
   void finish_turn();
-  void send_resumption_update();
+  void send_resumption_update(bool resumable);
   void arm_faults();
   void send(const protocol::ServerMessage& message);
   void cancel_timers();
