@@ -199,6 +199,9 @@ session::SessionConfig session_config(const SinkSettings& s, std::string api_key
   config.api_key = std::move(api_key);
   config.ca_file = s.ca_file;
   config.turn_end_timeout = std::chrono::milliseconds(s.eos_timeout_ms);
+  // eos-timeout is the longest wait after the input ends, for a reply to
+  // start as well.
+  config.reply_start_timeout = std::min(config.reply_start_timeout, config.turn_end_timeout);
   config.resumption = s.session_resumption;
   config.max_reconnect_attempts = s.reconnect_attempts;
   config.stall_timeout = std::chrono::milliseconds(s.stall_timeout_ms);
@@ -648,7 +651,8 @@ static void gst_gemini_live_sink_class_init(GstGeminiLiveSinkClass* klass) {
    * GstGeminiLiveSink:eos-timeout:
    *
    * After the input ends: how long to wait, in milliseconds, for the model to
-   * finish its answer before ending anyway.
+   * finish its answer before ending anyway (0: end at once). It also bounds
+   * the wait for an answer to start, 10 s otherwise.
    */
   g_object_class_install_property(
       gobject_class, PROP_EOS_TIMEOUT,

@@ -358,6 +358,13 @@ GST_START_TEST(test_sink_text_pad_and_send_text) {
   fail_unless(queued);
   fail_unless(server->wait_for([](const ServerStats& s) { return s.texts.size() == 4; }, kWait));
   assert_str(server->stats().texts[3], "Are you there?");
+  // Not UTF-8: refused, and what follows still goes.
+  g_signal_emit_by_name(h->element, "send-text", "caf\xE9", &queued);
+  fail_if(queued);
+  g_signal_emit_by_name(h->element, "send-text", "and then?", &queued);
+  fail_unless(queued);
+  fail_unless(server->wait_for([](const ServerStats& s) { return s.texts.size() == 5; }, kWait));
+  assert_str(server->stats().texts[4], "and then?");
   gst_harness_teardown(h);
 }
 GST_END_TEST;
@@ -553,6 +560,30 @@ GST_START_TEST(test_sink_bus_messages_and_end_of_input) {
 }
 GST_END_TEST;
 
+// Quiet audio asks for no answer: after EOS the sink waits for one to
+// start, but never longer than eos-timeout.
+GST_START_TEST(test_sink_eos_timeout_bounds_the_wait_for_an_answer) {
+  auto server = start_server(fast());
+  GstElement* sink = make_sink(*server);
+  g_object_set(sink, "eos-timeout", 500u, nullptr);
+  GstBus* bus = attach_bus(sink);
+  GstHarness* h = sink_harness(sink, "audio", kAudioCaps16k);
+  wait_setup_complete(bus);
+  push_pcm(h, silence_pcm(0.5));
+  const gint64 start_us = g_get_monotonic_time();
+  fail_unless(gst_harness_push_event(h, gst_event_new_eos()));
+  GstMessage* eos = wait_message(bus, message_of_type(GST_MESSAGE_EOS));
+  fail_unless(eos != nullptr, "the sink did not post EOS");
+  gst_message_unref(eos);
+  const gint64 waited_ms = (g_get_monotonic_time() - start_us) / 1000;
+  fail_unless(waited_ms >= 450 && (waited_ms < 3000 || under_valgrind()), "EOS after %" G_GINT64_FORMAT " ms",
+              waited_ms);
+  fail_unless_equals_int(server->stats().turns_started, 0);
+  gst_harness_teardown(h);
+  release_bus(bus);
+}
+GST_END_TEST;
+
 GST_START_TEST(test_sink_go_away_message) {
   ServerOptions o = fast();
   o.go_away_after = 100ms;
@@ -724,6 +755,7 @@ static Suite* elements_sink_suite() {
   tcase_add_test(tc, test_sink_bad_frames_are_dropped_with_a_warning);
   tcase_add_test(tc, test_sink_audio_keeps_whole_samples);
   tcase_add_test(tc, test_sink_bus_messages_and_end_of_input);
+  tcase_add_test(tc, test_sink_eos_timeout_bounds_the_wait_for_an_answer);
   tcase_add_test(tc, test_sink_go_away_message);
   tcase_add_test(tc, test_sink_wrong_key_is_an_error_in_words);
   tcase_add_test(tc, test_sink_missing_key_fails_the_start);

@@ -577,11 +577,11 @@ GST_START_TEST(test_pipeline_eos_event_waits_for_the_answer) {
 GST_END_TEST;
 
 
-// goAway 2 s after each setup: the switch comes while the answer plays (the
-// old connection finishes it) and the rest of the input goes over the next
-// connections; both arrive whole. (A switch in the middle of an utterance
-// would split it between two connections, and the service's voice detection
-// does not carry over: nothing a client can mend.)
+// goAway 2 s after each setup, while the answer plays: the session is not
+// resumable then, so the switch comes after the answer, and the rest of the
+// input goes over the next connection; both arrive whole. (A switch in the
+// middle of an utterance would split it between two connections, and the
+// service's voice detection does not carry over: nothing a client can mend.)
 GST_START_TEST(test_pipeline_survives_go_away) {
   ServerOptions o;
   o.reply_speed = 1.0;  // the answer takes its real length: the switch lands in it
@@ -589,11 +589,14 @@ GST_START_TEST(test_pipeline_survives_go_away) {
   o.go_away_time_left = 10000ms;
   auto server = start_server(o);
   TempDir dir;
-  const std::string question = silence_pcm(0.2) + tone_pcm(1.0) + silence_pcm(3.0);
+  // Quiet long enough after the question for the answer to end and the
+  // switch to come while the input still flows.
+  const std::string question = silence_pcm(0.2) + tone_pcm(1.0) + silence_pcm(7.0);
   const std::string in = dir.write("question.wav", wav_file(question, 16000));
   const std::string out = dir.file("answer.wav");
-  const Run run = run_noting("filesrc location=" + in + " ! wavparse ! geminilivesink " + sink_args(*server) +
-                             " geminilivesrc paced=false ! wavenc ! filesink location=" + out);
+  // The answer is over by the end of the input: no need to wait 10 s for another.
+  const Run run = run_noting("filesrc location=" + in + " ! wavparse ! geminilivesink eos-timeout=3000 " +
+                             sink_args(*server) + " geminilivesrc paced=false ! wavenc ! filesink location=" + out);
   // The question, byte for byte, over the connections.
   const ServerStats s = server->stats();
   fail_unless_equals_uint64(s.audio_bytes, question.size());
