@@ -244,6 +244,12 @@ def case_print_config(workdir):
     expect(voice == "Kore", f"voice {voice}")
     expect(custom["systemInstruction"]["parts"][0]["text"] == "Be terse.", "system instruction not replaced")
 
+    # A key in a --uri's query is not printed either.
+    r, endpoint, _ = print_config(["--uri", "wss://example.invalid/ws/live?key=uri-secret"],
+                                  clean_env(key="test-key"), workdir)
+    expect(endpoint == "wss://example.invalid/ws/live", f"endpoint {endpoint!r}")
+    expect("uri-secret" not in r.out, "the key in the URI is in the output\n" + r.out)
+
     local, endpoint, _ = print_config([], clean_env(), workdir)
     expect("bundled local server" in endpoint and LIVE_PATH in endpoint, f"local endpoint {endpoint!r}")
     return f"{r.elapsed:.1f} s; {endpoint}"

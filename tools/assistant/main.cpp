@@ -20,6 +20,7 @@
 #include "pipeline.h"
 #include "plugin_loader.h"
 #include "print_config.h"
+#include "session/session_error.h"
 #include "transcript.h"
 #include "virtual_screen.h"
 
@@ -204,8 +205,9 @@ int main(int argc, char** argv) {
   std::string transcript_path = options.transcript_path;
   if (transcript_path.empty() && one_exchange) transcript_path = "geminilive-transcript.md";
   if (!transcript_path.empty()) {
-    const std::string about = local ? "with the bundled local server"
-                                    : "with " + (options.uri.empty() ? std::string("Gemini") : options.uri);
+    const std::string about =
+        local ? "with the bundled local server"
+              : "with " + (options.uri.empty() ? std::string("Gemini") : geminilive::session::shown_uri(options.uri));
     if (!transcript.open_file(transcript_path, about, &error)) return fail(error);
   }
   if (!plan.record_path.empty()) say("[record] recording to " + plan.record_path);

@@ -7,6 +7,7 @@
 
 #include "live_server.h"
 #include "local_server.h"
+#include "session/session_error.h"
 
 namespace geminilive::assistant {
 
@@ -57,7 +58,9 @@ int print_config(const SinkSettings& settings, const std::string& shown_endpoint
     return 1;
   }
 
-  std::printf("endpoint: %s\n", !shown_endpoint.empty() ? shown_endpoint.c_str() : uri ? uri : "");
+  // Without its query: a --uri may carry a key there.
+  const std::string endpoint = !shown_endpoint.empty() ? shown_endpoint : session::shown_uri(uri ? uri : "");
+  std::printf("endpoint: %s\n", endpoint.c_str());
   std::printf("key: %s\n", key_note.c_str());
   if (!warning.empty()) std::printf("warning: %s\n", warning.c_str());
   std::printf("setup message:\n%s\n", pretty_json(capture.stats().last_setup_json).c_str());
