@@ -783,6 +783,16 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     switch (std::exchange(waiting_for_, Wait::None)) {
       case Wait::Setup:
         if (state_ == SessionState::Reconnecting) {
+          // This attempt is over: its client goes now, so that its own
+          // connect timeout, due about now, is not counted as another.
+          std::shared_ptr<WebSocketClient> stuck;
+          {
+            std::lock_guard<std::mutex> lock(mutex_);
+            stuck = std::exchange(client_, nullptr);
+          }
+          current_ = 0;
+          if (stuck) stuck->close(1000);
+          retire(std::move(stuck));
           CloseInfo info;
           info.kind = CloseInfo::Kind::Dropped;
           info.code = 1006;

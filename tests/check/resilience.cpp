@@ -302,6 +302,30 @@ GST_START_TEST(test_quiet_session_is_not_a_stall) {
 }
 GST_END_TEST;
 
+// A reconnection attempt that gets no answer ends at the connect timeout,
+// once: each attempt is counted and announced once, in order. Over a 2.5 s
+// outage with a 1 s timeout that is three attempts (at 0, 1.1 and 2.3 s),
+// within a limit of four.
+GST_START_TEST(test_unanswered_attempts_count_once) {
+  Live l = ready_session(opts(), false, [](SessionConfig& c) {
+    quick_backoff(c);
+    c.connect_timeout = 1000ms;
+    c.max_reconnect_attempts = 4;
+  });
+  l.server->drop_connection();
+  l.server->stall(2500ms);  // the kernel accepts the attempts; nobody answers them
+  wait_count(*l.events, Event::Type::Resumed, 1, 15000ms);
+  const auto attempts = of_type(*l.events, Event::Type::Reconnecting);
+  fail_unless(attempts.size() >= 2 && attempts.size() <= 3, "%zu attempts", attempts.size());
+  for (std::size_t i = 0; i < attempts.size(); ++i)
+    fail_unless_equals_int(attempts[i].reconnection.attempt, i + 1);
+  const auto resumed = of_type(*l.events, Event::Type::Resumed).at(0).resumption;
+  fail_unless_equals_int(resumed.attempts, attempts.size());
+  fail_unless(resumed.resumed);
+  fail_unless(l.session->state() == SessionState::Ready);
+}
+GST_END_TEST;
+
 // ---- 1011 bursts ----
 
 GST_START_TEST(test_burst_of_1011_is_survived_with_backoff) {
@@ -407,6 +431,7 @@ static Suite* resilience_suite() {
   tcase_add_test(tc, test_drop_mid_stream_loss_is_bounded);
   tcase_add_test(tc, test_stall_is_detected_and_resumed);
   tcase_add_test(tc, test_quiet_session_is_not_a_stall);
+  tcase_add_test(tc, test_unanswered_attempts_count_once);
   tcase_add_test(tc, test_burst_of_1011_is_survived_with_backoff);
   tcase_add_test(tc, test_reconnection_gives_up);
   tcase_add_test(tc, test_stale_handle_is_final);
