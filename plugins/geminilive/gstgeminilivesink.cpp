@@ -726,8 +726,7 @@ static void gst_gemini_live_sink_class_init(GstGeminiLiveSinkClass* klass) {
    */
   g_object_class_install_property(
       gobject_class, PROP_ASYNC,
-      g_param_spec_boolean("async", "Async", "Go to PAUSED asynchronously (preroll)", FALSE,
-                           static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS)));
+      g_param_spec_boolean("async", "Async", "Go to PAUSED asynchronously (preroll)", FALSE, anytime));
 
   /**
    * GstGeminiLiveSink:context-compression:

@@ -385,7 +385,7 @@ class Interactive:
         raise Failure(f"no {pattern!r} line within {bound} s:\n{self.output()}--- stderr\n{''.join(self.err)}")
 
     def type(self, line):
-        self.proc.stdin.write(line.encode() + b"\n")
+        self.proc.stdin.write((line if isinstance(line, bytes) else line.encode()) + b"\n")
         self.proc.stdin.flush()
 
     def interrupt(self, bound=20):
@@ -415,6 +415,9 @@ class Interactive:
 def case_interactive(workdir):
     with Interactive(["--no-mic", "--transcript", "t.md"], clean_env(), workdir) as run:
         run.wait_for(r"^\[state\] ready")
+        # A line in Latin-1 is refused with a word; typing goes on.
+        run.type("caf\xe9".encode("latin-1"))
+        run.wait_for(r"^\[warning\] a typed line is not UTF-8")
         run.type("What is on the screen?")
         run.wait_for(r"^\[usage\]")
         status = run.interrupt()

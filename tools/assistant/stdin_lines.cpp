@@ -31,7 +31,14 @@ void StdinLines::on_read(GObject* source, GAsyncResult* result, gpointer self_pt
       g_data_input_stream_read_line_finish_utf8(G_DATA_INPUT_STREAM(source), result, &length, &error);
   if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) return;
   auto* self = static_cast<StdinLines*>(self_ptr);
-  if (!line) return;  // end of file, or not UTF-8: stop reading
+  if (g_error_matches(error, G_CONVERT_ERROR, G_CONVERT_ERROR_ILLEGAL_SEQUENCE)) {
+    // One line in another encoding: typing goes on.
+    std::printf("[warning] a typed line is not UTF-8 text: not sent\n");
+    std::fflush(stdout);
+    self->read_next();
+    return;
+  }
+  if (!line) return;  // end of file, or an error reading: stop reading
   self->on_line_(line);
   self->read_next();
 }
