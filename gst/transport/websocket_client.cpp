@@ -383,8 +383,11 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     if (detached || state != State::Open || !conn) return;
     if (soup_websocket_connection_get_state(conn.get()) != SOUP_WEBSOCKET_STATE_OPEN) {
       // The peer's close frame arrived; on_closed follows and drops the rest.
+      // From here offers are refused, so the session holds them for the
+      // next connection.
       GST_DEBUG("dropping %zu messages: the peer is closing", batch.size());
       std::lock_guard<std::mutex> lock(mutex);
+      accepting = false;
       for (const auto& text : batch) queued -= text.size();
       return;
     }
