@@ -159,7 +159,7 @@ struct SrcPrivate {
 
   // Between start() and stop().
   const std::shared_ptr<ReplyQueue> queue = std::make_shared<ReplyQueue>();
-  std::shared_ptr<session::Channel> channel;
+  std::shared_ptr<session::Channel> channel;  // with tap: under the object lock
   std::shared_ptr<SrcTap> tap;
   Stream running_stream = STREAM_AUDIO;
   bool running_paced = true;
@@ -387,9 +387,14 @@ static gboolean gst_gemini_live_src_start(GstBaseSrc* bsrc) {
   priv->segment_pushed = false;
   priv->error_posted = false;
 
-  priv->channel = session::Channel::acquire(channel_name);
-  priv->tap = std::make_shared<SrcTap>(GST_ELEMENT(self), priv->running_stream, priv->queue);
-  priv->channel->add_tap(priv->tap);
+  auto channel = session::Channel::acquire(channel_name);
+  auto tap = std::make_shared<SrcTap>(GST_ELEMENT(self), priv->running_stream, priv->queue);
+  channel->add_tap(tap);
+  // send_event() reads them from an application thread.
+  GST_OBJECT_LOCK(self);
+  priv->channel = std::move(channel);
+  priv->tap = std::move(tap);
+  GST_OBJECT_UNLOCK(self);
   GST_INFO_OBJECT(self, "listening on channel %s", channel_name.c_str());
   return TRUE;
 }
@@ -397,9 +402,11 @@ static gboolean gst_gemini_live_src_start(GstBaseSrc* bsrc) {
 static gboolean gst_gemini_live_src_stop(GstBaseSrc* bsrc) {
   auto* self = GST_GEMINI_LIVE_SRC(bsrc);
   SrcPrivate* priv = self->priv;
-  if (priv->channel) priv->channel->remove_tap(priv->tap.get());
-  priv->tap.reset();
-  priv->channel.reset();
+  GST_OBJECT_LOCK(self);
+  std::shared_ptr<session::Channel> channel = std::move(priv->channel);
+  std::shared_ptr<SrcTap> tap = std::move(priv->tap);
+  GST_OBJECT_UNLOCK(self);
+  if (channel) channel->remove_tap(tap.get());
   priv->queue->reset();
   return TRUE;
 }
@@ -598,15 +605,20 @@ static GstFlowReturn gst_gemini_live_src_create(GstPushSrc* psrc, GstBuffer** bu
 static gboolean gst_gemini_live_src_send_event(GstElement* element, GstEvent* event) {
   auto* self = GST_GEMINI_LIVE_SRC(element);
   SrcPrivate* priv = self->priv;
-  if (GST_EVENT_TYPE(event) == GST_EVENT_EOS && priv->channel && priv->tap) {
-    const session::SessionState state = priv->channel->last_state();
+  // An application thread: the state thread may be starting or stopping.
+  GST_OBJECT_LOCK(self);
+  std::shared_ptr<session::Channel> channel = priv->channel;
+  std::shared_ptr<SrcTap> tap = priv->tap;
+  GST_OBJECT_UNLOCK(self);
+  if (GST_EVENT_TYPE(event) == GST_EVENT_EOS && channel && tap) {
+    const session::SessionState state = channel->last_state();
     if (state == session::SessionState::Connecting || state == session::SessionState::SettingUp ||
         state == session::SessionState::Ready || state == session::SessionState::Reconnecting ||
         state == session::SessionState::Finishing) {
       GST_INFO_OBJECT(self, "EOS requested: ending after the session's answer");
-      priv->tap->end_with_session();
+      tap->end_with_session();
       // The session may have been closed meanwhile.
-      if (priv->channel->last_state() == session::SessionState::Closed) priv->queue->finish();
+      if (channel->last_state() == session::SessionState::Closed) priv->queue->finish();
       gst_event_unref(event);
       return TRUE;
     }
