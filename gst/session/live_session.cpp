@@ -152,17 +152,8 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
 
   void begin() {
     if (torn_down_ || state_ != SessionState::Idle) return;
-    if (config_.api_key.empty()) {
-      fail(settings_error(
-          "No API key for Gemini Live: set the api-key property or the GEMINI_API_KEY environment variable."));
-      return;
-    }
-    if (config_.uri.empty()) {
-      fail(settings_error("No Gemini Live URI: the uri property is empty."));
-      return;
-    }
-    if (!is_utf8(setup_message().json)) {
-      fail(settings_error("The session's settings (model, voice, system instruction, tools, ...) are not UTF-8 text."));
+    if (auto error = check_config(config_)) {
+      fail(*error);
       return;
     }
     set_state(SessionState::Connecting);
@@ -882,6 +873,21 @@ class LiveSessionHandle final : public LiveSession {
 };
 
 }  // namespace
+
+std::optional<SessionError> check_config(const SessionConfig& config) {
+  if (config.api_key.empty())
+    return settings_error(
+        "No API key for Gemini Live: set the api-key property or the GEMINI_API_KEY environment variable.");
+  if (config.uri.empty()) return settings_error("No Gemini Live URI: the uri property is empty.");
+  if (auto problem = transport::websocket_uri_problem(config.uri); !problem.empty())
+    return settings_error("The Gemini Live URI is not usable: " + problem + ".");
+  if (!config.ca_file.empty())
+    if (auto problem = transport::ca_file_problem(config.ca_file); !problem.empty())
+      return settings_error("The CA file is not usable: " + problem + ".");
+  if (!is_utf8(Outbound::encode(config.setup).json))
+    return settings_error("The session's settings (model, voice, system instruction, tools, ...) are not UTF-8 text.");
+  return std::nullopt;
+}
 
 std::shared_ptr<LiveSession> LiveSession::create(SessionConfig config, std::shared_ptr<SessionObserver> observer,
                                                  std::shared_ptr<transport::EventLoopThread> loop) {

@@ -6,9 +6,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "protocol/client_message.h"
 #include "session/session_config.h"
+#include "session/session_error.h"
 #include "session/session_events.h"
 #include "transport/event_loop_thread.h"
 
@@ -62,6 +64,12 @@ class LiveSession {
   virtual SessionState state() const = 0;
   virtual SessionStats stats() const = 0;
 };
+
+// Why `config` can't start a session (a settings error in words: no key, an
+// endpoint that is not a WebSocket URI, an unusable CA file, a setup that is
+// not UTF-8), or nothing. start() fails with it; geminilivesink checks it in
+// READY→PAUSED so that the state change fails in words.
+std::optional<SessionError> check_config(const SessionConfig& config);
 
 // The shared event-loop thread for sessions (created on first use).
 std::shared_ptr<transport::EventLoopThread> shared_session_loop();

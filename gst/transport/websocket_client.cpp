@@ -180,14 +180,13 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     const std::string shown_uri = redact_uri(options.uri);
     if (!session && !make_session()) return;
 
-    g_autoptr(GUri) uri =
-        g_uri_parse(options.uri.c_str(), static_cast<GUriFlags>(SOUP_HTTP_URI_FLAGS), nullptr);
-    const char* scheme = uri ? g_uri_get_scheme(uri) : nullptr;
-    if (!scheme || !g_uri_get_host(uri) ||
-        (g_ascii_strcasecmp(scheme, "ws") != 0 && g_ascii_strcasecmp(scheme, "wss") != 0)) {
-      fail_connect("invalid WebSocket URI '" + shown_uri + "'");
+    const std::string problem = websocket_uri_problem(options.uri);
+    if (!problem.empty()) {
+      fail_connect(problem);
       return;
     }
+    g_autoptr(GUri) uri =
+        g_uri_parse(options.uri.c_str(), static_cast<GUriFlags>(SOUP_HTTP_URI_FLAGS), nullptr);
     message.reset(soup_message_new_from_uri(SOUP_METHOD_GET, uri));
 
     SoupMessageHeaders* headers = soup_message_get_request_headers(message.get());
@@ -655,6 +654,22 @@ void WebSocketClient::close(int code, std::string reason) {
 std::size_t WebSocketClient::queued_bytes() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   return impl_->queued;
+}
+
+std::string websocket_uri_problem(const std::string& uri) {
+  g_autoptr(GUri) parsed = g_uri_parse(uri.c_str(), static_cast<GUriFlags>(SOUP_HTTP_URI_FLAGS), nullptr);
+  const char* scheme = parsed ? g_uri_get_scheme(parsed) : nullptr;
+  const char* host = parsed ? g_uri_get_host(parsed) : nullptr;
+  if (!scheme || !host || !*host ||
+      (g_ascii_strcasecmp(scheme, "ws") != 0 && g_ascii_strcasecmp(scheme, "wss") != 0))
+    return "invalid WebSocket URI '" + redact_uri(uri) + "': it must be ws:// or wss:// with a host";
+  return "";
+}
+
+std::string ca_file_problem(const std::string& ca_file) {
+  g_autoptr(GError) error = nullptr;
+  g_autoptr(GTlsDatabase) database = g_tls_file_database_new(ca_file.c_str(), &error);
+  return database ? "" : "cannot load ca-file '" + ca_file + "': " + error->message;
 }
 
 const char* close_code_name(int code) {

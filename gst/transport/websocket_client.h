@@ -88,4 +88,10 @@ class WebSocketClient {
 // Text for a close code, for messages users read ("1008 policy violation").
 const char* close_code_name(int code);
 
+// What keeps `uri` from being a WebSocket endpoint (not ws:// or wss://, no
+// host), in words with any query left out; "" when it is one. No I/O.
+std::string websocket_uri_problem(const std::string& uri);
+// Why the PEM file of CAs `ca_file` can't be used for wss://; "" when it can.
+std::string ca_file_problem(const std::string& ca_file);
+
 }  // namespace geminilive::transport

@@ -1130,18 +1130,19 @@ static bool gst_gemini_live_sink_start(GstGeminiLiveSink* self) {
   const SinkSettings settings = priv->settings;
   GST_OBJECT_UNLOCK(self);
 
-  std::string api_key = settings.api_key.empty() ? env_api_key() : settings.api_key;
-  if (api_key.empty()) {
-    GST_ELEMENT_ERROR(self, LIBRARY, SETTINGS,
-                      ("No Gemini API key: set the GEMINI_API_KEY environment variable or the api-key property."),
-                      ("neither api-key, GEMINI_API_KEY nor GOOGLE_API_KEY is set"));
-    return false;
-  }
-
   // Function calling: the declarations, before anything is claimed.
   auto tools = resolve_tools(settings.tools);
   if (!tools) {
     GST_ELEMENT_ERROR(self, LIBRARY, SETTINGS, ("%s", tools.error().c_str()), ("tools=%s", settings.tools.c_str()));
+    return false;
+  }
+  session::SessionConfig config =
+      session_config(settings, settings.api_key.empty() ? env_api_key() : settings.api_key);
+  config.setup.tools = std::move(tools).value();
+  // The key, the endpoint, the CA file: a mistake fails the state change in
+  // words, before anything connects.
+  if (auto error = session::check_config(config)) {
+    GST_ELEMENT_ERROR(self, LIBRARY, SETTINGS, ("%s", error->message.c_str()), (nullptr));
     return false;
   }
 
@@ -1162,8 +1163,6 @@ static bool gst_gemini_live_sink_start(GstGeminiLiveSink* self) {
   priv->core->post_progress(GST_PROGRESS_TYPE_START, text);
   GST_INFO_OBJECT(self, "connecting to %s, model %s, channel %s", shown_uri.c_str(), settings.model.c_str(),
                   settings.channel.c_str());
-  session::SessionConfig config = session_config(settings, std::move(api_key));
-  config.setup.tools = std::move(tools).value();
   auto session = session::LiveSession::create(std::move(config), channel);
   priv->core->begin(session);
   session->start();

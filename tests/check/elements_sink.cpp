@@ -649,6 +649,25 @@ GST_START_TEST(test_sink_missing_key_fails_the_start) {
   fail_unless(gst_element_set_state(pipeline, GST_STATE_PAUSED) != GST_STATE_CHANGE_FAILURE);
   fail_unless(server->wait_for([](const ServerStats& s) { return s.setups == 1; }, kWait));
   gst_element_set_state(pipeline, GST_STATE_NULL);
+
+  // An endpoint that is not a WebSocket URI, and a CA file that can't be
+  // loaded, fail the start in words too; the key in the query stays out.
+  g_object_set(sink, "uri", "https://example.invalid/ws?key=in-the-uri", nullptr);
+  fail_unless_equals_int(gst_element_set_state(pipeline, GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
+  error = wait_error(bus, 1s);
+  fail_unless(g_error_matches(error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS));
+  fail_unless(contains(error->message, "ws:// or wss://"), "%s", error->message);
+  fail_if(contains(error->message, "in-the-uri"), "%s", error->message);
+  g_error_free(error);
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  g_object_set(sink, "uri", live_uri(*server).c_str(), "ca-file", "/nonexistent/ca.pem", nullptr);
+  fail_unless_equals_int(gst_element_set_state(pipeline, GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
+  error = wait_error(bus, 1s);
+  fail_unless(g_error_matches(error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS));
+  fail_unless(contains(error->message, "/nonexistent/ca.pem"), "%s", error->message);
+  g_error_free(error);
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  fail_unless_equals_int(server->stats().connections, 1);
   release_bus(bus);
   gst_object_unref(pipeline);
 }
