@@ -83,7 +83,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   void enqueue(Outbound message, bool latest_frame) {
     // Text from the user (audio and video are base64) that is not UTF-8
     // can't go in a text frame: refused here, it would hold up everything
-    // after it. Setup strings are checked in begin().
+    // after it. Setup strings are checked in check_config().
     if (message.kind == Outbound::Kind::Other && !is_utf8(message.json)) {
       post([](SessionCore& s) { s.emit_warning("dropped a message whose text is not UTF-8"); });
       return;
