@@ -2,6 +2,8 @@
 
 #include "protocol/json_fields.h"
 
+#include <iterator>
+
 namespace geminilive::protocol {
 
 using namespace json;
@@ -25,6 +27,11 @@ RealtimeInput RealtimeInput::with_text(std::string text) {
 }
 
 namespace {
+
+// In the order of ClientMessage's alternatives.
+constexpr const char* kClientMessageKinds[] = {"setup", "clientContent", "realtimeInput", "toolResponse",
+                                               "contextUpdate"};
+static_assert(std::size(kClientMessageKinds) == std::variant_size_v<ClientMessage>);
 
 JsonNode* to_json(const Setup& s) { return setup_to_json(s); }
 
@@ -63,6 +70,25 @@ JsonNode* to_json(const ToolResponse& t) {
   return b.release();
 }
 
+JsonNode* to_json(const ContextUpdate& u) {
+  ObjectBuilder b;
+  if (u.system_instruction) b.set("systemInstruction", content_to_json(*u.system_instruction));
+  if (u.tools) {
+    ObjectBuilder tools;
+    tools.set("tools", tools_to_json(*u.tools));
+    b.set("tools", tools.release());
+  }
+  return b.release();
+}
+
+ContextUpdate context_update_from_json(const ObjectView& o) {
+  ContextUpdate u;
+  if (JsonNode* si = o.find("systemInstruction"))
+    u.system_instruction = content_from_json(si, o.path("systemInstruction"), o.errors());
+  if (auto tools = o.get_object("tools")) u.tools = tools_from_json(*tools, "tools");
+  return u;
+}
+
 ClientContent client_content_from_json(const ObjectView& o) {
   ClientContent c;
   o.for_each("turns", [&](JsonNode* n, const std::string& p) {
@@ -99,8 +125,7 @@ ToolResponse tool_response_from_json(const ObjectView& o) {
 }  // namespace
 
 const char* client_message_kind(const ClientMessage& message) {
-  static const char* const kNames[] = {"setup", "clientContent", "realtimeInput", "toolResponse"};
-  return kNames[message.index()];
+  return kClientMessageKinds[message.index()];
 }
 
 std::string encode_client_message(const ClientMessage& message) {
@@ -118,10 +143,11 @@ Expected<ClientMessage> decode_client_message(std::string_view text) {
 
   // A oneof: exactly one known member.
   int present = 0;
-  for (const char* kind : {"setup", "clientContent", "realtimeInput", "toolResponse"}) present += root.has(kind);
+  for (const char* kind : kClientMessageKinds) present += root.has(kind);
   if (present != 1)
-    return Error{present == 0 ? "no setup, clientContent, realtimeInput or toolResponse in the message"
-                              : "more than one of setup, clientContent, realtimeInput, toolResponse in the message"};
+    return Error{present == 0
+                     ? "no setup, clientContent, realtimeInput, toolResponse or contextUpdate in the message"
+                     : "more than one of setup, clientContent, realtimeInput, toolResponse, contextUpdate in the message"};
 
   std::optional<ClientMessage> message;
   if (JsonNode* n = root.find("setup")) {
@@ -132,6 +158,8 @@ Expected<ClientMessage> decode_client_message(std::string_view text) {
     message = realtime_input_from_json(*o);
   } else if (auto o = root.get_object("toolResponse")) {
     message = tool_response_from_json(*o);
+  } else if (auto o = root.get_object("contextUpdate")) {
+    message = context_update_from_json(*o);
   }
   if (errors.failed() || !message) return errors.failed() ? errors.error() : Error{"malformed message"};
   return std::move(*message);

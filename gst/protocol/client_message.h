@@ -1,5 +1,5 @@
 // Client → server messages (BidiGenerateContentClientMessage): exactly one of
-// setup, clientContent, realtimeInput, toolResponse. The client encodes them;
+// setup, clientContent, realtimeInput, toolResponse, contextUpdate. The client encodes them;
 // the local server decodes them (accepting camelCase and snake_case, standard
 // and URL-safe base64, as the service does).
 #pragma once
@@ -41,7 +41,14 @@ struct ToolResponse {
   std::vector<FunctionResponse> function_responses;
 };
 
-using ClientMessage = std::variant<Setup, ClientContent, RealtimeInput, ToolResponse>;
+// Changes the system instruction and/or the tools mid-session (models of the
+// gemini-3.8 era). Absent: keep; tools present but empty: clear them all.
+struct ContextUpdate {
+  std::optional<Content> system_instruction;
+  std::optional<std::vector<Tool>> tools;  // on the wire {"tools":{"tools":[...]}}
+};
+
+using ClientMessage = std::variant<Setup, ClientContent, RealtimeInput, ToolResponse, ContextUpdate>;
 
 // Compact JSON, camelCase, as the JS SDK sends it (one text frame).
 std::string encode_client_message(const ClientMessage& message);

@@ -132,6 +132,9 @@ std::optional<FunctionResponse> function_response_from_json(JsonNode* node, cons
                                                             Errors& errors);
 
 JsonNode* setup_to_json(const Setup& setup);
+// The setup's `tools` array; contextUpdate's `tools.tools` is the same.
+JsonNode* tools_to_json(const std::vector<Tool>& tools);
+std::vector<Tool> tools_from_json(const ObjectView& parent, const char* name);
 std::optional<Setup> setup_from_json(JsonNode* node, const std::string& path, Errors& errors);
 
 }  // namespace geminilive::protocol::json

@@ -306,16 +306,26 @@ AudioTranscriptionConfig transcription_config_from_json(const ObjectView& o) {
 
 }  // namespace
 
+JsonNode* tools_to_json(const std::vector<Tool>& tools) {
+  JsonArray* array = json_array_new();
+  for (const auto& t : tools) json_array_add_element(array, tool_to_json(t));
+  return take_array_node(array);
+}
+
+std::vector<Tool> tools_from_json(const ObjectView& parent, const char* name) {
+  std::vector<Tool> tools;
+  parent.for_each(name, [&](JsonNode* n, const std::string& p) {
+    if (auto t = as_object(n, p, parent.errors())) tools.push_back(tool_from_json(*t));
+  });
+  return tools;
+}
+
 JsonNode* setup_to_json(const Setup& s) {
   ObjectBuilder b;
   b.set("model", s.model);
   if (s.generation_config) b.set("generationConfig", generation_config_to_json(*s.generation_config));
   if (s.system_instruction) b.set("systemInstruction", content_to_json(*s.system_instruction));
-  if (!s.tools.empty()) {
-    JsonArray* tools = json_array_new();
-    for (const auto& t : s.tools) json_array_add_element(tools, tool_to_json(t));
-    b.set("tools", take_array_node(tools));
-  }
+  if (!s.tools.empty()) b.set("tools", tools_to_json(s.tools));
   if (const auto& r = s.session_resumption) {
     ObjectBuilder sr;
     sr.set("handle", r->handle);
@@ -357,9 +367,7 @@ std::optional<Setup> setup_from_json(JsonNode* node, const std::string& path, Er
   s.model = o->get_string("model").value_or("");
   if (auto g = o->get_object("generationConfig")) s.generation_config = generation_config_from_json(*g);
   if (JsonNode* si = o->find("systemInstruction")) s.system_instruction = content_from_json(si, o->path("systemInstruction"), errors);
-  o->for_each("tools", [&](JsonNode* n, const std::string& p) {
-    if (auto t = as_object(n, p, errors)) s.tools.push_back(tool_from_json(*t));
-  });
+  s.tools = tools_from_json(*o, "tools");
   if (auto r = o->get_object("sessionResumption")) {
     SessionResumptionConfig c;
     c.handle = r->get_string("handle");

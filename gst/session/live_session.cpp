@@ -862,6 +862,17 @@ class LiveSessionHandle final : public LiveSession {
   void send_video_frame(protocol::Blob frame) override {
     core_->enqueue(Outbound::encode(protocol::RealtimeInput::with_video(std::move(frame))), true);
   }
+  // Interim: what issue 9's session work replaces (reconnect fallback,
+  // cancellation and timeout tracking).
+  void update_context(ContextChange change) override {
+    core_->enqueue(Outbound::encode(protocol::ContextUpdate{std::move(change.system_instruction),
+                                                            std::move(change.tools)}),
+                   false);
+  }
+  bool send_tool_response(protocol::FunctionResponse response) override {
+    core_->enqueue(Outbound::encode(protocol::ToolResponse{{std::move(response)}}), false);
+    return true;
+  }
   void end_input(bool audio_stream_end) override { core_->end_input(audio_stream_end); }
   void stop() override { core_->stop(); }
   bool has_room() const override { return core_->has_room(); }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "protocol/client_message.h"
 #include "session/session_config.h"
@@ -26,6 +27,12 @@ struct SessionStats {
   uint64_t reconnections = 0;         // connections that took the session over (goAway switches and reconnects)
 };
 
+// What update_context() changes; what is absent stays as it is.
+struct ContextChange {
+  std::optional<protocol::Content> system_instruction;
+  std::optional<std::vector<protocol::Tool>> tools;  // empty: no tools any more
+};
+
 class LiveSession {
  public:
   // The observer gets every event (a Channel fans them out to elements).
@@ -43,6 +50,18 @@ class LiveSession {
   // A video frame: while frames wait (before setupComplete), a newer frame
   // replaces the waiting one: the model should see the screen as it is now.
   virtual void send_video_frame(protocol::Blob frame) = 0;
+
+  // Changes the system instruction and/or tools for the rest of the session,
+  // in order with the other input: a contextUpdate where the model takes one
+  // (SessionConfig::context_update), else a switch to a new connection whose
+  // setup carries the change, resuming the conversation and losing no input.
+  // Every later (re)connection's setup carries it too. Any thread.
+  virtual void update_context(ContextChange change) = 0;
+
+  // Sends a function response. Returns false, and drops it with a debug
+  // line, when its call was cancelled by the service or already answered
+  // with an error by the tool timeout. Any thread, never blocks.
+  virtual bool send_tool_response(protocol::FunctionResponse response) = 0;
 
   // The input is over: sends audioStreamEnd when `audio_stream_end` (the
   // audio pad was linked), then waits for the model's turn to end (bounded by

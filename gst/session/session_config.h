@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "protocol/setup.h"
 
@@ -14,8 +15,9 @@ inline constexpr char kDefaultUri[] =
     "wss://generativelanguage.googleapis.com/ws/"
     "google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent";
 
-// The current Live model (the wire reference §5.3: recommended in 2026).
-inline constexpr char kDefaultModel[] = "gemini-3.1-flash-live-preview";
+// The stable Live model since September 2026 (live-protocol-2026.md §2);
+// session/model_rules.h says what it and the other known models accept.
+inline constexpr char kDefaultModel[] = "gemini-3.8-live";
 
 struct SessionConfig {
   std::string uri = kDefaultUri;
@@ -46,6 +48,18 @@ struct SessionConfig {
   // Nothing received for this long, not even a pong, counts as a drop
   // (see WebSocketOptions::stall_timeout). 0: off.
   std::chrono::milliseconds stall_timeout{10000};
+  // The model takes `contextUpdate`: update_context() sends one. Otherwise a
+  // context change moves the session to a new connection whose setup
+  // carries it (resuming, so the conversation and the input go on).
+  bool context_update = false;
+  // Conversation to seed the session with: sent as clientContent (in order,
+  // the last with turnComplete) right after the first setupComplete, before
+  // any other input. The setup should ask for historyConfig.
+  std::vector<protocol::Content> history;
+  // A function call left unanswered this long gets an error response from
+  // the session, so the model never waits forever. 0: wait forever.
+  std::chrono::milliseconds tool_timeout{60000};
+
   // Input held while not streaming (before setupComplete, while
   // reconnecting): past this much audio the oldest goes, with a warning.
   std::chrono::milliseconds max_held_audio{30000};
