@@ -247,7 +247,7 @@ GST_START_TEST(test_malformed_client_input) {
     const char* input;
     const char* error;
   } cases[] = {
-      {"{}", "no setup, clientContent, realtimeInput or toolResponse"},
+      {"{}", "no setup, clientContent, realtimeInput, toolResponse or contextUpdate"},
       {R"({"setup":{"model":"m"},"realtimeInput":{}})", "more than one of"},
       {R"({"realtimeInput":{"audio":{"data":"!!","mimeType":"audio/pcm"}}})", "realtimeInput.audio.data: invalid base64"},
       {R"({"realtimeInput":{"audio":"AAAA"}})", "realtimeInput.audio: expected an object, got a string"},
