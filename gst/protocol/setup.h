@@ -112,6 +112,8 @@ struct Setup {
   std::optional<AudioTranscriptionConfig> output_audio_transcription;
   std::optional<Proactivity> proactivity;
   std::optional<HistoryConfig> history_config;
+  // A JSON object merged into the setup last (geminilivesink's setup-extra).
+  JsonValue extra;
 };
 
 // The Developer API's resource name for a model id: "gemini-x" becomes
