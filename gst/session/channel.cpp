@@ -89,6 +89,10 @@ void Channel::on_resumed(const Resumption& resumption) {
   fan_out([&](SessionObserver& tap) { tap.on_resumed(resumption); });
 }
 
+void Channel::on_context_changed(const ContextApplied& applied) {
+  fan_out([&](SessionObserver& tap) { tap.on_context_changed(applied); });
+}
+
 void Channel::on_error(const SessionError& error) {
   fan_out([&](SessionObserver& tap) { tap.on_error(error); });
 }

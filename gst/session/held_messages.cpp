@@ -1,11 +1,15 @@
 #include "session/held_messages.h"
 
+#include <glib.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <utility>
 #include <variant>
 
 namespace geminilive::session {
+
+bool is_utf8(const std::string& text) { return g_utf8_validate_len(text.data(), text.size(), nullptr); }
 
 std::chrono::microseconds pcm_duration(const protocol::Blob& audio) {
   long rate = 16000;
@@ -34,6 +38,7 @@ Outbound Outbound::encode(const protocol::ClientMessage& message) {
     out.asks_reply = content->turn_complete.value_or(false);
   } else {
     out.asks_reply = std::holds_alternative<protocol::ToolResponse>(message);
+    out.context_update = std::holds_alternative<protocol::ContextUpdate>(message);
   }
   return out;
 }

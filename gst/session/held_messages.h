@@ -27,9 +27,13 @@ struct Outbound {
   // The model answers it: realtime text, activityEnd, clientContent with
   // turnComplete, toolResponse (audio is answered at the end of speech).
   bool asks_reply = false;
+  bool context_update = false;  // a contextUpdate: reported when it is on the wire
 
   static Outbound encode(const protocol::ClientMessage& message);
 };
+
+// Whether `text` is UTF-8 (a text frame must be).
+bool is_utf8(const std::string& text);
 
 // Playing time of S16LE mono PCM labelled "audio/pcm;rate=N" (16000 without
 // a rate, the API's default).

@@ -10,9 +10,12 @@
 #include <utility>
 #include <vector>
 
+#include "session/connections.h"
 #include "session/held_messages.h"
 #include "session/session_error.h"
 #include "session/session_loop.h"
+#include "session/session_setup.h"
+#include "session/tool_calls.h"
 #include "session/turn_tracker.h"
 #include "transport/source_timer.h"
 #include "transport/websocket_client.h"
@@ -29,8 +32,6 @@ using transport::EventLoopThread;
 using transport::SourceTimer;
 using transport::WebSocketClient;
 
-constexpr uint64_t kMaxIncomingPayload = 64u * 1024 * 1024;
-
 // The core library has no plugin_init: the category is made on first use.
 void ensure_session_debug() {
   static gsize once = 0;
@@ -39,14 +40,6 @@ void ensure_session_debug() {
     g_once_init_leave(&once, 1);
   }
 }
-
-HeldMessages::Limits held_limits(const SessionConfig& config) {
-  HeldMessages::Limits limits;
-  limits.audio = config.max_held_audio;
-  return limits;
-}
-
-bool is_utf8(const std::string& s) { return g_utf8_validate_len(s.data(), s.size(), nullptr); }
 
 bool is_terminal(SessionState s) {
   return s == SessionState::Finished || s == SessionState::Closed || s == SessionState::Failed;
@@ -71,31 +64,33 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
               std::shared_ptr<EventLoopThread> loop)
       : config_(std::move(config)),
         loop_(std::move(loop)),
+        setup_(config_.setup, config_.resumption),
+        calls_(config_.tool_timeout),
         held_(held_limits(config_)),
         observer_(std::move(observer)) {}
-
-  ~SessionCore() { disarm(); }
 
   // ---- any thread ----
 
   void start() { post([](SessionCore& s) { s.begin(); }); }
 
-  void enqueue(Outbound message, bool latest_frame) {
+  // Whether the session took the message (false: it is over, or the text
+  // is not UTF-8).
+  bool enqueue(Outbound message, bool latest_frame) {
     // Text from the user (audio and video are base64) that is not UTF-8
     // can't go in a text frame: refused here, it would hold up everything
     // after it. Setup strings are checked in check_config().
     if (message.kind == Outbound::Kind::Other && !is_utf8(message.json)) {
       post([](SessionCore& s) { s.emit_warning("dropped a message whose text is not UTF-8"); });
-      return;
+      return false;
     }
     bool report = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (!accepting_) return;
+      if (!accepting_) return false;
       unanswered_input_ |= message.asks_reply;
       if (streaming_) {
         deliver_locked(message);
-        return;
+        return true;
       }
       if (latest_frame) {
         if (held_.push_latest_frame(std::move(message))) ++stats_.video_frames_replaced;
@@ -107,6 +102,28 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
       if (report) drop_reported_ = true;
     }
     if (report) post([](SessionCore& s) { s.report_dropped(); });
+    return true;
+  }
+
+  // The stored setup takes the change at once (every later connection
+  // carries it); then a contextUpdate in order with the input, or a switch
+  // to a new connection (context_changed() on the loop).
+  void update_context(const ContextChange& change) {
+    setup_.change(change);
+    if (config_.context_update)
+      enqueue(Outbound::encode(context_update_for(change)), false);
+    else
+      post([](SessionCore& s) { s.begin_switch(); });
+  }
+
+  bool respond(protocol::FunctionResponse response) {
+    const ToolCalls::Verdict verdict = calls_.respond(response);
+    if (verdict != ToolCalls::Verdict::Send) {
+      GST_DEBUG("dropping the response to tool call %s (%s): the call was %s", response.id.c_str(),
+                response.name.c_str(), ToolCalls::verdict_name(verdict));
+      return false;
+    }
+    return enqueue(Outbound::encode(protocol::ToolResponse{{std::move(response)}}), false);
   }
 
   void end_input(bool audio_stream_end) {
@@ -165,25 +182,18 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   // The one place a connection is made: the first, a reconnection after a
   // drop, and the next one of a goAway switch. Returns its generation.
   uint64_t open_connection(bool handover) {
-    transport::WebSocketOptions o;
-    o.uri = config_.uri;
-    o.api_key = config_.api_key;
-    o.ca_file = config_.ca_file;
-    o.max_incoming_payload = kMaxIncomingPayload;
-    o.stall_timeout = config_.stall_timeout;
-    const auto ms = config_.connect_timeout.count();
-    o.connect_timeout_s = ms > 0 ? static_cast<unsigned>((ms + 999) / 1000) : 0;
-    const uint64_t generation = ++generation_;
-    auto client = std::make_shared<WebSocketClient>(loop_, std::move(o), listener_for(generation));
+    const uint64_t generation = conns_.new_generation();
+    auto client = std::make_shared<WebSocketClient>(loop_, websocket_options(config_), listener_for(generation));
     if (handover) {
-      retire(std::exchange(next_, Link{generation, client}).client);
+      retire(std::exchange(conns_.next, Link{generation, client}).client);
+      conns_.next.go_away = current_go_away_;
     } else {
       std::shared_ptr<WebSocketClient> old;
       {
         std::lock_guard<std::mutex> lock(mutex_);
         old = std::exchange(client_, client);
       }
-      current_ = generation;
+      conns_.current = Link{generation};
       new_current_connection();
       retire(std::move(old));
     }
@@ -207,61 +217,45 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     return l;
   }
 
-  // What a connection is to the session: the one input goes to (or that is
-  // being set up to carry it), the next one of a goAway switch, or the one
-  // a switch left that still delivers the rest of a reply.
-  enum class Role { Current, Next, Draining };
-
   // Runs a listener call of a connection the session still uses (a
   // replaced client's late calls are ignored).
   template <typename Fn>
   void dispatch(uint64_t generation, Fn&& fn) {
-    if (torn_down_ || generation == 0) return;
-    Role role;
-    if (generation == current_)
-      role = Role::Current;
-    else if (generation == next_.generation)
-      role = Role::Next;
-    else if (std::any_of(draining_.begin(), draining_.end(), [&](const Link& l) { return l.generation == generation; }))
-      role = Role::Draining;
-    else
-      return;
+    const std::optional<Role> role = conns_.role_of(generation);
+    if (torn_down_ || !role) return;
     ++in_callback_;
-    fn(role);
+    fn(*role);
     --in_callback_;
   }
 
-  // The setup, resuming the session when a handle is known.
-  Outbound setup_message() const {
-    protocol::Setup setup = config_.setup;
-    if (config_.resumption) {
-      protocol::SessionResumptionConfig resumption = setup.session_resumption.value_or(protocol::SessionResumptionConfig{});
-      if (!handle_.empty()) resumption.handle = handle_;
-      setup.session_resumption = std::move(resumption);
-    }
-    return Outbound::encode(setup);
-  }
-
+  // Sends the setup (the stored one: context changes included), resuming
+  // the session when a handle is known.
   void opened(Role role) {
-    Outbound setup = setup_message();
+    SessionSetup::Message setup = setup_.message(handle_);
     if (role == Role::Next) {
-      GST_INFO("the next connection is open: resuming there");
-      if (!next_.client) return;
+      GST_INFO("the next connection is open: %s there", setup.resumes ? "resuming" : "starting afresh");
+      if (!conns_.next.client) return;
+      conns_.next.version = setup.version;
+      conns_.next.resumes = setup.resumes;
+      conns_.next.setup_sent = true;
+      abandon_calls(setup.resumes);
       // The handle in this setup is the session's state now: input from
       // here on is held for the next connection, so none of it is missing
       // from the session it resumes. The switch takes one round trip.
       std::lock_guard<std::mutex> lock(mutex_);
       streaming_ = false;
-      next_.client->send_text(std::move(setup.json));
+      conns_.next.client->send_text(std::move(setup.outbound.json));
       return;
     }
     if (role != Role::Current) return;
-    current_resumes_ = config_.resumption && !handle_.empty();
+    conns_.current.resumes = setup.resumes;
+    conns_.current.version = setup.version;
     if (state_ == SessionState::Connecting) set_state(SessionState::SettingUp);
     if (state_ != SessionState::SettingUp && state_ != SessionState::Reconnecting) return;
-    GST_LOG("sending setup%s", handle_.empty() ? "" : " with a resumption handle");
+    abandon_calls(setup.resumes);
+    GST_LOG("sending setup%s", setup.resumes ? " with a resumption handle" : "");
     std::lock_guard<std::mutex> lock(mutex_);
-    deliver_locked(setup, false);  // the only message allowed before setupComplete
+    deliver_locked(setup.outbound, false);  // the only message allowed before setupComplete
   }
 
   void received(Role role, uint64_t generation, std::string_view payload) {
@@ -296,6 +290,9 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
       GST_INFO("goAway received");
       current_go_away_ = true;
     }
+    // Recorded before the application hears of them: it may answer at once.
+    if (m.tool_call) tool_call_received(*m.tool_call, role);
+    if (m.tool_call_cancellation) calls_.cancelled(m.tool_call_cancellation->ids);
     // A resumed connection's setupComplete is the session's business only.
     if (!resumed_setup) emit([&](SessionObserver& o) { o.on_message(m); });
     if (torn_down_) return;
@@ -325,16 +322,14 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     }
     if (role == Role::Next) {
       if (close_is_final(info, false)) {
-        retire(std::exchange(next_, Link{}).client);
+        retire(std::exchange(conns_.next, Link{}).client);
         fail(error_for_close(info, config_.uri));
         return;
       }
-      // The current connection still works until its deadline; when it
-      // ends, the drop path reconnects.
+      // The current connection still works (until its deadline after a
+      // goAway; when it ends, the drop path reconnects).
       GST_INFO("the next connection failed; staying on the current one");
-      stay_on_current();
-      emit_warning("could not open the next connection after goAway (" + describe_close(info) +
-                   "); the session reconnects when the current one ends");
+      stay_on_current("could not open the next connection", describe_close(info));
       return;
     }
     const bool normal = info.kind == CloseInfo::Kind::Closed && (info.code == 1000 || info.code == 1001);
@@ -352,7 +347,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
       fail(error_for_close(info, config_.uri));
       return;
     }
-    if (next_.client) {
+    if (conns_.next.client) {
       // The goAway switch is under way: its connection carries the session.
       promote_next();
       return;
@@ -366,6 +361,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     handle_current_ = update.resumable && !update.new_handle.empty();
     if (!handle_current_) return;
     handle_ = update.new_handle;
+    ++handles_seen_;
     GST_DEBUG("new resumption handle");
   }
 
@@ -377,34 +373,101 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     handle_current_ = true;
   }
 
+  // ---- loop thread: function calls ----
+
+  // A call on a connection the session's input has left cannot be answered.
+  void tool_call_received(const protocol::ToolCall& call, Role role) {
+    if (role == Role::Draining || (role == Role::Current && conns_.next.setup_sent)) {
+      for (const auto& c : calls_.abandon(call))
+        emit_warning("The tool call " + c.id + " (" + c.name +
+                     ") came on a connection the session was leaving; its response cannot reach the model.");
+      return;
+    }
+    calls_.called(call, handles_seen_, ToolCalls::Clock::now());
+    arm_tool_timer();
+  }
+
+  // A connection resuming at the latest handle (or afresh) carries the
+  // session from here: the calls its session does not hold are gone.
+  void abandon_calls(bool resumes) {
+    for (const auto& c : calls_.moved(resumes, handles_seen_))
+      emit_warning("The tool call " + c.id + " (" + c.name +
+                   ") was lost with its connection; the model no longer waits for its response.");
+  }
+
+  void arm_tool_timer() {
+    const auto next = calls_.next_deadline();
+    if (!next || is_terminal(state_)) return tool_timer_.cancel();
+    const auto left = std::chrono::ceil<milliseconds>(*next - ToolCalls::Clock::now());
+    after(tool_timer_, std::max(left, milliseconds(0)), [this] { tool_deadline(); });
+  }
+
+  // The model must not wait forever: an unanswered call gets an error.
+  void tool_deadline() {
+    for (const auto& call : calls_.expire(ToolCalls::Clock::now())) {
+      GST_INFO("tool call %s (%s) timed out", call.id.c_str(), call.name.c_str());
+      enqueue(Outbound::encode(protocol::ToolResponse{{calls_.timeout_response(call)}}), false);
+      emit_warning("The tool call " + call.id + " (" + call.name + ") had no response within " +
+                   seconds_text(calls_.timeout()) + " s; the model was told it failed.");
+    }
+    if (!torn_down_) arm_tool_timer();
+  }
+
   // ---- loop thread: moving to a new connection ----
 
-  // goAway: open the next connection now, resume there, and switch when it
-  // is set up; input goes to the current one until the next one's setup is
-  // sent, then waits for it. Each message goes to exactly one of them.
+  // A new connection is wanted: after a goAway (resuming), or for a context
+  // change without contextUpdate (its setup carries the change). Open it now,
+  // resume there, and switch when it is set up; input goes to the current one
+  // until the next one's setup is sent, then waits for it. Each message goes
+  // to exactly one of them. Not mid-answer: a handle from before the reply
+  // would resume a session without it, so then it waits for the next handle.
   void begin_switch() {
-    if (next_.client || !config_.resumption) return;
-    if (handle_.empty() || !handle_current_) {
-      // Not resumable now (the model is answering): switch at the next handle.
+    if (conns_.next.client || state_ != SessionState::Ready) return;
+    const bool go_away = current_go_away_ && config_.resumption;
+    const bool context = context_stale();
+    if (!go_away && !context) return;
+    const bool resumable = config_.resumption && !handle_.empty();
+    if ((go_away && !resumable) || (resumable && !handle_current_)) {
       switch_wanted_ = true;
-      GST_INFO("goAway while the session is not resumable: switching at the next handle");
+      GST_INFO("%s while the session is not resumable: switching at the next handle", go_away ? "goAway" : "context change");
       return;
     }
     switch_wanted_ = false;
-    Reconnection r;
-    r.cause = Reconnection::Cause::GoAway;
-    r.reason = "the service ends this connection soon (goAway)";
-    r.resuming = true;
-    emit([&](SessionObserver& o) { o.on_reconnecting(r); });
-    if (torn_down_) return;
+    if (go_away) {
+      Reconnection r;
+      r.cause = Reconnection::Cause::GoAway;
+      r.reason = "the service ends this connection soon (goAway)";
+      r.resuming = true;
+      emit([&](SessionObserver& o) { o.on_reconnecting(r); });
+      if (torn_down_) return;
+    }
+    if (!resumable)
+      emit_warning(std::string("The new system instruction or tools need a new connection, and ") +
+                   (config_.resumption ? "the service has not given a resumption handle yet"
+                                       : "session resumption is off") +
+                   ": the model starts a fresh conversation there and forgets what was said so far.");
     open_connection(true);
     if (config_.connect_timeout.count() > 0) after(switch_timer_, config_.connect_timeout, [this] {
-      if (!next_.client) return;
+      if (!conns_.next.client) return;
       GST_INFO("the next connection did not complete its setup in time");
-      stay_on_current();
-      emit_warning("the next connection after goAway did not complete its setup within " +
-                   format_seconds(config_.connect_timeout) + "; the session reconnects when the current one ends");
+      stay_on_current("the next connection did not complete its setup",
+                      "within " + format_seconds(config_.connect_timeout));
     });
+  }
+
+  // A context change is not in the current connection's setup yet (and no
+  // switch for it failed).
+  bool context_stale() const {
+    const uint64_t version = setup_.version();
+    return !config_.context_update && conns_.current.version < version && version != context_given_up_;
+  }
+
+  // The change in the current connection's setup is in effect (it is Ready):
+  // reported once per version. A contextUpdate is reported when it is sent.
+  void report_context(bool reconnected) {
+    if (config_.context_update || conns_.current.version <= reported_version_) return;
+    reported_version_ = conns_.current.version;
+    emit([&](SessionObserver& o) { o.on_context_changed(ContextApplied{reconnected, conns_.current.resumes}); });
   }
 
   // The next connection is set up: from here on input goes there. The old
@@ -412,15 +475,17 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   void complete_switch() {
     switch_timer_.cancel();
     if (state_ != SessionState::Ready && state_ != SessionState::Finishing) return;
+    const bool go_away = conns_.next.go_away;
+    const uint64_t old_generation = conns_.current.generation;
+    conns_.current = std::exchange(conns_.next, Link{});
     std::shared_ptr<WebSocketClient> old;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      old = std::exchange(client_, next_.client);
+      old = std::exchange(client_, std::move(conns_.current.client));
       ++stats_.reconnections;
+      seed_history_locked();
       release_held_locked();
     }
-    const uint64_t old_generation = std::exchange(current_, next_.generation);
-    next_ = {};
     new_current_connection();
     GST_INFO("switched to the next connection");
     bool awaiting;
@@ -431,24 +496,34 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     // The old connection answers what was sent on it (or finishes the reply
     // under way) before it goes; the service's deadline bounds the wait.
     if (turns_.under_way() || awaiting) {
-      draining_.push_back(Link{old_generation, std::move(old)});
+      conns_.drain(Link{old_generation, std::move(old)});
     } else {
       old->close(1000);
       retire(std::move(old));
     }
-    Resumption r;
-    r.cause = Reconnection::Cause::GoAway;
-    r.resumed = true;
-    emit([&](SessionObserver& o) { o.on_resumed(r); });
+    if (go_away) {
+      Resumption r;
+      r.cause = Reconnection::Cause::GoAway;
+      r.resumed = conns_.current.resumes;
+      emit([&](SessionObserver& o) { o.on_resumed(r); });
+    }
+    report_context(true);
+    begin_switch();  // a context change made after this connection's setup went out
   }
 
   void end_draining(uint64_t generation, bool close) {
-    auto it = std::find_if(draining_.begin(), draining_.end(), [&](const Link& l) { return l.generation == generation; });
-    if (it == draining_.end()) return;
-    std::shared_ptr<WebSocketClient> client = std::move(it->client);
-    draining_.erase(it);
+    std::shared_ptr<WebSocketClient> client = conns_.end_draining(generation);
+    if (!client) return;
     if (close) client->close(1000);
     retire(std::move(client));
+  }
+
+  // A connection that does not resume starts with the history (one
+  // clientContent), before any held input.
+  void seed_history_locked() {
+    if (conns_.current.resumes || config_.history.empty()) return;
+    Outbound history = history_message(config_.history);
+    deliver_locked(history);
   }
 
   // Sends the held input on client_ and streams from here. Under the send
@@ -459,23 +534,33 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   }
 
   // The switch failed: the input held for the next connection goes to the
-  // current one, which still works until its deadline.
-  void stay_on_current() {
-    retire(std::exchange(next_, Link{}).client);
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (state_ == SessionState::Ready || state_ == SessionState::Finishing) release_held_locked();
+  // current one, which still works (until its deadline after a goAway). A
+  // context change it carried is not tried again until the next change or
+  // reconnection.
+  void stay_on_current(const std::string& what, const std::string& why) {
+    Link next = std::exchange(conns_.next, Link{});
+    retire(std::move(next.client));
+    if (next.version > conns_.current.version) context_given_up_ = next.version;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (state_ == SessionState::Ready || state_ == SessionState::Finishing) release_held_locked();
+    }
+    if (next.go_away)
+      emit_warning(what + " after goAway (" + why + "); the session reconnects when the current one ends");
+    else
+      emit_warning(what + " for the new system instruction or tools (" + why +
+                   "); the session keeps the old ones until it connects again");
   }
 
   // The current connection ended before the switch: the next one, still
   // setting up, carries the session from here, input held meanwhile.
   void promote_next() {
     switch_timer_.cancel();
+    conns_.current = std::exchange(conns_.next, Link{});  // its facts as opened() set them, if its setup went out
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      retire(std::exchange(client_, next_.client));
+      retire(std::exchange(client_, std::move(conns_.current.client)));
     }
-    current_ = next_.generation;
-    next_ = {};
     new_current_connection();
     enter_reconnecting();
     if (config_.connect_timeout.count() > 0) arm(Wait::Setup, config_.connect_timeout);
@@ -548,6 +633,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     const bool reconnected = state_ == SessionState::Reconnecting;
     {
       std::lock_guard<std::mutex> lock(mutex_);
+      seed_history_locked();
       release_held_locked();
       if (reconnected) ++stats_.reconnections;
     }
@@ -555,14 +641,16 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     if (reconnected) {
       Resumption r;
       r.attempts = attempts_;
-      r.resumed = current_resumes_;
+      r.resumed = conns_.current.resumes;
       r.outage = milliseconds((g_get_monotonic_time() - outage_started_us_) / 1000);
       emit([&](SessionObserver& o) { o.on_resumed(r); });
       // A connection that lasts is a success: the next drop starts over.
       after(stable_timer_, config_.stable_after, [this] { attempts_ = 0; });
     }
     report_dropped();
+    report_context(reconnected);
     if (input_ended_ && state_ == SessionState::Ready) enter_finishing();
+    begin_switch();  // a context change made after this connection's setup went out
   }
 
   void input_ended(bool audio_stream_end) {
@@ -632,8 +720,9 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     reconnect_timer_.cancel();
     switch_timer_.cancel();
     stable_timer_.cancel();
-    if (auto c = std::exchange(next_, Link{}).client) c->close(1000);
-    for (auto& link : std::exchange(draining_, {})) link.client->close(1000);
+    tool_timer_.cancel();
+    if (auto c = std::exchange(conns_.next, Link{}).client) c->close(1000);
+    for (auto& link : conns_.take_draining()) link.client->close(1000);
     if (!is_terminal(state_)) {
       stop_sending();
       set_state(SessionState::Closed);
@@ -725,6 +814,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   void deliver_locked(Outbound& m, bool hold_if_refused = true) {
     const Outbound::Kind kind = m.kind;
     const std::size_t media = m.media_bytes;
+    const bool context_update = m.context_update;
     if (!client_ || !client_->offer_text(m.json)) {
       if (hold_if_refused && accepting_ && config_.resumption) {
         streaming_ = false;
@@ -733,6 +823,8 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
       return;
     }
     ++stats_.messages_sent;
+    if (context_update)
+      post([](SessionCore& s) { s.emit([](SessionObserver& o) { o.on_context_changed(ContextApplied{}); }); });
     if (kind == Outbound::Kind::Audio) stats_.audio_bytes_sent += media;
     if (kind == Outbound::Kind::Video) ++stats_.video_frames_sent;
   }
@@ -745,32 +837,17 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     });
   }
 
-  void arm(Wait what, milliseconds after) {
-    disarm();
+  void arm(Wait what, milliseconds delay) {
     waiting_for_ = what;
-    deadline_ = g_timeout_source_new(static_cast<guint>(std::max<int64_t>(after.count(), 0)));
-    g_source_set_callback(deadline_, &SessionCore::on_deadline, new std::weak_ptr<SessionCore>(weak_from_this()),
-                          [](gpointer data) { delete static_cast<std::weak_ptr<SessionCore>*>(data); });
-    g_source_attach(deadline_, loop_->context());
+    after(deadline_timer_, std::max(delay, milliseconds(0)), [this] { deadline_passed(); });
   }
 
   void disarm() {
     waiting_for_ = Wait::None;
-    if (!deadline_) return;
-    g_source_destroy(deadline_);
-    g_source_unref(deadline_);
-    deadline_ = nullptr;
-  }
-
-  static gboolean on_deadline(gpointer data) {
-    if (auto self = static_cast<std::weak_ptr<SessionCore>*>(data)->lock()) self->deadline_passed();
-    return G_SOURCE_REMOVE;
+    deadline_timer_.cancel();
   }
 
   void deadline_passed() {
-    // The context holds the dispatching source; forget ours first, since
-    // what follows may re-arm.
-    if (deadline_) g_source_unref(std::exchange(deadline_, nullptr));
     switch (std::exchange(waiting_for_, Wait::None)) {
       case Wait::Setup:
         if (state_ == SessionState::Reconnecting) {
@@ -781,7 +858,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
             std::lock_guard<std::mutex> lock(mutex_);
             stuck = std::exchange(client_, nullptr);
           }
-          current_ = 0;
+          conns_.current = Link{};
           if (stuck) stuck->close(1000);
           retire(std::move(stuck));
           CloseInfo info;
@@ -809,6 +886,8 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
 
   const SessionConfig config_;
   const std::shared_ptr<EventLoopThread> loop_;
+  SessionSetup setup_;  // thread-safe: the setup with context changes
+  ToolCalls calls_;     // thread-safe
   std::atomic<SessionState> state_{SessionState::Idle};  // written on the loop
   std::atomic<bool> end_input_called_{false};
 
@@ -823,32 +902,28 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   SessionStats stats_;
 
   // Loop thread only.
-  struct Link {
-    uint64_t generation = 0;
-    std::shared_ptr<WebSocketClient> client;
-  };
   std::shared_ptr<SessionObserver> observer_;
-  uint64_t generation_ = 0;  // per connection: a replaced client's calls are ignored
-  uint64_t current_ = 0;     // the generation of client_
-  Link next_;                // a goAway switch's connection, until its setupComplete
-  std::vector<Link> draining_;  // connections switches left, until their replies end
+  Connections conns_;  // the current connection's facts, the next one, the draining ones
   bool current_go_away_ = false;  // the current connection got a goAway: its end is expected
   bool switch_wanted_ = false;    // goAway came while not resumable: switch at the next handle
   bool handle_current_ = true;    // no resumable:false update came after handle_
-  bool current_resumes_ = false;  // the current connection's setup carried a handle
   std::string handle_;            // the latest resumable handle
+  uint64_t handles_seen_ = 0;     // resumable handles so far (a call before one is held by it)
+  uint64_t reported_version_ = 0;   // the last reported by on_context_changed (without contextUpdate)
+  uint64_t context_given_up_ = 0;   // a version whose switch failed
   unsigned attempts_ = 0;         // reconnections in a row after drops
   gint64 outage_started_us_ = 0;
   SourceTimer reconnect_timer_;
   SourceTimer switch_timer_;
   SourceTimer stable_timer_;
+  SourceTimer tool_timer_;
+  SourceTimer deadline_timer_;
   int in_callback_ = 0;       // listener or observer calls under way
   bool torn_down_ = false;
   bool input_ended_ = false;
   bool audio_stream_ended_ = false;  // end_input() sent audioStreamEnd
   TurnTracker turns_;
   Wait waiting_for_ = Wait::None;
-  GSource* deadline_ = nullptr;
 };
 
 // What create() returns: dropping it stops the session.
@@ -862,17 +937,8 @@ class LiveSessionHandle final : public LiveSession {
   void send_video_frame(protocol::Blob frame) override {
     core_->enqueue(Outbound::encode(protocol::RealtimeInput::with_video(std::move(frame))), true);
   }
-  // Interim: what issue 9's session work replaces (reconnect fallback,
-  // cancellation and timeout tracking).
-  void update_context(ContextChange change) override {
-    core_->enqueue(Outbound::encode(protocol::ContextUpdate{std::move(change.system_instruction),
-                                                            std::move(change.tools)}),
-                   false);
-  }
-  bool send_tool_response(protocol::FunctionResponse response) override {
-    core_->enqueue(Outbound::encode(protocol::ToolResponse{{std::move(response)}}), false);
-    return true;
-  }
+  void update_context(ContextChange change) override { core_->update_context(change); }
+  bool send_tool_response(protocol::FunctionResponse response) override { return core_->respond(std::move(response)); }
   void end_input(bool audio_stream_end) override { core_->end_input(audio_stream_end); }
   void stop() override { core_->stop(); }
   bool has_room() const override { return core_->has_room(); }
@@ -884,21 +950,6 @@ class LiveSessionHandle final : public LiveSession {
 };
 
 }  // namespace
-
-std::optional<SessionError> check_config(const SessionConfig& config) {
-  if (config.api_key.empty())
-    return settings_error(
-        "No API key for Gemini Live: set the api-key property or the GEMINI_API_KEY environment variable.");
-  if (config.uri.empty()) return settings_error("No Gemini Live URI: the uri property is empty.");
-  if (auto problem = transport::websocket_uri_problem(config.uri); !problem.empty())
-    return settings_error("The Gemini Live URI is not usable: " + problem + ".");
-  if (!config.ca_file.empty())
-    if (auto problem = transport::ca_file_problem(config.ca_file); !problem.empty())
-      return settings_error("The CA file is not usable: " + problem + ".");
-  if (!is_utf8(Outbound::encode(config.setup).json))
-    return settings_error("The session's settings (model, voice, system instruction, tools, ...) are not UTF-8 text.");
-  return std::nullopt;
-}
 
 std::shared_ptr<LiveSession> LiveSession::create(SessionConfig config, std::shared_ptr<SessionObserver> observer,
                                                  std::shared_ptr<transport::EventLoopThread> loop) {

@@ -13,6 +13,7 @@
 #include "session/session_config.h"
 #include "session/session_error.h"
 #include "session/session_events.h"
+#include "session/session_setup.h"
 #include "transport/event_loop_thread.h"
 
 namespace geminilive::session {
@@ -25,12 +26,6 @@ struct SessionStats {
   uint64_t messages_received = 0;
   uint64_t audio_bytes_received = 0;  // raw PCM bytes of model audio
   uint64_t reconnections = 0;         // connections that took the session over (goAway switches and reconnects)
-};
-
-// What update_context() changes; what is absent stays as it is.
-struct ContextChange {
-  std::optional<protocol::Content> system_instruction;
-  std::optional<std::vector<protocol::Tool>> tools;  // empty: no tools any more
 };
 
 class LiveSession {
@@ -54,13 +49,17 @@ class LiveSession {
   // Changes the system instruction and/or tools for the rest of the session,
   // in order with the other input: a contextUpdate where the model takes one
   // (SessionConfig::context_update), else a switch to a new connection whose
-  // setup carries the change, resuming the conversation and losing no input.
-  // Every later (re)connection's setup carries it too. Any thread.
+  // setup carries the change, resuming the conversation and losing no input
+  // (afresh, with a warning, when there is no handle to resume at).
+  // Every later (re)connection's setup carries it too. The observer's
+  // on_context_changed() says when it is in effect. Any thread.
   virtual void update_context(ContextChange change) = 0;
 
   // Sends a function response. Returns false, and drops it with a debug
-  // line, when its call was cancelled by the service or already answered
-  // with an error by the tool timeout. Any thread, never blocks.
+  // line, when its call was cancelled by the service, already answered
+  // with an error by the tool timeout, or lost with the connection that made
+  // it (tool_calls.h), or when the session is over. A will_continue response
+  // keeps the call open; the final one closes it. Any thread, never blocks.
   virtual bool send_tool_response(protocol::FunctionResponse response) = 0;
 
   // The input is over: sends audioStreamEnd when `audio_stream_end` (the

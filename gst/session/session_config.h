@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "protocol/setup.h"
+#include "session/held_messages.h"
 
 namespace geminilive::session {
 
@@ -64,5 +65,8 @@ struct SessionConfig {
   // reconnecting): past this much audio the oldest goes, with a warning.
   std::chrono::milliseconds max_held_audio{30000};
 };
+
+// What the input held while not streaming may hold (max_held_audio).
+HeldMessages::Limits held_limits(const SessionConfig& config);
 
 }  // namespace geminilive::session

@@ -62,6 +62,13 @@ struct Resumption {
   std::chrono::milliseconds outage{0};  // from the drop to Ready again (0 for a goAway switch)
 };
 
+// A context change (LiveSession::update_context()) is in effect: sent as a
+// contextUpdate, or carried by a new connection's setup, which is Ready.
+struct ContextApplied {
+  bool reconnected = false;  // a new connection's setup carries it (no contextUpdate)
+  bool resumed = false;      // that connection resumed the conversation; false: it started afresh
+};
+
 class SessionObserver {
  public:
   virtual ~SessionObserver() = default;
@@ -72,6 +79,7 @@ class SessionObserver {
   virtual void on_warning(const std::string& text) {}
   virtual void on_reconnecting(const Reconnection& reconnection) {}
   virtual void on_resumed(const Resumption& resumption) {}
+  virtual void on_context_changed(const ContextApplied& applied) {}
   // The session failed; no further messages follow.
   virtual void on_error(const SessionError& error) {}
 };
