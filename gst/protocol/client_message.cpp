@@ -53,12 +53,13 @@ JsonNode* to_json(const RealtimeInput& r) {
     for (const auto& blob : r.media_chunks) json_array_add_element(chunks, blob_to_json(blob));
     b.set("mediaChunks", take_array_node(chunks));
   }
+  // The SDK's liveSendRealtimeInputParametersToMldev order.
   if (r.audio) b.set("audio", blob_to_json(*r.audio));
-  if (r.video) b.set("video", blob_to_json(*r.video));
   if (r.audio_stream_end) b.set("audioStreamEnd", true);
+  if (r.video) b.set("video", blob_to_json(*r.video));
+  b.set("text", r.text);
   if (r.activity_start) b.set_empty_object("activityStart");
   if (r.activity_end) b.set_empty_object("activityEnd");
-  b.set("text", r.text);
   return b.release();
 }
 

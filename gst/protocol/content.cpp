@@ -32,12 +32,13 @@ JsonNode* blob_to_json(const Blob& blob) {
 }
 
 static JsonNode* part_to_json(const Part& part) {
+  // The SDK's partToMldev order.
   ObjectBuilder b;
-  b.set("text", part.text);
-  if (part.inline_data) b.set("inlineData", blob_to_json(*part.inline_data));
-  b.set("thought", part.thought);
-  b.set("executableCode", part.executable_code);
   b.set("codeExecutionResult", part.code_execution_result);
+  b.set("executableCode", part.executable_code);
+  if (part.inline_data) b.set("inlineData", blob_to_json(*part.inline_data));
+  b.set("text", part.text);
+  b.set("thought", part.thought);
   return b.release();
 }
 

@@ -37,7 +37,9 @@ void append_escaped(std::string& out, const char* s) {
   out.push_back('"');
 }
 
-// The shortest decimal that reads back as the same double (JavaScript's rule).
+// What JavaScript's Number::toString writes (ECMA-262 §6.1.6.1.20): the
+// shortest digits that read back as the same double, in plain notation for
+// exponents from -7 to 20 and as `1e-7` / `1e+21` beyond.
 void append_double(std::string& out, double v) {
   if (!std::isfinite(v)) {
     out += "null";  // as JSON.stringify does
@@ -47,18 +49,42 @@ void append_double(std::string& out, double v) {
     out += "0";  // JSON.stringify(-0) is "0" too
     return;
   }
-  if (v == std::floor(v) && std::fabs(v) < 1e15) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-    out += buf;
-    return;
+  if (v < 0) {
+    out.push_back('-');
+    v = -v;
   }
   char buf[40];
   for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    std::snprintf(buf, sizeof buf, "%.*e", precision - 1, v);
     if (std::strtod(buf, nullptr) == v) break;
   }
-  out += buf;
+  // buf is d[.ddd]e±XX: the digits and the decimal exponent.
+  std::string digits;
+  const char* p = buf;
+  for (; *p && *p != 'e'; ++p)
+    if (*p != '.') digits.push_back(*p);
+  const int k = static_cast<int>(digits.size());
+  const int n = std::atoi(p + 1) + 1;  // v = 0.digits × 10^n
+  if (k <= n && n <= 21) {
+    out += digits;
+    out.append(static_cast<std::size_t>(n - k), '0');
+  } else if (0 < n && n <= 21) {
+    out.append(digits, 0, static_cast<std::size_t>(n));
+    out.push_back('.');
+    out.append(digits, static_cast<std::size_t>(n), std::string::npos);
+  } else if (-6 < n && n <= 0) {
+    out += "0.";
+    out.append(static_cast<std::size_t>(-n), '0');
+    out += digits;
+  } else {
+    out.push_back(digits[0]);
+    if (k > 1) {
+      out.push_back('.');
+      out.append(digits, 1, std::string::npos);
+    }
+    out += n - 1 > 0 ? "e+" : "e";
+    out += std::to_string(n - 1);
+  }
 }
 
 void indent(std::string& out, int depth) { out.append(static_cast<std::size_t>(depth) * 2, ' '); }
@@ -211,6 +237,55 @@ Expected<JsonValue> JsonValue::parse(std::string_view text) {
   JsonNode* root = json_parser_get_root(parser);
   if (!root) return Error{"invalid JSON: empty document"};
   return JsonValue(json_node_ref(root));
+}
+
+Expected<JsonValue> parse_json_object(std::string_view text) {
+  auto parsed = JsonValue::parse(text);
+  if (!parsed) return Error{parsed.error()};
+  if (parsed->is_object()) return parsed;
+  const char* got = "a value";
+  switch (json_node_get_node_type(parsed->node())) {
+    case JSON_NODE_ARRAY: got = "an array"; break;
+    case JSON_NODE_NULL: got = "null"; break;
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type(parsed->node())) {
+        case G_TYPE_STRING: got = "a string"; break;
+        case G_TYPE_BOOLEAN: got = "a boolean"; break;
+        default: got = "a number"; break;
+      }
+      break;
+    case JSON_NODE_OBJECT: break;
+  }
+  return Error{std::string("not a JSON object (got ") + got + ")"};
+}
+
+void json_merge_objects(JsonNode* target, JsonNode* patch) {
+  if (!target || !patch || !JSON_NODE_HOLDS_OBJECT(target) || !JSON_NODE_HOLDS_OBJECT(patch)) return;
+  JsonObject* into = json_node_get_object(target);
+  JsonObjectIter iter;
+  const gchar* name;
+  JsonNode* member;
+  json_object_iter_init_ordered(&iter, json_node_get_object(patch));
+  while (json_object_iter_next_ordered(&iter, &name, &member)) {
+    JsonNode* ours = json_object_get_member(into, name);
+    if (!ours || !JSON_NODE_HOLDS_OBJECT(ours) || !JSON_NODE_HOLDS_OBJECT(member)) {
+      json_object_set_member(into, name, json_node_copy(member));
+      continue;
+    }
+    // json_node_copy shares an object (maybe sealed, maybe a JsonValue's):
+    // merge into a new object holding our members instead.
+    JsonObject* fresh = json_object_new();
+    JsonObjectIter ours_iter;
+    const gchar* ours_name;
+    JsonNode* ours_member;
+    json_object_iter_init_ordered(&ours_iter, json_node_get_object(ours));
+    while (json_object_iter_next_ordered(&ours_iter, &ours_name, &ours_member))
+      json_object_set_member(fresh, ours_name, json_node_copy(ours_member));
+    JsonNode* merged = json_node_new(JSON_NODE_OBJECT);
+    json_node_take_object(merged, fresh);
+    json_merge_objects(merged, member);
+    json_object_set_member(into, name, merged);
+  }
 }
 
 JsonValue JsonValue::empty_object() {

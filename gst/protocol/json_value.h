@@ -52,6 +52,18 @@ class JsonValue {
   JsonNode* node_ = nullptr;
 };
 
+// `text` as a JSON object, for options users write as JSON (geminilivesink's
+// `setup-extra`). The error is "invalid JSON: <where and why>" (our strict
+// lexer's or json-glib's message), or "not a JSON object (got an array)".
+Expected<JsonValue> parse_json_object(std::string_view text);
+
+// Merges `patch` into the object `target`, member by member: where both hold
+// an object the two merge recursively, any other member of `patch` (arrays,
+// null and scalars included) replaces `target`'s or is added after its
+// members. A replaced member keeps its place. Nothing happens unless both are
+// objects. `target` must not be sealed (a builder's node).
+void json_merge_objects(JsonNode* target, JsonNode* patch);
+
 // Structural equality for nodes (objects compared by member, numbers by value).
 bool json_nodes_equal(JsonNode* a, JsonNode* b);
 

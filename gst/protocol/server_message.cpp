@@ -134,7 +134,83 @@ std::optional<std::chrono::nanoseconds> duration_field(const ObjectView& o, cons
   return d;
 }
 
+// The root of a metadata value, or nothing when it is not an object.
+std::optional<ObjectView> metadata_view(const JsonValue& value, Errors& errors) {
+  if (!value.is_object()) return std::nullopt;
+  return ObjectView(json_node_get_object(value.node()), "", errors);
+}
+
+// `fn(ObjectView)` for each object in the array `name`; other elements are skipped.
+template <typename F>
+void for_each_object(const ObjectView& o, const char* name, F&& fn) {
+  JsonNode* node = o.find(name);
+  if (!node || !JSON_NODE_HOLDS_ARRAY(node)) return;
+  JsonArray* array = json_node_get_array(node);
+  for (guint i = 0; i < json_array_get_length(array); ++i) {
+    JsonNode* element = json_array_get_element(array, i);
+    Errors errors;  // one per element: a bad one does not stop the rest
+    if (JSON_NODE_HOLDS_OBJECT(element)) fn(ObjectView(json_node_get_object(element), "", errors));
+  }
+}
+
 }  // namespace
+
+std::vector<std::string> grounding_queries(const JsonValue& grounding_metadata) {
+  std::vector<std::string> queries;
+  Errors errors;
+  auto o = metadata_view(grounding_metadata, errors);
+  JsonNode* node = o ? o->find("webSearchQueries") : nullptr;
+  if (!node || !JSON_NODE_HOLDS_ARRAY(node)) return queries;
+  JsonArray* array = json_node_get_array(node);
+  for (guint i = 0; i < json_array_get_length(array); ++i) {
+    JsonNode* q = json_array_get_element(array, i);
+    if (JSON_NODE_HOLDS_VALUE(q) && json_node_get_value_type(q) == G_TYPE_STRING)
+      queries.emplace_back(json_node_get_string(q));
+  }
+  return queries;
+}
+
+std::vector<GroundingSource> grounding_sources(const JsonValue& grounding_metadata) {
+  std::vector<GroundingSource> sources;
+  Errors errors;
+  auto o = metadata_view(grounding_metadata, errors);
+  if (!o) return sources;
+  for_each_object(*o, "groundingChunks", [&](const ObjectView& chunk) {
+    auto source = chunk.get_object("web");
+    if (!source) source = chunk.get_object("retrievedContext");
+    if (!source) return;
+    GroundingSource s;
+    s.uri = source->get_string("uri").value_or("");
+    s.title = source->get_string("title").value_or(source->get_string("domain").value_or(""));
+    if (s.uri.empty()) return;
+    for (const auto& seen : sources)
+      if (seen.uri == s.uri) return;
+    sources.push_back(std::move(s));
+  });
+  return sources;
+}
+
+std::optional<std::string> grounding_search_entry_point(const JsonValue& grounding_metadata) {
+  Errors errors;
+  auto o = metadata_view(grounding_metadata, errors);
+  if (!o) return std::nullopt;
+  auto entry = o->get_object("searchEntryPoint");
+  if (!entry) return std::nullopt;
+  return entry->get_string("renderedContent");
+}
+
+std::vector<UrlRetrieval> url_retrievals(const JsonValue& url_context_metadata) {
+  std::vector<UrlRetrieval> retrievals;
+  Errors errors;
+  auto o = metadata_view(url_context_metadata, errors);
+  if (!o) return retrievals;
+  for_each_object(*o, "urlMetadata", [&](const ObjectView& m) {
+    auto url = m.get_string("retrievedUrl");
+    if (!url) return;
+    retrievals.push_back({*url, m.get_string("urlRetrievalStatus").value_or("URL_RETRIEVAL_STATUS_UNSPECIFIED")});
+  });
+  return retrievals;
+}
 
 std::string encode_server_message(const ServerMessage& m, JsonStyle style) {
   ObjectBuilder b;

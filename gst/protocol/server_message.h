@@ -103,6 +103,32 @@ struct ServerMessage {
   bool empty() const;
 };
 
+// Typed views of ServerContent's free-form grounding metadata, for elements
+// that show where an answer came from. Lenient: entries of the wrong shape are
+// skipped, a null or non-object value gives nothing; snake_case names too.
+
+struct GroundingSource {
+  std::string title;  // web.title, else web.domain; may be empty
+  std::string uri;
+};
+
+// groundingMetadata.webSearchQueries: what the model searched for.
+std::vector<std::string> grounding_queries(const JsonValue& grounding_metadata);
+// groundingMetadata.groundingChunks[].web (or Vertex's retrievedContext) with
+// a uri, in order, each uri once.
+std::vector<GroundingSource> grounding_sources(const JsonValue& grounding_metadata);
+// groundingMetadata.searchEntryPoint.renderedContent: the Google Search
+// suggestions (HTML and CSS) that the Search grounding terms ask apps to show.
+std::optional<std::string> grounding_search_entry_point(const JsonValue& grounding_metadata);
+
+struct UrlRetrieval {
+  std::string url;     // retrievedUrl
+  std::string status;  // URL_RETRIEVAL_STATUS_SUCCESS | _ERROR | _PAYWALL | _UNSAFE | _UNSPECIFIED
+};
+
+// urlContextMetadata.urlMetadata[]: the pages the urlContext tool fetched.
+std::vector<UrlRetrieval> url_retrievals(const JsonValue& url_context_metadata);
+
 std::string encode_server_message(const ServerMessage& message, JsonStyle style = JsonStyle::Pretty);
 // Accepts camelCase and snake_case names; unknown fields are ignored.
 Expected<ServerMessage> decode_server_message(std::string_view json);

@@ -69,14 +69,15 @@ JsonNode* function_declaration_to_json(const FunctionDeclaration& f) {
 }
 
 JsonNode* tool_to_json(const Tool& t) {
+  // The SDK's toolToMldev order.
   ObjectBuilder b;
+  if (t.code_execution) b.set_empty_object("codeExecution");
   if (!t.function_declarations.empty()) {
     JsonArray* decls = json_array_new();
     for (const auto& f : t.function_declarations) json_array_add_element(decls, function_declaration_to_json(f));
     b.set("functionDeclarations", take_array_node(decls));
   }
   if (t.google_search) b.set_empty_object("googleSearch");
-  if (t.code_execution) b.set_empty_object("codeExecution");
   if (t.url_context) b.set_empty_object("urlContext");
   return b.release();
 }
@@ -145,6 +146,17 @@ constexpr const char* kDeclarationFields[] = {"name",     "description",        
                                               "response", "responseJsonSchema", "behavior"};
 constexpr const char* kSchemaFields[] = {"parameters", "parametersJsonSchema", "response", "responseJsonSchema"};
 constexpr const char* kToolFields[] = {"functionDeclarations", "googleSearch", "codeExecution", "urlContext"};
+constexpr const char* kSetupFields[] = {"model",
+                                        "generationConfig",
+                                        "systemInstruction",
+                                        "tools",
+                                        "sessionResumption",
+                                        "inputAudioTranscription",
+                                        "outputAudioTranscription",
+                                        "realtimeInputConfig",
+                                        "contextWindowCompression",
+                                        "proactivity",
+                                        "historyConfig"};
 
 // "function_declarations" -> "functionDeclarations".
 std::string camel_case(const char* name) {
@@ -357,7 +369,9 @@ JsonNode* setup_to_json(const Setup& s) {
     h.set("initialHistoryInClientContent", s.history_config->initial_history_in_client_content);
     b.set("historyConfig", h.release());
   }
-  return b.release();
+  JsonNode* setup = b.release();
+  json_merge_objects(setup, s.extra.node());
+  return setup;
 }
 
 std::optional<Setup> setup_from_json(JsonNode* node, const std::string& path, Errors& errors) {
@@ -385,6 +399,15 @@ std::optional<Setup> setup_from_json(JsonNode* node, const std::string& path, Er
   }
   if (auto p = o->get_object("proactivity")) s.proactivity = Proactivity{p->get_bool("proactiveAudio")};
   if (auto h = o->get_object("historyConfig")) s.history_config = HistoryConfig{h->get_bool("initialHistoryInClientContent")};
+  // The rest, as written, for Setup::extra.
+  ObjectBuilder extra;
+  g_autoptr(GList) members = json_object_get_members(o->object());
+  for (GList* l = members; l; l = l->next) {
+    const char* member = static_cast<const char*>(l->data);
+    if (!is_one_of(camel_case(member), kSetupFields))
+      extra.set(member, json_node_copy(json_object_get_member(o->object(), member)));
+  }
+  if (!extra.empty()) s.extra = JsonValue(extra.release());
   if (errors.failed()) return std::nullopt;
   return s;
 }

@@ -48,6 +48,37 @@ ClientMessage decode_client_ok(const char* text) {
   return m.value();
 }
 
+// A copy of `node` with every member name in snake_case ("turnComplete" ->
+// "turn_complete"), as the service's proto names read.
+JsonNode* snake_cased(JsonNode* node) {
+  if (JSON_NODE_HOLDS_ARRAY(node)) {
+    JsonArray* out = json_array_new();
+    JsonArray* in = json_node_get_array(node);
+    for (guint i = 0; i < json_array_get_length(in); ++i)
+      json_array_add_element(out, snake_cased(json_array_get_element(in, i)));
+    JsonNode* n = json_node_new(JSON_NODE_ARRAY);
+    json_node_take_array(n, out);
+    return n;
+  }
+  if (!JSON_NODE_HOLDS_OBJECT(node)) return json_node_copy(node);
+  JsonObject* out = json_object_new();
+  JsonObjectIter iter;
+  const gchar* name;
+  JsonNode* member;
+  json_object_iter_init_ordered(&iter, json_node_get_object(node));
+  while (json_object_iter_next_ordered(&iter, &name, &member)) {
+    std::string snake;
+    for (const char* p = name; *p; ++p) {
+      if (g_ascii_isupper(*p)) snake.push_back('_');
+      snake.push_back(g_ascii_tolower(*p));
+    }
+    json_object_set_member(out, snake.c_str(), snake_cased(member));
+  }
+  JsonNode* n = json_node_new(JSON_NODE_OBJECT);
+  json_node_take_object(n, out);
+  return n;
+}
+
 }  // namespace
 
 // Every message quoted in the reference decodes, and encodes back to the same
@@ -80,9 +111,9 @@ GST_START_TEST(test_reference_messages_round_trip) {
 }
 GST_END_TEST;
 
-// Our encoder writes what the official SDK wrote for the same inputs
-// (captured by the interop test into tests/fixtures/sdk-captures.json), and
-// every capture survives decode + encode unchanged.
+// Our encoder writes what the official SDK wrote for the same inputs, byte for
+// byte (captured by the interop test into tests/fixtures/sdk-captures.json),
+// and every capture survives decode + encode unchanged.
 GST_START_TEST(test_encoder_matches_sdk_captures) {
   JsonValue captures = parse(read_fixture("sdk-captures.json"));
   JsonObject* by_name = json_node_get_object(captures.node());
@@ -92,7 +123,8 @@ GST_START_TEST(test_encoder_matches_sdk_captures) {
     JsonNode* sdk = json_object_get_member(by_name, c.name.c_str());
     fail_unless(sdk != nullptr, "no SDK capture for %s", c.name.c_str());
     std::string sdk_text = json_serialize(sdk);
-    assert_same_json(encode_client_message(c.message), sdk_text, c.name.c_str());
+    // Byte for byte: the capture keeps the SDK's member order.
+    assert_str(encode_client_message(c.message), sdk_text);
     assert_same_json(encode_client_message(decode_client_ok(sdk_text.c_str())), sdk_text, c.name.c_str());
   }
 }
@@ -286,11 +318,26 @@ GST_START_TEST(test_json_numbers_like_javascript) {
   assert_str(
       encode_client_message(s),
       R"({"setup":{"model":"models/m","generationConfig":{"temperature":0.7,"topP":0.30000000000000004,)"
-      R"("presencePenalty":1e-07,"frequencyPenalty":2},"contextWindowCompression":{"triggerTokens":"9007199254740993"}}})");
+      R"("presencePenalty":1e-7,"frequencyPenalty":2},"contextWindowCompression":{"triggerTokens":"9007199254740993"}}})");
   // JSON.stringify(-0) writes 0, and so do we: -0 survives a round trip (found by fuzzing).
   auto args = JsonValue::parse(R"({"x":-0.0,"y":-0})");
   fail_unless(args.ok());
   assert_str(args->to_string(), R"({"x":0,"y":0})");
+  // Number::toString's notation: plain from 1e-7 to 1e21, exponents without
+  // leading zeros and with "+" (node -e 'console.log(JSON.stringify(v))').
+  struct {
+    double value;
+    const char* js;
+  } numbers[] = {{1.5e-5, "0.000015"}, {1e-6, "0.000001"},  {1.2345e-7, "1.2345e-7"},
+                 {1e20, "100000000000000000000"}, {1.2345678901234568e20, "123456789012345680000"},
+                 {1e21, "1e+21"}, {-3.5e300, "-3.5e+300"}, {5e-324, "5e-324"},
+                 {1.7976931348623157e308, "1.7976931348623157e+308"}, {9007199254740994.0, "9007199254740994"},
+                 {0.5, "0.5"}, {-12.25, "-12.25"}};
+  for (const auto& n : numbers) {
+    JsonNode* node = json_node_new(JSON_NODE_VALUE);
+    json_node_set_double(node, n.value);
+    assert_str(JsonValue(node).to_string(), n.js);
+  }
 }
 GST_END_TEST;
 
@@ -431,6 +478,320 @@ GST_START_TEST(test_parse_tools_json_errors) {
 }
 GST_END_TEST;
 
+// Every SDK capture read with snake_case names (the proto's) decodes to the
+// same message as with the SDK's camelCase.
+GST_START_TEST(test_sdk_captures_snake_case) {
+  JsonValue captures = parse(read_fixture("sdk-captures.json"));
+  JsonObjectIter iter;
+  const gchar* name;
+  JsonNode* capture;
+  json_object_iter_init_ordered(&iter, json_node_get_object(captures.node()));
+  while (json_object_iter_next_ordered(&iter, &name, &capture)) {
+    std::string camel = json_serialize(capture);
+    std::string snake = JsonValue(snake_cased(capture)).to_string();
+    fail_if(snake == camel && camel.find("Content") != std::string::npos, "%s: nothing to snake_case", name);
+    auto from_snake = decode_client_message(snake);
+    fail_unless(from_snake.ok(), "%s: %s", name, from_snake.ok() ? "" : from_snake.error().c_str());
+    ClientMessage from_camel = decode_client_ok(camel.c_str());
+    // Unknown setup fields (Setup::extra) and schemas are kept as written.
+    for (ClientMessage* m : {&from_camel, &from_snake.value()})
+      if (auto* setup = std::get_if<Setup>(m)) setup->extra = JsonValue();
+    if (camel.find("\"parameters\"") == std::string::npos)
+      assert_str(encode_client_message(from_snake.value()), encode_client_message(from_camel));
+  }
+}
+GST_END_TEST;
+
+// The SDK 2.32.0 setups (3.8 and 2.5 style) decode to every field they carry.
+GST_START_TEST(test_setup_live_fields_decode) {
+  JsonValue captures = parse(read_fixture("sdk-captures.json"));
+  auto setup_of = [&](const char* name) {
+    JsonNode* c = json_object_get_member(json_node_get_object(captures.node()), name);
+    fail_unless(c != nullptr, "no capture %s", name);
+    return std::get<Setup>(decode_client_ok(json_serialize(c).c_str()));
+  };
+  Setup s = setup_of("setup-3.8");
+  assert_str(s.model, "models/gemini-3.8-live");
+  const GenerationConfig& g = *s.generation_config;
+  fail_unless(*g.temperature == 0.6 && *g.top_p == 0.9);
+  fail_unless_equals_int(*g.top_k, 20);
+  fail_unless_equals_int(*g.max_output_tokens, 2048);
+  assert_str(*g.media_resolution, "MEDIA_RESOLUTION_MEDIUM");
+  fail_if(g.thinking_config || g.enable_affective_dialog || s.proactivity);
+  const auto& decls = s.tools.at(0).function_declarations;
+  assert_str(*decls.at(0).behavior, "BLOCKING");
+  assert_str(*decls.at(1).behavior, "NON_BLOCKING");
+  fail_unless(s.tools.at(1).google_search);
+  fail_unless(s.input_audio_transcription->language_codes == std::vector<std::string>({"en-US", "fr-FR"}));
+  fail_unless(s.output_audio_transcription->language_codes == std::vector<std::string>({"en-US"}));
+  const AutomaticActivityDetection& aad = *s.realtime_input_config->automatic_activity_detection;
+  fail_unless(*aad.disabled);
+  assert_str(*aad.start_of_speech_sensitivity, "START_SENSITIVITY_HIGH");
+  assert_str(*aad.end_of_speech_sensitivity, "END_SENSITIVITY_LOW");
+  fail_unless_equals_int(*aad.prefix_padding_ms, 300);
+  fail_unless_equals_int(*aad.silence_duration_ms, 800);
+  assert_str(*s.realtime_input_config->activity_handling, "NO_INTERRUPTION");
+  assert_str(*s.realtime_input_config->turn_coverage, "TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO");
+
+  s = setup_of("setup-2.5");
+  fail_unless_equals_int(*s.generation_config->thinking_config->thinking_budget, 1024);
+  fail_unless(*s.generation_config->thinking_config->include_thoughts);
+  fail_unless(*s.generation_config->enable_affective_dialog);
+  assert_str(*s.generation_config->media_resolution, "MEDIA_RESOLUTION_HIGH");
+  fail_unless(*s.proactivity->proactive_audio);
+  fail_if(*s.realtime_input_config->automatic_activity_detection->disabled);
+  assert_str(*s.realtime_input_config->automatic_activity_detection->start_of_speech_sensitivity,
+             "START_SENSITIVITY_LOW");
+  assert_str(*s.realtime_input_config->automatic_activity_detection->end_of_speech_sensitivity, "END_SENSITIVITY_HIGH");
+  assert_str(*s.realtime_input_config->activity_handling, "START_OF_ACTIVITY_INTERRUPTS");
+  assert_str(*s.realtime_input_config->turn_coverage, "TURN_INCLUDES_ALL_INPUT");
+
+  s = setup_of("setup-3.8-extended-thinking");
+  assert_str(*s.generation_config->thinking_config->thinking_level, "HIGH");
+  fail_if(s.generation_config->thinking_config->thinking_budget.has_value());
+
+  // historyConfig: the JS SDK cannot send it (LiveConnectConfig lacks it); the
+  // documented shape, at the setup level.
+  Setup h;
+  h.model = model_resource_name("gemini-3.1-flash-live-preview");
+  h.history_config = HistoryConfig{true};
+  const std::string wire =
+      R"({"setup":{"model":"models/gemini-3.1-flash-live-preview","historyConfig":{"initialHistoryInClientContent":true}}})";
+  assert_str(encode_client_message(h), wire);
+  fail_unless(*std::get<Setup>(decode_client_ok(wire.c_str())).history_config->initial_history_in_client_content);
+  auto snake = decode_client_ok(R"({"setup":{"model":"m","history_config":{"initial_history_in_client_content":false}}})");
+  fail_if(*std::get<Setup>(snake).history_config->initial_history_in_client_content);
+}
+GST_END_TEST;
+
+// Setup::extra merges last: objects recursively, anything else replaces.
+GST_START_TEST(test_setup_extra_merge) {
+  Setup s;
+  s.model = "models/m";
+  GenerationConfig g;
+  g.response_modalities = {"AUDIO"};
+  g.temperature = 0.5;
+  g.translation_config = parse(R"({"targetLanguageCode":"es"})");
+  s.generation_config = g;
+  AutomaticActivityDetection aad;
+  aad.disabled = false;
+  aad.silence_duration_ms = 500;
+  s.realtime_input_config = RealtimeInputConfig{aad, {}, "TURN_INCLUDES_ALL_INPUT"};
+  s.proactivity = Proactivity{true};
+  const std::string plain = encode_client_message(s);
+
+  s.extra = parse_json_object(
+                R"({"generationConfig":{"seed":3,"temperature":0.9,"translationConfig":{"echoTargetLanguage":true}},)"
+                R"("realtimeInputConfig":{"automaticActivityDetection":{"silenceDurationMs":900}},)"
+                R"("proactivity":null,"labels":{"app":"gst"},"tools":[{"googleSearch":{}}]})")
+                .value();
+  const std::string merged = encode_client_message(s);
+  assert_str(merged,
+             R"({"setup":{"model":"models/m","generationConfig":{"responseModalities":["AUDIO"],"temperature":0.9,)"
+             R"("translationConfig":{"targetLanguageCode":"es","echoTargetLanguage":true},"seed":3},)"
+             R"("realtimeInputConfig":{"automaticActivityDetection":{"disabled":false,"silenceDurationMs":900},)"
+             R"("turnCoverage":"TURN_INCLUDES_ALL_INPUT"},"proactivity":null,"labels":{"app":"gst"},)"
+             R"("tools":[{"googleSearch":{}}]}})");
+  // Our own values are untouched: the merge works on copies.
+  assert_str(s.generation_config->translation_config.to_string(), R"({"targetLanguageCode":"es"})");
+  assert_str(encode_client_message(s), merged);
+  // A scalar replaces an object, an object replaces a scalar.
+  s.extra = parse(R"({"generationConfig":7,"model":{"x":1}})");
+  assert_str(encode_client_message(s), R"({"setup":{"model":{"x":1},"generationConfig":7,)"
+                                       R"("realtimeInputConfig":{"automaticActivityDetection":{"disabled":false,)"
+                                       R"("silenceDurationMs":500},"turnCoverage":"TURN_INCLUDES_ALL_INPUT"},)"
+                                       R"("proactivity":{"proactiveAudio":true}}})");
+  // Null or not an object: nothing merged.
+  s.extra = JsonValue();
+  assert_str(encode_client_message(s), plain);
+  s.extra = parse("[1,2]");
+  assert_str(encode_client_message(s), plain);
+  // The service (and our decoder) reads merged known fields.
+  s.extra = parse(R"({"generationConfig":{"seed":3,"topK":5}})");
+  const Setup back = std::get<Setup>(decode_client_ok(encode_client_message(s).c_str()));
+  fail_unless_equals_int(*back.generation_config->seed, 3);
+  fail_unless_equals_int(*back.generation_config->top_k, 5);
+  fail_unless(back.extra.is_null());
+  // Unknown top-level fields decode into extra, as written, and encode back.
+  const char* unknown = R"({"setup":{"model":"m","labels":{"app":"gst"},"proactivity":{},"safety_settings":[]}})";
+  const Setup with_unknown = std::get<Setup>(decode_client_ok(unknown));
+  assert_str(with_unknown.extra.to_string(), R"({"labels":{"app":"gst"},"safety_settings":[]})");
+  assert_str(encode_client_message(with_unknown),
+             R"({"setup":{"model":"m","proactivity":{},"labels":{"app":"gst"},"safety_settings":[]}})");
+}
+GST_END_TEST;
+
+GST_START_TEST(test_parse_json_object) {
+  auto ok = parse_json_object(R"( {"generationConfig":{"seed":3}} )");
+  fail_unless(ok.ok());
+  assert_str(ok->to_string(), R"({"generationConfig":{"seed":3}})");
+  fail_unless(parse_json_object("{}").ok());
+  const std::pair<const char*, const char*> cases[] = {
+      {"[1]", "not a JSON object (got an array)"},
+      {"3", "not a JSON object (got a number)"},
+      {R"("x")", "not a JSON object (got a string)"},
+      {"true", "not a JSON object (got a boolean)"},
+      {"null", "not a JSON object (got null)"},
+      {"", "invalid JSON: "},
+      {R"({"a":1)", "invalid JSON: "},
+      {"{'a':1}", "invalid JSON: unexpected character '\''"},
+      {R"({"a":1,})", "invalid JSON: "},
+  };
+  for (const auto& [text, want] : cases) {
+    auto v = parse_json_object(text);
+    fail_if(v.ok(), "accepted: %s", text);
+    if (g_str_has_suffix(want, ": "))
+      fail_unless(v.error().rfind(want, 0) == 0 && v.error().size() > strlen(want), "%s: %s", text, v.error().c_str());
+    else
+      fail_unless(v.error().find(want) != std::string::npos, "%s: %s", text, v.error().c_str());
+  }
+}
+GST_END_TEST;
+
+GST_START_TEST(test_client_messages_live_fields) {
+  // contextUpdate: absent = keep, present and empty = clear.
+  auto clear = std::get<ContextUpdate>(decode_client_ok(R"({"contextUpdate":{"tools":{"tools":[]}}})"));
+  fail_unless(clear.tools && clear.tools->empty() && !clear.system_instruction);
+  assert_str(encode_client_message(clear), R"({"contextUpdate":{"tools":{"tools":[]}}})");
+  auto keep = std::get<ContextUpdate>(decode_client_ok(R"({"contextUpdate":{"systemInstruction":{"parts":[{"text":"x"}]}}})"));
+  fail_if(keep.tools.has_value());
+  assert_str(keep.system_instruction->text(), "x");
+  fail_if(keep.system_instruction->role.has_value());  // Vertex sends the Content as given
+  auto snake = std::get<ContextUpdate>(decode_client_ok(
+      R"({"context_update":{"system_instruction":{"parts":[{"text":"y"}],"role":"user"},)"
+      R"("tools":{"tools":[{"function_declarations":[{"name":"f","behavior":"BLOCKING"}]},{"google_search":{}}]}}})"));
+  assert_str(*snake.system_instruction->role, "user");
+  assert_str(*snake.tools->at(0).function_declarations.at(0).behavior, "BLOCKING");
+  fail_unless(snake.tools->at(1).google_search);
+  assert_str(encode_client_message(ContextUpdate{}), R"({"contextUpdate":{}})");
+
+  // clientContent with both roles; turnComplete false and true.
+  auto history = std::get<ClientContent>(decode_client_ok(
+      R"({"client_content":{"turns":[{"role":"user","parts":[{"text":"a"}]},{"role":"model","parts":[{"text":"b"}]}],)"
+      R"("turn_complete":false}})"));
+  assert_str(*history.turns.at(0).role, "user");
+  assert_str(*history.turns.at(1).role, "model");
+  fail_if(*history.turn_complete);
+  fail_unless(*std::get<ClientContent>(decode_client_ok(R"({"clientContent":{"turnComplete":true}})")).turn_complete);
+
+  // toolResponse scheduling and willContinue, snake_case too.
+  auto tool = std::get<ToolResponse>(decode_client_ok(
+      R"({"tool_response":{"function_responses":[{"id":"1","name":"f","response":{},"scheduling":"SILENT",)"
+      R"("will_continue":true},{"id":"2","name":"g","response":{"output":1},"scheduling":"INTERRUPT"}]}})"));
+  assert_str(*tool.function_responses.at(0).scheduling, "SILENT");
+  fail_unless(*tool.function_responses.at(0).will_continue);
+  assert_str(*tool.function_responses.at(1).scheduling, "INTERRUPT");
+  fail_if(tool.function_responses.at(1).will_continue.has_value());
+
+  // activityStart/activityEnd are empty objects; several fields in the SDK's order.
+  auto activity = std::get<RealtimeInput>(decode_client_ok(R"({"realtime_input":{"activity_end":{}}})"));
+  fail_unless(activity.activity_end && !activity.activity_start);
+  RealtimeInput several = RealtimeInput::with_text("t");
+  several.activity_start = true;
+  several.audio_stream_end = true;
+  assert_str(encode_client_message(several),
+             R"({"realtimeInput":{"audioStreamEnd":true,"text":"t","activityStart":{}}})");
+}
+GST_END_TEST;
+
+// Server fields of the 2.5/3.x era, shaped as SDK 2.32.0 types them.
+GST_START_TEST(test_server_live_fields_decode) {
+  auto m = decode_server_ok(
+      R"({"serverContent":{"modelTurn":{"parts":[{"executableCode":{"language":"PYTHON","code":"x = 2 + 2"}},)"
+      R"({"codeExecutionResult":{"outcome":"OUTCOME_OK","output":"4\n"}},{"text":"It is 4."}]},)"
+      R"("groundingMetadata":{"webSearchQueries":["weather Paris","paris forecast"],)"
+      R"("groundingChunks":[{"web":{"uri":"https://a.example/1","title":"A"}},{"web":{"uri":"https://b.example/2","domain":"b.example"}},)"
+      R"({"web":{"uri":"https://a.example/1","title":"A again"}},{"web":{"title":"no uri"}},7,)"
+      R"({"retrievedContext":{"uri":"gs://c/d","title":"C"}}],)"
+      R"("searchEntryPoint":{"renderedContent":"<div>chips</div>"}},)"
+      R"("urlContextMetadata":{"urlMetadata":[{"retrievedUrl":"https://x.example","urlRetrievalStatus":"URL_RETRIEVAL_STATUS_SUCCESS"},)"
+      R"({"retrievedUrl":"https://y.example","urlRetrievalStatus":"URL_RETRIEVAL_STATUS_PAYWALL"},{"retrievedUrl":"https://z.example"}]},)"
+      R"("waitingForInput":true,"interactionStatus":"IN_PROGRESS","turnComplete":true,"turnCompleteReason":"NEED_MORE_INPUT"},)"
+      R"("usageMetadata":{"promptTokenCount":10,"candidatesTokenCount":4,"totalTokenCount":14,"thoughtsTokenCount":2,)"
+      R"("toolUsePromptTokenCount":3,"cachedContentTokenCount":1,)"
+      R"("promptTokensDetails":[{"modality":"AUDIO","tokenCount":8},{"modality":"TEXT","tokenCount":2}],)"
+      R"("candidatesTokensDetails":[{"modality":"AUDIO","tokenCount":4}],"cacheTokensDetails":[{"modality":"TEXT","tokenCount":1}],)"
+      R"("toolUsePromptTokensDetails":[{"modality":"TEXT","tokenCount":3}]}})");
+  const ServerContent& c = *m.server_content;
+  const auto& parts = c.model_turn->parts;
+  fail_unless(parts.at(0).executable_code == parse(R"({"language":"PYTHON","code":"x = 2 + 2"})"));
+  fail_unless(parts.at(1).code_execution_result == parse(R"({"outcome":"OUTCOME_OK","output":"4\n"})"));
+  assert_str(c.model_turn->text(), "It is 4.");
+  fail_unless(c.waiting_for_input && c.turn_complete);
+  assert_str(*c.interaction_status, "IN_PROGRESS");
+  assert_str(*c.turn_complete_reason, "NEED_MORE_INPUT");
+
+  fail_unless(grounding_queries(c.grounding_metadata) == std::vector<std::string>({"weather Paris", "paris forecast"}));
+  auto sources = grounding_sources(c.grounding_metadata);
+  fail_unless_equals_int(sources.size(), 3);  // a.example once, b.example titled by its domain, gs://c/d
+  assert_str(sources[0].title, "A");
+  assert_str(sources[0].uri, "https://a.example/1");
+  assert_str(sources[1].title, "b.example");
+  assert_str(sources[2].uri, "gs://c/d");
+  assert_str(*grounding_search_entry_point(c.grounding_metadata), "<div>chips</div>");
+  auto urls = url_retrievals(c.url_context_metadata);
+  fail_unless_equals_int(urls.size(), 3);
+  assert_str(urls[0].url, "https://x.example");
+  assert_str(urls[0].status, "URL_RETRIEVAL_STATUS_SUCCESS");
+  assert_str(urls[1].status, "URL_RETRIEVAL_STATUS_PAYWALL");
+  assert_str(urls[2].status, "URL_RETRIEVAL_STATUS_UNSPECIFIED");
+  // Nothing, or the wrong shape: nothing.
+  fail_unless(grounding_queries(JsonValue()).empty() && grounding_sources(parse("[1]")).empty());
+  fail_unless(url_retrievals(parse(R"({"urlMetadata":{}})")).empty());
+  fail_if(grounding_search_entry_point(parse(R"({"searchEntryPoint":{"renderedContent":5}})")).has_value());
+
+  const UsageMetadata& u = *m.usage_metadata;
+  fail_unless_equals_int64(*u.response_token_count, 4);  // Vertex's candidates* names
+  fail_unless_equals_int64(*u.thoughts_token_count, 2);
+  fail_unless_equals_int64(*u.tool_use_prompt_token_count, 3);
+  fail_unless_equals_int64(*u.cached_content_token_count, 1);
+  fail_unless_equals_int(u.prompt_tokens_details.size(), 2);
+  assert_str(u.prompt_tokens_details[0].modality, "AUDIO");
+  fail_unless_equals_int64(u.prompt_tokens_details[1].token_count, 2);
+  assert_str(u.response_tokens_details.at(0).modality, "AUDIO");
+  fail_unless_equals_int64(u.cache_tokens_details.at(0).token_count, 1);
+  fail_unless_equals_int64(u.tool_use_prompt_tokens_details.at(0).token_count, 3);
+
+  // The same in snake_case, as the proto names read.
+  auto snake = decode_server_ok(
+      R"({"server_content":{"grounding_metadata":{"web_search_queries":["q"],"grounding_chunks":[{"web":{"uri":"u","title":"t"}}],)"
+      R"("search_entry_point":{"rendered_content":"<b>"}},"url_context_metadata":{"url_metadata":[{"retrieved_url":"r",)"
+      R"("url_retrieval_status":"URL_RETRIEVAL_STATUS_ERROR"}]},"waiting_for_input":true,"interaction_status":"IDLE",)"
+      R"("turn_complete_reason":"MALFORMED_FUNCTION_CALL"},"usage_metadata":{"response_token_count":5,)"
+      R"("response_tokens_details":[{"modality":"TEXT","token_count":5}]},"tool_call_cancellation":{"ids":["a","b"]},)"
+      R"("voice_activity":{"voice_activity_type":"ACTIVITY_END","audio_offset":"1.200s"},)"
+      R"("voice_activity_detection_signal":{"vad_signal_type":"VAD_SIGNAL_TYPE_EOS"}})");
+  fail_unless(grounding_queries(snake.server_content->grounding_metadata) == std::vector<std::string>({"q"}));
+  assert_str(grounding_sources(snake.server_content->grounding_metadata).at(0).title, "t");
+  assert_str(*grounding_search_entry_point(snake.server_content->grounding_metadata), "<b>");
+  assert_str(url_retrievals(snake.server_content->url_context_metadata).at(0).status, "URL_RETRIEVAL_STATUS_ERROR");
+  fail_unless(snake.server_content->waiting_for_input);
+  assert_str(*snake.server_content->interaction_status, "IDLE");
+  assert_str(*snake.server_content->turn_complete_reason, "MALFORMED_FUNCTION_CALL");
+  fail_unless_equals_int64(*snake.usage_metadata->response_token_count, 5);
+  fail_unless_equals_int64(snake.usage_metadata->response_tokens_details.at(0).token_count, 5);
+  fail_unless(snake.tool_call_cancellation->ids == std::vector<std::string>({"a", "b"}));
+  assert_str(snake.voice_activity->type, "ACTIVITY_END");
+  fail_unless(*snake.voice_activity->audio_offset == 1200ms);
+  assert_str(snake.voice_activity_detection_signal->vad_signal_type, "VAD_SIGNAL_TYPE_EOS");
+
+  // voiceActivity's wire key is `type`; the SDK's voiceActivityType is read too.
+  auto va = decode_server_ok(R"({"voiceActivity":{"type":"ACTIVITY_START","audioOffset":"0.5s"}})");
+  assert_str(va.voice_activity->type, "ACTIVITY_START");
+  fail_unless(*va.voice_activity->audio_offset == 500ms);
+  assert_str(decode_server_ok(R"({"voiceActivity":{"voiceActivityType":"ACTIVITY_END"}})").voice_activity->type,
+             "ACTIVITY_END");
+  auto cancel = decode_server_ok(R"({"toolCallCancellation":{"ids":["function-call-1"]}})");
+  assert_str(cancel.tool_call_cancellation->ids.at(0), "function-call-1");
+  fail_if(cancel.empty());
+
+  // Encoding keeps it all: the local server sends these.
+  assert_same_json(encode_server_message(m, JsonStyle::Compact),
+                   encode_server_message(decode_server_ok(encode_server_message(m).c_str()), JsonStyle::Compact),
+                   "server round trip");
+}
+GST_END_TEST;
+
 static Suite* codec_suite() {
   Suite* s = suite_create("codec");
   TCase* tc = tcase_create("general");
@@ -448,6 +809,12 @@ static Suite* codec_suite() {
   tcase_add_test(tc, test_duration);
   tcase_add_test(tc, test_parse_tools_json_shapes);
   tcase_add_test(tc, test_parse_tools_json_errors);
+  tcase_add_test(tc, test_sdk_captures_snake_case);
+  tcase_add_test(tc, test_setup_live_fields_decode);
+  tcase_add_test(tc, test_setup_extra_merge);
+  tcase_add_test(tc, test_parse_json_object);
+  tcase_add_test(tc, test_client_messages_live_fields);
+  tcase_add_test(tc, test_server_live_fields_decode);
   return s;
 }
 

@@ -216,7 +216,7 @@ async function captureSdkFrames() {
   const nextFrame = async (count) => {
     while (frames.length < count) await new Promise((r) => { wake = r; });
   };
-  const captures = {};
+  const raw = {};
   const ai = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: base } });
   for (const c of sdkCases) {
     frames = [];
@@ -226,18 +226,27 @@ async function captureSdkFrames() {
       c.send(session);
       await nextFrame(2);
     }
-    captures[c.name] = JSON.parse(frames[c.send ? 1 : 0]);
+    raw[c.name] = frames[c.send ? 1 : 0];
     session.close();
   }
   wss.close();
-  return captures;
+  return raw;
 }
 
-test('our encoder writes what the SDK writes for the same inputs', async () => {
-  const sdk = await captureSdkFrames();
-  const ours = JSON.parse(execFileSync(ENCODE_CASES, { encoding: 'utf8' }));
-  assert.deepEqual(Object.keys(ours).sort(), Object.keys(sdk).sort(), 'both sides cover the same cases');
-  for (const name of Object.keys(sdk)) assert.deepStrictEqual(ours[name], sdk[name], `case ${name}`);
+test('our encoder writes what the SDK writes for the same inputs, byte for byte', async () => {
+  const sdkRaw = await captureSdkFrames();
+  const sdk = Object.fromEntries(Object.entries(sdkRaw).map(([name, frame]) => [name, JSON.parse(frame)]));
+  // Our frames, exactly as encode_client_message() writes them.
+  const oursRaw = JSON.parse(execFileSync(ENCODE_CASES, { encoding: 'utf8' }));
+  assert.deepEqual(Object.keys(oursRaw).sort(), Object.keys(sdk).sort(), 'both sides cover the same cases');
+  for (const name of Object.keys(sdk)) assert.deepStrictEqual(JSON.parse(oursRaw[name]), sdk[name], `case ${name}: same JSON`);
+  // Same bytes: member order, numbers, escapes. Members the SDK passes through
+  // as given (a Blob, a function response, realtimeInputConfig, ...) keep the
+  // caller's order, so sdk_cases.mjs writes those in the order we write them.
+  const differ = Object.keys(sdk).filter((name) => oursRaw[name] !== sdkRaw[name]);
+  assert.deepEqual(differ.map((name) => `${name}:\n  ours ${oursRaw[name]}\n  sdk  ${sdkRaw[name]}`), [],
+    'frames that differ in bytes');
+  assert.equal(Object.keys(sdk).length, sdkCases.length, 'every SDK case was captured');
 
   const fixture = join(FIXTURES, 'sdk-captures.json');
   if (process.argv.includes('--update-fixtures')) {

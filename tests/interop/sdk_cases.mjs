@@ -1,7 +1,10 @@
 // The same inputs as encoder_cases.cpp, given to the official SDK the way its
 // users write them. Each case names the SDK call; the test captures what the
 // SDK puts on the wire for it.
-import { Modality, MediaResolution, Type } from '@google/genai';
+import {
+  ActivityHandling, Behavior, EndSensitivity, FunctionResponseScheduling, HarmBlockThreshold, HarmCategory,
+  MediaResolution, Modality, StartSensitivity, ThinkingLevel, TurnCoverage, Type,
+} from '@google/genai';
 
 function caseAudioBytes() {
   const bytes = Buffer.alloc(3200);
@@ -59,6 +62,83 @@ const fullConfig = () => ({
   proactivity: { proactiveAudio: true },
 });
 
+// gemini-3.8-live: manual activity (VAD off) with every VAD knob still set,
+// transcription hints, BLOCKING and NON_BLOCKING functions, no thinking,
+// proactivity or affective dialog (3.8 refuses them).
+const live38Config = () => ({
+  responseModalities: [Modality.AUDIO],
+  temperature: 0.6,
+  topP: 0.9,
+  topK: 20,
+  maxOutputTokens: 2048,
+  mediaResolution: MediaResolution.MEDIA_RESOLUTION_MEDIUM,
+  speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Kore' } } },
+  systemInstruction: 'Be brief.',
+  tools: [
+    {
+      functionDeclarations: [
+        { name: 'get_time', description: 'The current time.', behavior: Behavior.BLOCKING },
+        {
+          name: 'lookup',
+          description: 'Looks a word up.',
+          parameters: { type: Type.OBJECT, properties: { word: { type: Type.STRING } }, required: ['word'] },
+          behavior: Behavior.NON_BLOCKING,
+        },
+      ],
+    },
+    { googleSearch: {} },
+  ],
+  sessionResumption: {},
+  inputAudioTranscription: { languageCodes: ['en-US', 'fr-FR'] },
+  outputAudioTranscription: { languageCodes: ['en-US'] },
+  realtimeInputConfig: {
+    automaticActivityDetection: {
+      disabled: true,
+      startOfSpeechSensitivity: StartSensitivity.START_SENSITIVITY_HIGH,
+      endOfSpeechSensitivity: EndSensitivity.END_SENSITIVITY_LOW,
+      prefixPaddingMs: 300,
+      silenceDurationMs: 800,
+    },
+    activityHandling: ActivityHandling.NO_INTERRUPTION,
+    turnCoverage: TurnCoverage.TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO,
+  },
+  contextWindowCompression: { triggerTokens: '100000', slidingWindow: { targetTokens: '50000' } },
+});
+
+// gemini-2.5 native audio: thinking budget with thoughts, affective dialog,
+// proactive audio, automatic VAD with the other sensitivities.
+const native25Config = () => ({
+  responseModalities: [Modality.AUDIO],
+  mediaResolution: MediaResolution.MEDIA_RESOLUTION_HIGH,
+  thinkingConfig: { thinkingBudget: 1024, includeThoughts: true },
+  enableAffectiveDialog: true,
+  outputAudioTranscription: {},
+  realtimeInputConfig: {
+    automaticActivityDetection: {
+      disabled: false,
+      startOfSpeechSensitivity: StartSensitivity.START_SENSITIVITY_LOW,
+      endOfSpeechSensitivity: EndSensitivity.END_SENSITIVITY_HIGH,
+    },
+    activityHandling: ActivityHandling.START_OF_ACTIVITY_INTERRUPTS,
+    turnCoverage: TurnCoverage.TURN_INCLUDES_ALL_INPUT,
+  },
+  proactivity: { proactiveAudio: true },
+});
+
+// What our Setup::extra merges in: fields we have no member for (safety
+// settings, labels) and one inside generationConfig (seed).
+const extraConfig = () => ({
+  responseModalities: [Modality.AUDIO],
+  temperature: 0.5,
+  seed: 3,
+  safetySettings: [{ category: HarmCategory.HARM_CATEGORY_HARASSMENT, threshold: HarmBlockThreshold.BLOCK_ONLY_HIGH }],
+  labels: { app: 'gst' },
+});
+
+const lookupTool = () => ({
+  functionDeclarations: [{ name: 'lookup', description: 'Looks a word up.', behavior: Behavior.NON_BLOCKING }],
+});
+
 // connect: [model, config] for ai.live.connect; send: (session) => SDK call.
 export const sdkCases = [
   { name: 'setup-minimal', connect: ['gemini-2.0-flash-live-001', undefined] },
@@ -75,11 +155,11 @@ export const sdkCases = [
   },
   {
     name: 'realtime-audio',
-    send: (s) => s.sendRealtimeInput({ audio: { data: caseAudioBytes().toString('base64'), mimeType: 'audio/pcm;rate=16000' } }),
+    send: (s) => s.sendRealtimeInput({ audio: { mimeType: 'audio/pcm;rate=16000', data: caseAudioBytes().toString('base64') } }),
   },
   {
     name: 'realtime-video',
-    send: (s) => s.sendRealtimeInput({ video: { data: caseJpegBytes().toString('base64'), mimeType: 'image/jpeg' } }),
+    send: (s) => s.sendRealtimeInput({ video: { mimeType: 'image/jpeg', data: caseJpegBytes().toString('base64') } }),
   },
   { name: 'realtime-text', send: (s) => s.sendRealtimeInput({ text: 'Are you there? Ünïcødé "quotes" \\ and\nnewline' }) },
   { name: 'activity-start', send: (s) => s.sendRealtimeInput({ activityStart: {} }) },
@@ -96,9 +176,63 @@ export const sdkCases = [
       turnComplete: false,
     }),
   },
+  {
+    name: 'client-content-history-complete',
+    send: (s) => s.sendClientContent({
+      turns: [
+        { role: 'user', parts: [{ text: 'Remember the number 7.' }] },
+        { role: 'model', parts: [{ text: 'I will remember 7.' }] },
+        { role: 'user', parts: [{ text: 'Which number?' }] },
+      ],
+      turnComplete: true,
+    }),
+  },
   { name: 'client-content-turn-complete', send: (s) => s.sendClientContent({ turnComplete: true }) },
   {
     name: 'tool-response',
     send: (s) => s.sendToolResponse({ functionResponses: [{ id: 'function-call-1', name: 'save_note', response: { output: 'saved' } }] }),
   },
+  {
+    name: 'tool-response-will-continue',
+    send: (s) => s.sendToolResponse({
+      functionResponses: [{
+        id: 'function-call-2', name: 'lookup', response: { output: 'partial' },
+        scheduling: FunctionResponseScheduling.SILENT, willContinue: true,
+      }],
+    }),
+  },
+  {
+    name: 'tool-response-scheduling',
+    send: (s) => s.sendToolResponse({
+      functionResponses: [
+        { id: 'function-call-3', name: 'get_time', response: { output: '12:00' }, scheduling: FunctionResponseScheduling.WHEN_IDLE },
+        {
+          id: 'function-call-2', name: 'lookup', response: {},
+          scheduling: FunctionResponseScheduling.INTERRUPT, willContinue: false,
+        },
+      ],
+    }),
+  },
+  { name: 'context-update-instruction', send: (s) => s.sendContextUpdate({ systemInstruction: 'Now answer in French.' }) },
+  { name: 'context-update-tools', send: (s) => s.sendContextUpdate({ tools: { tools: [lookupTool()] } }) },
+  {
+    name: 'context-update-both',
+    send: (s) => s.sendContextUpdate({
+      systemInstruction: { parts: [{ text: 'Use the tools.' }, { text: 'Be brief.' }], role: 'user' },
+      tools: { tools: [lookupTool(), { googleSearch: {} }] },
+    }),
+  },
+  { name: 'context-update-clear-tools', send: (s) => s.sendContextUpdate({ tools: { tools: [] } }) },
+  { name: 'setup-3.8', connect: ['gemini-3.8-live', live38Config()] },
+  {
+    name: 'setup-3.8-extended-thinking',
+    connect: ['gemini-3.8-live-extended-thinking', {
+      responseModalities: [Modality.AUDIO],
+      thinkingConfig: { includeThoughts: true, thinkingLevel: ThinkingLevel.HIGH },
+      tools: [lookupTool()],
+      outputAudioTranscription: {},
+    }],
+  },
+  { name: 'setup-2.5', connect: ['gemini-2.5-flash-native-audio-preview-12-2025', native25Config()] },
+  { name: 'setup-extra', connect: ['gemini-3.8-live', extraConfig()] },
 ];
