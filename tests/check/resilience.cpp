@@ -105,16 +105,6 @@ void wait_count(Events& events, Event::Type type, std::size_t n, std::chrono::mi
               "fewer than %zu events of type %d came", n, static_cast<int>(type));
 }
 
-// received_messages() takes the server's lock: not from a wait_for() predicate.
-bool poll_until(const std::function<bool()>& done, std::chrono::milliseconds timeout = kWait) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(20ms);
-  }
-  return true;
-}
-
 // Resumption-friendly defaults for these tests: quick backoff.
 void quick_backoff(SessionConfig& c) {
   c.reconnect_delay = 100ms;
@@ -421,12 +411,107 @@ GST_START_TEST(test_invalid_setup_is_final) {
 }
 GST_END_TEST;
 
+
+// ---- context changes without contextUpdate ----
+
+std::vector<protocol::Setup> received_setups(const LiveServer& server) {
+  std::vector<protocol::Setup> out;
+  for (const auto& text : server.received_messages()) {
+    auto m = protocol::decode_client_message(text);
+    if (m)
+      if (const auto* setup = std::get_if<protocol::Setup>(&m.value())) out.push_back(*setup);
+  }
+  return out;
+}
+
+std::string concat(const std::vector<std::string>& chunks) {
+  std::string all;
+  for (const auto& c : chunks) all += c;
+  return all;
+}
+
+bool is_resumable_handle(const protocol::ServerMessage& m) {
+  return m.session_resumption_update && m.session_resumption_update->resumable;
+}
+
+// The change goes in a new connection's setup, which resumes the session at
+// a handle; the audio streams on across the switch, none lost or repeated.
+GST_START_TEST(test_context_change_switches_connection_byte_exact) {
+  Live l = ready_session(opts(), false, quick_backoff);  // context_update is off
+  l.events->wait_message(is_resumable_handle);
+  Feeder feeder(l.session);
+  std::this_thread::sleep_for(300ms);
+  ContextChange change;
+  change.system_instruction = protocol::Content::from_text("Now answer in French.", "user");
+  l.session->update_context(change);
+  const Event applied = l.events->wait_event(Event::Type::ContextChanged);
+  fail_unless(applied.context.reconnected);
+  fail_unless(applied.context.resumed);
+  std::this_thread::sleep_for(300ms);
+  feeder.stop();
+  const std::vector<std::string> chunks = feeder.sent();
+  const std::string sent = concat(chunks);
+  fail_unless(l.server->wait_for([&](const ServerStats& s) { return s.audio_bytes >= sent.size(); }, kWait),
+              "the server got %" G_GUINT64_FORMAT " of %zu bytes", l.server->stats().audio_bytes, sent.size());
+  std::this_thread::sleep_for(300ms);  // the old connection is closed: nothing more can arrive
+  const ServerStats s = l.server->stats();
+  fail_unless_equals_uint64(s.audio_bytes, sent.size());
+  assert_str(s.audio_sha256, sha256_hex(sent));
+  const std::vector<int> order = received_chunk_indexes(*l.server, chunks);
+  for (std::size_t i = 0; i < order.size(); ++i) fail_unless_equals_int(order[i], static_cast<int>(i));
+
+  fail_unless_equals_int(s.connections, 2);
+  fail_unless_equals_int(s.resumed, 1);
+  const auto setups = received_setups(*l.server);
+  fail_unless_equals_int64(setups.size(), 2);
+  fail_unless(!setups[0].system_instruction);
+  fail_unless(setups[1].system_instruction.has_value());
+  assert_str(setups[1].system_instruction->text(), "Now answer in French.");
+  fail_unless(setups[1].session_resumption && setups[1].session_resumption->handle &&
+              !setups[1].session_resumption->handle->empty());
+  // Not an outage: no reconnecting/resumed events, no warnings.
+  fail_unless(of_type(*l.events, Event::Type::Reconnecting).empty());
+  fail_unless(of_type(*l.events, Event::Type::Resumed).empty());
+  fail_unless(l.events->warnings().empty(), "warning: %s", l.events->warnings().at(0).c_str());
+  fail_unless_equals_int64(l.session->stats().reconnections, 1);
+  fail_unless(l.session->state() == SessionState::Ready);
+  std::fprintf(stderr, "context change: %zu bytes over %u connections, byte-exact\n", sent.size(), s.connections);
+}
+GST_END_TEST;
+
+// Without resumption the new connection starts a fresh conversation: the
+// change still applies, with a warning, and later connections keep it.
+GST_START_TEST(test_context_change_without_resumption_warns) {
+  Live l = ready_session(opts(), false, [](SessionConfig& c) { c.resumption = false; });
+  ContextChange change;
+  change.system_instruction = protocol::Content::from_text("Be brief.", "user");
+  l.session->update_context(change);
+  l.events->wait_warning(
+      "The new system instruction or tools need a new connection, and session resumption is off: the model starts "
+      "a fresh conversation there and forgets what was said so far.");
+  const Event applied = l.events->wait_event(Event::Type::ContextChanged);
+  fail_unless(applied.context.reconnected);
+  fail_unless(!applied.context.resumed);
+  const auto setups = received_setups(*l.server);
+  fail_unless_equals_int64(setups.size(), 2);
+  assert_str(setups[1].system_instruction->text(), "Be brief.");
+  fail_unless(!setups[1].session_resumption);
+  // The session goes on there.
+  const std::string pcm = quiet_pcm(640, 9);
+  l.session->send(audio(pcm));
+  fail_unless(l.server->wait_for([](const ServerStats& s) { return s.audio_bytes == 640; }, kWait));
+  fail_unless(l.session->state() == SessionState::Ready);
+}
+GST_END_TEST;
+
 static Suite* resilience_suite() {
   Suite* s = suite_create("resilience");
   TCase* tc = tcase_create("general");
   tcase_set_timeout(tc, under_valgrind() ? 600 : 60);
   suite_add_tcase(s, tc);
   tcase_add_test(tc, test_go_away_switch_keeps_audio_byte_exact);
+  tcase_add_test(tc, test_context_change_switches_connection_byte_exact);
+  tcase_add_test(tc, test_context_change_without_resumption_warns);
   tcase_add_test(tc, test_go_away_mid_reply_switches_after_it);
   tcase_add_test(tc, test_drop_mid_stream_loss_is_bounded);
   tcase_add_test(tc, test_stall_is_detected_and_resumed);

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "check_util.h"
@@ -32,7 +33,7 @@ inline constexpr char kBadKey[] = "API key not valid. Please pass a valid API ke
 // ---- what a session reports ----
 
 struct Event {
-  enum class Type { State, Message, Warning, Error, Reconnecting, Resumed };
+  enum class Type { State, Message, Warning, Error, Reconnecting, Resumed, ContextChanged };
   Type type;
   SessionState state = SessionState::Idle;
   protocol::ServerMessage message;
@@ -40,6 +41,7 @@ struct Event {
   SessionError error;
   Reconnection reconnection;
   Resumption resumption;
+  ContextApplied context;
 };
 
 // Records every callback in order; wait helpers block the test thread. Once
@@ -58,6 +60,12 @@ class Events : public SessionObserver {
   void on_resumed(const Resumption& r) override {
     Event e{Event::Type::Resumed, {}, {}, {}, {}};
     e.resumption = r;
+    add(std::move(e));
+  }
+
+  void on_context_changed(const ContextApplied& applied) override {
+    Event e{Event::Type::ContextChanged, {}, {}, {}, {}};
+    e.context = applied;
     add(std::move(e));
   }
 
@@ -99,6 +107,27 @@ class Events : public SessionObserver {
     std::lock_guard<std::mutex> lock(mutex_);
     return events_;
   }
+  // Waits for an event of `type`; returns the first.
+  Event wait_event(Event::Type type) {
+    auto find = [type](const std::vector<Event>& events) -> const Event* {
+      for (const auto& e : events)
+        if (e.type == type) return &e;
+      return nullptr;
+    };
+    fail_unless(wait([&](const auto& events) { return find(events) != nullptr; }), "no event of type %d came",
+                static_cast<int>(type));
+    const auto all = events();
+    return *find(all);
+  }
+  void wait_warning(const std::string& text) {
+    fail_unless(wait([&](const auto& events) {
+      for (const auto& e : events)
+        if (e.type == Event::Type::Warning && e.warning == text) return true;
+      return false;
+    }),
+                "the warning \"%s\" did not come", text.c_str());
+  }
+
   std::vector<std::string> warnings() {
     std::vector<std::string> out;
     for (const auto& e : events())
@@ -145,6 +174,16 @@ class Events : public SessionObserver {
   std::atomic<bool> forbidden_{false};
   std::atomic<int> late_{0};
 };
+
+// received_messages() takes the server's lock: not from a wait_for() predicate.
+inline bool poll_until(const std::function<bool()>& done, std::chrono::milliseconds timeout = kWait) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+  return true;
+}
 
 inline bool is_turn_complete(const protocol::ServerMessage& m) { return m.server_content && m.server_content->turn_complete; }
 
