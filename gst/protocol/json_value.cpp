@@ -39,7 +39,10 @@ void append_escaped(std::string& out, const char* s) {
 
 // What JavaScript's Number::toString writes (ECMA-262 §6.1.6.1.20): the
 // shortest digits that read back as the same double, in plain notation for
-// exponents from -7 to 20 and as `1e-7` / `1e+21` beyond.
+// exponents from -7 to 20 and as `1e-7` / `1e+21` beyond. One exception:
+// integers from 2^63 up to 1e21 are written `1e+20`, not as 21 digits, because
+// an integer literal beyond int64 is refused when read (json-glib would wrap
+// it), and what we write must read back.
 void append_double(std::string& out, double v) {
   if (!std::isfinite(v)) {
     out += "null";  // as JSON.stringify does
@@ -65,10 +68,11 @@ void append_double(std::string& out, double v) {
     if (*p != '.') digits.push_back(*p);
   const int k = static_cast<int>(digits.size());
   const int n = std::atoi(p + 1) + 1;  // v = 0.digits × 10^n
-  if (k <= n && n <= 21) {
+  const bool beyond_int64 = v >= 9223372036854775808.0;
+  if (k <= n && n <= 21 && !beyond_int64) {
     out += digits;
     out.append(static_cast<std::size_t>(n - k), '0');
-  } else if (0 < n && n <= 21) {
+  } else if (0 < n && n < k && n <= 21) {
     out.append(digits, 0, static_cast<std::size_t>(n));
     out.push_back('.');
     out.append(digits, static_cast<std::size_t>(n), std::string::npos);
