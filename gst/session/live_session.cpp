@@ -5,13 +5,13 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
-#include <mutex>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "session/connections.h"
 #include "session/held_messages.h"
+#include "session/outbox.h"
 #include "session/session_error.h"
 #include "session/session_loop.h"
 #include "session/session_setup.h"
@@ -66,7 +66,9 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
         loop_(std::move(loop)),
         setup_(config_.setup, config_.resumption),
         calls_(config_.tool_timeout),
-        held_(held_limits(config_)),
+        out_(held_limits(config_), config_.resumption,
+             [this] { post([](SessionCore& s) { s.emit([](SessionObserver& o) { o.on_context_changed({}); }); }); }),
+        history_(config_.history.empty() ? Outbound{} : history_message(config_.history)),
         observer_(std::move(observer)) {}
 
   // ---- any thread ----
@@ -83,26 +85,9 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
       post([](SessionCore& s) { s.emit_warning("dropped a message whose text is not UTF-8"); });
       return false;
     }
-    bool report = false;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (!accepting_) return false;
-      unanswered_input_ |= message.asks_reply;
-      if (streaming_) {
-        deliver_locked(message);
-        return true;
-      }
-      if (latest_frame) {
-        if (held_.push_latest_frame(std::move(message))) ++stats_.video_frames_replaced;
-      } else {
-        held_.push(std::move(message));
-      }
-      // One report when dropping starts, one with the rest at setupComplete.
-      report = held_.dropped().any() && !drop_reported_;
-      if (report) drop_reported_ = true;
-    }
-    if (report) post([](SessionCore& s) { s.report_dropped(); });
-    return true;
+    const Outbox::Taken taken = out_.take(std::move(message), latest_frame);
+    if (taken.first_drop) post([](SessionCore& s) { s.report_dropped(); });
+    return taken.accepted;
   }
 
   // The stored setup takes the change at once (every later connection
@@ -141,18 +126,8 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
 
   SessionState state() const { return state_.load(); }
 
-  bool has_room() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (streaming_ || !accepting_) return true;
-    // A second's margin: what the caller is about to send must fit too.
-    const HeldMessages::Limits limits = held_limits(config_);
-    return held_.audio() + std::chrono::seconds(1) < limits.audio && held_.bytes() < limits.bytes / 2;
-  }
-
-  SessionStats stats() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return stats_;
-  }
+  bool has_room() const { return out_.has_room(); }
+  SessionStats stats() const { return out_.stats(); }
 
  private:
   // What the one deadline waits for; the phases never overlap.
@@ -188,11 +163,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
       retire(std::exchange(conns_.next, Link{generation, client}).client);
       conns_.next.go_away = current_go_away_;
     } else {
-      std::shared_ptr<WebSocketClient> old;
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        old = std::exchange(client_, client);
-      }
+      std::shared_ptr<WebSocketClient> old = out_.set_client(client);
       conns_.current = Link{generation};
       new_current_connection();
       retire(std::move(old));
@@ -242,9 +213,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
       // The handle in this setup is the session's state now: input from
       // here on is held for the next connection, so none of it is missing
       // from the session it resumes. The switch takes one round trip.
-      std::lock_guard<std::mutex> lock(mutex_);
-      streaming_ = false;
-      conns_.next.client->send_text(std::move(setup.outbound.json));
+      out_.hold(conns_.next.client.get(), std::move(setup.outbound.json));
       return;
     }
     if (role != Role::Current) return;
@@ -254,19 +223,13 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     if (state_ != SessionState::SettingUp && state_ != SessionState::Reconnecting) return;
     abandon_calls(setup.resumes);
     GST_LOG("sending setup%s", setup.resumes ? " with a resumption handle" : "");
-    std::lock_guard<std::mutex> lock(mutex_);
-    deliver_locked(setup.outbound, false);  // the only message allowed before setupComplete
+    out_.send_setup(std::move(setup.outbound));
   }
 
   void received(Role role, uint64_t generation, std::string_view payload) {
     if (is_terminal(state_)) return;  // finished or failed: nothing more is reported
     auto decoded = protocol::decode_server_message(payload);
-    const uint64_t audio = decoded ? model_audio_bytes(decoded.value()) : 0;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      ++stats_.messages_received;
-      stats_.audio_bytes_received += audio;
-    }
+    out_.count_received(decoded ? model_audio_bytes(decoded.value()) : 0);
     if (!decoded) {
       GST_WARNING("skipping a malformed message (%zu bytes): %s", payload.size(), decoded.error().c_str());
       emit_warning("skipped a malformed message from the service: " + decoded.error());
@@ -280,12 +243,9 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     }
     const bool resumed_setup = m.setup_complete && role == Role::Current && state_ == SessionState::Reconnecting;
     const TurnEvents turn = turns_.observe(m);
-    if (turn.turn_complete && !turn.interrupted) {
-      // Every input sent so far is answered (an interrupted turn's is not:
-      // the input that cut in is).
-      std::lock_guard<std::mutex> lock(mutex_);
-      unanswered_input_ = false;
-    }
+    // Every input sent so far is answered (an interrupted turn's is not:
+    // the input that cut in is).
+    if (turn.turn_complete && !turn.interrupted) out_.answered();
     if (m.go_away && role == Role::Current) {
       GST_INFO("goAway received");
       current_go_away_ = true;
@@ -429,7 +389,8 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     const bool resumable = config_.resumption && !handle_.empty();
     if ((go_away && !resumable) || (resumable && !handle_current_)) {
       switch_wanted_ = true;
-      GST_INFO("%s while the session is not resumable: switching at the next handle", go_away ? "goAway" : "context change");
+      GST_INFO("%s while the session is not resumable: switching at the next handle",
+               go_away ? "goAway" : "context change");
       return;
     }
     switch_wanted_ = false;
@@ -478,24 +439,12 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     const bool go_away = conns_.next.go_away;
     const uint64_t old_generation = conns_.current.generation;
     conns_.current = std::exchange(conns_.next, Link{});
-    std::shared_ptr<WebSocketClient> old;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      old = std::exchange(client_, std::move(conns_.current.client));
-      ++stats_.reconnections;
-      seed_history_locked();
-      release_held_locked();
-    }
+    std::shared_ptr<WebSocketClient> old = out_.release(history(), std::move(conns_.current.client), true);
     new_current_connection();
     GST_INFO("switched to the next connection");
-    bool awaiting;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      awaiting = unanswered_input_;
-    }
     // The old connection answers what was sent on it (or finishes the reply
     // under way) before it goes; the service's deadline bounds the wait.
-    if (turns_.under_way() || awaiting) {
+    if (turns_.under_way() || out_.unanswered()) {
       conns_.drain(Link{old_generation, std::move(old)});
     } else {
       old->close(1000);
@@ -520,17 +469,8 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
 
   // A connection that does not resume starts with the history (one
   // clientContent), before any held input.
-  void seed_history_locked() {
-    if (conns_.current.resumes || config_.history.empty()) return;
-    Outbound history = history_message(config_.history);
-    deliver_locked(history);
-  }
-
-  // Sends the held input on client_ and streams from here. Under the send
-  // lock: a message sent meanwhile goes after the held ones.
-  void release_held_locked() {
-    for (auto& m : held_.take()) deliver_locked(m);
-    streaming_ = true;
+  const Outbound* history() const {
+    return conns_.current.resumes || config_.history.empty() ? nullptr : &history_;
   }
 
   // The switch failed: the input held for the next connection goes to the
@@ -541,10 +481,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     Link next = std::exchange(conns_.next, Link{});
     retire(std::move(next.client));
     if (next.version > conns_.current.version) context_given_up_ = next.version;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (state_ == SessionState::Ready || state_ == SessionState::Finishing) release_held_locked();
-    }
+    if (state_ == SessionState::Ready || state_ == SessionState::Finishing) out_.release(nullptr);
     if (next.go_away)
       emit_warning(what + " after goAway (" + why + "); the session reconnects when the current one ends");
     else
@@ -557,10 +494,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   void promote_next() {
     switch_timer_.cancel();
     conns_.current = std::exchange(conns_.next, Link{});  // its facts as opened() set them, if its setup went out
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      retire(std::exchange(client_, std::move(conns_.current.client)));
-    }
+    retire(out_.set_client(std::move(conns_.current.client)));
     new_current_connection();
     enter_reconnecting();
     if (config_.connect_timeout.count() > 0) arm(Wait::Setup, config_.connect_timeout);
@@ -570,10 +504,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   // further failed attempt leaves the outage's start as it was.
   void enter_reconnecting() {
     if (state_ == SessionState::Reconnecting) return;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      streaming_ = false;
-    }
+    out_.hold();
     outage_started_us_ = g_get_monotonic_time();
     disarm();
     cut_reply();
@@ -631,12 +562,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   void become_ready() {
     disarm();
     const bool reconnected = state_ == SessionState::Reconnecting;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      seed_history_locked();
-      release_held_locked();
-      if (reconnected) ++stats_.reconnections;
-    }
+    out_.release(history(), nullptr, reconnected);
     set_state(SessionState::Ready);
     if (reconnected) {
       Resumption r;
@@ -668,14 +594,9 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   void enter_finishing() {
     set_state(SessionState::Finishing);
     if (torn_down_) return;
-    bool unanswered;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      unanswered = unanswered_input_;
-    }
     if (turns_.under_way()) {
       arm(Wait::TurnEnd, config_.turn_end_timeout);
-    } else if (audio_stream_ended_ || unanswered) {
+    } else if (audio_stream_ended_ || out_.unanswered()) {
       arm(Wait::ReplyStart, config_.reply_start_timeout);
     } else {
       GST_INFO("the input ended with every input answered");
@@ -699,7 +620,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   void finish() {
     if (is_terminal(state_)) return;
     disarm();
-    stop_sending();
+    out_.stop();
     set_state(SessionState::Finished);
     close_connection();
   }
@@ -707,7 +628,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   void fail(const SessionError& error) {
     if (is_terminal(state_)) return;
     disarm();
-    stop_sending();
+    out_.stop();
     GST_WARNING("session failed: %s", error.message.c_str());
     emit([&](SessionObserver& o) { o.on_error(error); });
     set_state(SessionState::Failed);
@@ -724,19 +645,12 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     if (auto c = std::exchange(conns_.next, Link{}).client) c->close(1000);
     for (auto& link : conns_.take_draining()) link.client->close(1000);
     if (!is_terminal(state_)) {
-      stop_sending();
+      out_.stop();
       set_state(SessionState::Closed);
     }
     torn_down_ = true;
     observer_.reset();
-    std::shared_ptr<WebSocketClient> client;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      accepting_ = false;
-      streaming_ = false;
-      held_.take();
-      client = std::move(client_);
-    }
+    std::shared_ptr<WebSocketClient> client = out_.stop(true);
     if (client) client->close(1000);
     retire(std::move(client));
   }
@@ -773,11 +687,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   }
 
   void report_dropped() {
-    Dropped dropped;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      dropped = held_.take_dropped();
-    }
+    const Dropped dropped = out_.take_dropped();
     if (!dropped.any()) return;
     emit_warning("dropped the oldest " + format_seconds(dropped.audio) + " of audio (" +
                  std::to_string(dropped.bytes) +
@@ -785,20 +695,8 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
                  format_seconds(held_limits(config_).audio) + " is held)");
   }
 
-  void stop_sending() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    accepting_ = false;
-    streaming_ = false;
-    held_.take();
-  }
-
   void close_connection() {
-    std::shared_ptr<WebSocketClient> client;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      client = client_;
-    }
-    if (client) client->close(1000);
+    if (auto client = out_.client()) client->close(1000);
   }
 
   // A client must not be destroyed inside its own listener call (an
@@ -806,27 +704,6 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   // there): then it goes in a task of its own. Otherwise it goes now.
   void retire(std::shared_ptr<WebSocketClient> client) {
     if (client && in_callback_ > 0) loop_->post([client] {});
-  }
-
-  // Hands one message to the transport, under mutex_.
-  // A connection that has just ended refuses it: then it waits with the
-  // held input for the next connection, unless the session is over.
-  void deliver_locked(Outbound& m, bool hold_if_refused = true) {
-    const Outbound::Kind kind = m.kind;
-    const std::size_t media = m.media_bytes;
-    const bool context_update = m.context_update;
-    if (!client_ || !client_->offer_text(m.json)) {
-      if (hold_if_refused && accepting_ && config_.resumption) {
-        streaming_ = false;
-        held_.push(std::move(m));
-      }
-      return;
-    }
-    ++stats_.messages_sent;
-    if (context_update)
-      post([](SessionCore& s) { s.emit([](SessionObserver& o) { o.on_context_changed(ContextApplied{}); }); });
-    if (kind == Outbound::Kind::Audio) stats_.audio_bytes_sent += media;
-    if (kind == Outbound::Kind::Video) ++stats_.video_frames_sent;
   }
 
   // A timer whose callback holds the core for its run; teardown cancels it.
@@ -853,11 +730,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
         if (state_ == SessionState::Reconnecting) {
           // This attempt is over: its client goes now, so that its own
           // connect timeout, due about now, is not counted as another.
-          std::shared_ptr<WebSocketClient> stuck;
-          {
-            std::lock_guard<std::mutex> lock(mutex_);
-            stuck = std::exchange(client_, nullptr);
-          }
+          std::shared_ptr<WebSocketClient> stuck = out_.set_client(nullptr);
           conns_.current = Link{};
           if (stuck) stuck->close(1000);
           retire(std::move(stuck));
@@ -891,15 +764,8 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   std::atomic<SessionState> state_{SessionState::Idle};  // written on the loop
   std::atomic<bool> end_input_called_{false};
 
-  // Shared with sending threads.
-  mutable std::mutex mutex_;
-  std::shared_ptr<WebSocketClient> client_;
-  bool accepting_ = true;   // send() takes messages
-  bool streaming_ = false;  // after setupComplete: straight to the transport
-  HeldMessages held_;
-  bool drop_reported_ = false;
-  bool unanswered_input_ = false;  // an input that asks a reply was sent after the last turnComplete
-  SessionStats stats_;
+  Outbox out_;              // thread-safe: the client, held input, stats
+  const Outbound history_;  // sent first on a connection that does not resume
 
   // Loop thread only.
   std::shared_ptr<SessionObserver> observer_;

@@ -26,7 +26,8 @@ SessionSetup::Message SessionSetup::message(const std::string& handle) const {
     m.version = version_;
   }
   if (resumption_) {
-    protocol::SessionResumptionConfig resumption = setup.session_resumption.value_or(protocol::SessionResumptionConfig{});
+    protocol::SessionResumptionConfig resumption =
+        setup.session_resumption.value_or(protocol::SessionResumptionConfig{});
     if (!handle.empty()) resumption.handle = handle;
     m.resumes = !handle.empty();
     setup.session_resumption = std::move(resumption);

@@ -838,7 +838,8 @@ GST_START_TEST(test_context_update_in_order_with_audio) {
   const auto received = server->received_messages();
   fail_unless_equals_int64(received.size(), 4);
   assert_str(received[1], protocol::encode_client_message(audio(first)));
-  assert_str(received[2], protocol::encode_client_message(protocol::ContextUpdate{change.system_instruction, change.tools}));
+  assert_str(received[2],
+             protocol::encode_client_message(protocol::ContextUpdate{change.system_instruction, change.tools}));
   assert_str(received[2], R"({"contextUpdate":{"systemInstruction":{"parts":[{"text":"Now answer in French."}],)"
                           R"("role":"user"},"tools":{"tools":[]}}})");
   assert_str(received[3], protocol::encode_client_message(audio(second)));

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "session/outbox.h"
+
+#include <chrono>
+#include <utility>
+
+namespace geminilive::session {
+
+using transport::WebSocketClient;
+
+Outbox::Taken Outbox::take(Outbound message, bool latest_frame) {
+  Taken taken;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!accepting_) return taken;
+  taken.accepted = true;
+  unanswered_ |= message.asks_reply;
+  if (streaming_) {
+    deliver_locked(message);
+    return taken;
+  }
+  if (latest_frame) {
+    if (held_.push_latest_frame(std::move(message))) ++stats_.video_frames_replaced;
+  } else {
+    held_.push(std::move(message));
+  }
+  // One report when dropping starts, one with the rest at setupComplete.
+  taken.first_drop = held_.dropped().any() && !drop_reported_;
+  if (taken.first_drop) drop_reported_ = true;
+  return taken;
+}
+
+bool Outbox::has_room() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (streaming_ || !accepting_) return true;
+  // A second's margin: what the caller is about to send must fit too.
+  return held_.audio() + std::chrono::seconds(1) < limits_.audio && held_.bytes() < limits_.bytes / 2;
+}
+
+SessionStats Outbox::stats() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stats_;
+}
+
+void Outbox::count_received(uint64_t model_audio_bytes) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++stats_.messages_received;
+  stats_.audio_bytes_received += model_audio_bytes;
+}
+
+bool Outbox::unanswered() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return unanswered_;
+}
+
+void Outbox::answered() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  unanswered_ = false;
+}
+
+std::shared_ptr<WebSocketClient> Outbox::client() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return client_;
+}
+
+std::shared_ptr<WebSocketClient> Outbox::set_client(std::shared_ptr<WebSocketClient> client) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return std::exchange(client_, std::move(client));
+}
+
+void Outbox::send_setup(Outbound setup) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  deliver_locked(setup, false);  // the only message allowed before setupComplete
+}
+
+void Outbox::hold(WebSocketClient* next, std::string setup) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  streaming_ = false;
+  if (next) next->send_text(std::move(setup));
+}
+
+std::shared_ptr<WebSocketClient> Outbox::release(const Outbound* first, std::shared_ptr<WebSocketClient> client,
+                                                 bool reconnection) {
+  std::shared_ptr<WebSocketClient> old;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (client) old = std::exchange(client_, std::move(client));
+  if (reconnection) ++stats_.reconnections;
+  if (first) {
+    Outbound copy = *first;
+    deliver_locked(copy);
+  }
+  for (auto& m : held_.take()) deliver_locked(m);
+  streaming_ = true;
+  return old;
+}
+
+Dropped Outbox::take_dropped() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return held_.take_dropped();
+}
+
+std::shared_ptr<WebSocketClient> Outbox::stop(bool take_client) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  accepting_ = false;
+  streaming_ = false;
+  held_.take();
+  if (take_client) return std::move(client_);
+  return client_;
+}
+
+// A connection that has just ended refuses a message: then it waits with
+// the held input for the next connection, unless the session is over.
+void Outbox::deliver_locked(Outbound& m, bool hold_if_refused) {
+  const Outbound::Kind kind = m.kind;
+  const std::size_t media = m.media_bytes;
+  const bool context_update = m.context_update;
+  if (!client_ || !client_->offer_text(m.json)) {
+    if (hold_if_refused && accepting_ && hold_refused_) {
+      streaming_ = false;
+      held_.push(std::move(m));
+    }
+    return;
+  }
+  ++stats_.messages_sent;
+  if (kind == Outbound::Kind::Audio) stats_.audio_bytes_sent += media;
+  if (kind == Outbound::Kind::Video) ++stats_.video_frames_sent;
+  if (context_update && context_sent_) context_sent_();
+}
+
+}  // namespace geminilive::session
