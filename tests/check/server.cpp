@@ -416,8 +416,7 @@ GST_START_TEST(test_invalid_input_closes_1007) {
   const std::vector<std::string> bad = {
       "{not json",
       R"({"realtimeInput":{"audio":{"mimeType":"audio/pcm;rate=16000","data":"@@@@"}}})",    // bad base64
-      R"({"setup":{"model":"models/again"}})",                                               // second setup
-      R"({"toolResponse":{"functionResponses":[{"id":"function-call-9","response":{}}]}})",  // unknown id
+      R"({"setup":{"model":"models/again"}})",  // second setup
   };
   for (const auto& message : bad) {
     TestClient c(live_uri(*server));
@@ -431,6 +430,14 @@ GST_START_TEST(test_invalid_input_closes_1007) {
   TestClient c(live_uri(*server));
   c.send_raw("\x01\x02 nonsense");
   fail_unless_equals_int64(c.wait_closed().code, 1007);
+
+  // A response for a call that was never made is logged and dropped.
+  TestClient t(live_uri(*server));
+  t.start_session(setup(true));
+  t.send_raw(R"({"toolResponse":{"functionResponses":[{"id":"function-call-9","response":{}}]}})");
+  fail_unless(server->wait_for([](const ServerStats& s) { return s.ignored_tool_responses == 1; }, kWait));
+  t.send(protocol::RealtimeInput::with_text("still here"));
+  assert_str(collect(turn_messages(t, 1)).text.c_str(), "You wrote: still here.");
 }
 GST_END_TEST;
 
@@ -499,9 +506,12 @@ GST_START_TEST(test_audio_and_frames_reply) {
   fail_unless(r.input_transcript.empty() && r.output_transcript.empty(), "transcriptions were not asked for");
   fail_unless(r.text.empty());
 
-  // Order: audio chunks, generationComplete, turnComplete (+ usage).
+  // Order: voiceActivity start (the first tone chunk) and end (audioStreamEnd),
+  // audio chunks, generationComplete, turnComplete (+ usage).
+  assert_str(c.frames()[1].payload.c_str(), "{\n  \"voiceActivity\": {\n    \"type\": \"ACTIVITY_START\"\n  }\n}\n");
+  assert_str(messages[1].voice_activity->type.c_str(), "ACTIVITY_END");
   const std::size_t n = messages.size();
-  fail_unless_equals_int64(n, r.chunk_sizes.size() + 2);
+  fail_unless_equals_int64(n, r.chunk_sizes.size() + 4);
   assert_str(c.frames()[n - 1].payload.c_str(),
              "{\n  \"serverContent\": {\n    \"generationComplete\": true\n  }\n}\n");
   fail_unless(messages[n - 2].server_content->generation_complete);
@@ -578,7 +588,8 @@ GST_START_TEST(test_transcriptions_when_asked) {
   Reply r = collect(messages);
   const std::string text = "I heard 1.0 seconds of audio at 16000 Hz.";
   check_audio_reply(r, text);
-  fail_unless(messages[0].server_content->input_transcription.has_value(), "inputTranscription comes first");
+  fail_unless(messages[0].voice_activity && messages[1].voice_activity);  // speech start, audioStreamEnd
+  fail_unless(messages[2].server_content->input_transcription.has_value(), "inputTranscription comes first");
   assert_str(r.input_transcript.c_str(), "(1.0 seconds of speech)");
   assert_str(r.output_transcript.c_str(), text.c_str());
   // Every transcription fragment follows the audio chunk it belongs to.
@@ -716,25 +727,18 @@ GST_START_TEST(test_silence_and_activity_during_reply) {
   fail_unless(!r.interrupted, "silence interrupted the reply");
   check_audio_reply(r, "You wrote: keep talking while I stay quiet.");
 
-  // activityStart and clientContent interrupt too.
+  // Realtime text interrupts, and becomes the next turn.
   c.send(protocol::RealtimeInput::with_text("again and again and again"));
   c.wait_message(
       [](const protocol::ServerMessage& m) { return m.server_content && m.server_content->model_turn; }, end);
-  c.send(activity(true));
+  c.send(protocol::RealtimeInput::with_text("third time is the charm my friend"));
   std::size_t i = c.wait_message(
       [](const protocol::ServerMessage& m) { return m.server_content && m.server_content->interrupted; },
       end);
   fail_unless(is_turn_complete(c.message(i + 1)));
-  c.send(protocol::RealtimeInput::with_text("third time is the charm my friend"));  // a realtime text turn
-  c.wait_message(
-      [](const protocol::ServerMessage& m) { return m.server_content && m.server_content->model_turn; },
-      i + 2);
-  c.send(user_turn("stop", false));
-  i = c.wait_message(
-      [](const protocol::ServerMessage& m) { return m.server_content && m.server_content->interrupted; },
-      i + 2);
-  fail_unless(is_turn_complete(c.message(i + 1)));
-  fail_unless_equals_int64(server->stats().interruptions, 2);
+  Reply third = collect(turn_messages(c, i + 2, &end));
+  check_audio_reply(third, "You wrote: third time is the charm my friend.");
+  fail_unless_equals_int64(server->stats().interruptions, 1);
 }
 GST_END_TEST;
 
@@ -779,7 +783,7 @@ GST_START_TEST(test_tool_call_flow) {
   c.send(protocol::RealtimeInput::with_text("And Rome?"));
   at = c.wait_message([](const protocol::ServerMessage& m) { return m.tool_call.has_value(); }, end);
   assert_str(c.message(at).tool_call->function_calls.at(0).id.c_str(), "function-call-2");
-  c.send(user_turn("never mind", false));
+  c.send(user_turn("never mind"));  // turnComplete: interrupts
   std::size_t cancel = c.wait_message(
       [](const protocol::ServerMessage& m) { return m.tool_call_cancellation.has_value(); }, at);
   auto ids = c.message(cancel).tool_call_cancellation->ids;
@@ -788,14 +792,24 @@ GST_START_TEST(test_tool_call_flow) {
   fail_unless(c.message(cancel + 1).server_content->interrupted);
   fail_unless(is_turn_complete(c.message(cancel + 2)));
 
-  // A response to a call that is not pending.
+  fail_unless_equals_int64(server->stats().tool_cancellations, 1);
+
+  // "never mind" is the next turn, which calls again; a response to the
+  // cancelled call is dropped, the pending one answered.
+  at = c.wait_message([](const protocol::ServerMessage& m) { return m.tool_call.has_value(); }, cancel);
+  assert_str(c.message(at).tool_call->function_calls.at(0).id.c_str(), "function-call-3");
   protocol::ToolResponse late;
   late.function_responses.push_back(
       {"function-call-2", "get_weather", protocol::JsonValue::empty_object(), {}, {}});
+  late.function_responses.push_back(
+      {"function-call-3", "get_weather", protocol::JsonValue::parse(R"({"temp":9})").value(), {}, {}});
   c.send(late);
-  CloseInfo info = c.wait_closed();
-  fail_unless_equals_int64(info.code, 1007);
-  assert_str(info.reason.c_str(), "Request contains an invalid argument.");
+  Reply r3 = collect(turn_messages(c, at + 1));
+  assert_str(r3.text.c_str(), "You wrote: never mind. The function get_weather returned {\"temp\":9}.");
+  ServerStats st = server->stats();
+  fail_unless_equals_int64(st.ignored_tool_responses, 1);
+  fail_unless_equals_int64(st.tool_responses, 2);
+  fail_unless_equals_int64(st.tool_calls, 3);
 }
 GST_END_TEST;
 
@@ -980,6 +994,610 @@ GST_START_TEST(test_large_frame) {
 }
 GST_END_TEST;
 
+// ---- today's models (live-protocol-2026.md) ----
+
+namespace {
+
+constexpr char k38[] = "models/gemini-3.8-live";
+constexpr char k38Thinking[] = "models/gemini-3.8-live-extended-thinking";
+constexpr char k31[] = "models/gemini-3.1-flash-live-preview";
+
+// An AUDIO session (all 3.8 models take) whose reply text comes as output
+// transcription.
+protocol::Setup audio_setup(const char* model) {
+  protocol::Setup s;
+  s.model = model;
+  s.output_audio_transcription = protocol::AudioTranscriptionConfig{};
+  return s;
+}
+
+protocol::FunctionDeclaration weather(std::optional<std::string> behavior = std::nullopt) {
+  protocol::FunctionDeclaration decl;
+  decl.name = "get_weather";
+  decl.parameters =
+      protocol::JsonValue::parse(R"({"type":"OBJECT","properties":{"location":{"type":"STRING"}}})").value();
+  decl.behavior = std::move(behavior);
+  return decl;
+}
+
+void declare(protocol::Setup& s, protocol::FunctionDeclaration decl) {
+  protocol::Tool tool;
+  tool.function_declarations.push_back(std::move(decl));
+  s.tools.push_back(std::move(tool));
+}
+
+protocol::ClientContent history(std::vector<std::pair<const char*, const char*>> turns, bool complete) {
+  protocol::ClientContent c;
+  for (const auto& [role, text] : turns) c.turns.push_back(protocol::Content::from_text(text, std::string(role)));
+  c.turn_complete = complete;
+  return c;
+}
+
+protocol::ToolResponse tool_response(const std::string& id, const std::string& json,
+                                     std::optional<std::string> scheduling = std::nullopt,
+                                     std::optional<bool> will_continue = std::nullopt) {
+  protocol::ToolResponse r;
+  r.function_responses.push_back(
+      {id, "get_weather", protocol::JsonValue::parse(json).value(), std::move(scheduling), will_continue});
+  return r;
+}
+
+bool has_model_turn(const protocol::ServerMessage& m) { return m.server_content && m.server_content->model_turn; }
+bool has_tool_call(const protocol::ServerMessage& m) { return m.tool_call.has_value(); }
+bool is_interrupted(const protocol::ServerMessage& m) { return m.server_content && m.server_content->interrupted; }
+
+CloseInfo refused(const LiveServer& server, const protocol::Setup& s) {
+  TestClient c(live_uri(server));
+  c.send(s);
+  CloseInfo info = c.wait_closed();
+  fail_unless_equals_int64(c.frame_count(), 0);
+  return info;
+}
+
+// Nothing more arrives for a while.
+void check_quiet(TestClient& c, std::size_t frames) {
+  std::this_thread::sleep_for(250ms);
+  fail_unless_equals_int64(c.frame_count(), frames);
+}
+
+}  // namespace
+
+GST_START_TEST(test_model_refusals) {
+  auto server = start_server(opts());
+  const std::string bad = "Request contains an invalid argument: ";
+  struct Case {
+    const char* model;
+    std::function<void(protocol::Setup&)> change;
+    std::string reason;
+  };
+  auto gen = [](protocol::Setup& s) -> protocol::GenerationConfig& {
+    if (!s.generation_config) s.generation_config = protocol::GenerationConfig{};
+    return *s.generation_config;
+  };
+  const std::vector<Case> cases = {
+      {k38, [&](auto& s) { gen(s).response_modalities = {"AUDIO", "TEXT"}; },
+       bad + "response_modalities TEXT is not supported by models/gemini-3.8-live."},
+      {k38Thinking, [&](auto& s) { gen(s).response_modalities = {"TEXT"}; },
+       bad + "response_modalities TEXT is not supported by models/gemini-3.8-live-extended-thinking."},
+      {k38, [&](auto& s) { gen(s).thinking_config = protocol::ThinkingConfig{{}, {}, "LOW"}; },
+       bad + "thinking_config is not supported by models/gemini-3.8-live."},
+      {k38Thinking, [&](auto& s) { gen(s).thinking_config = protocol::ThinkingConfig{{}, {}, "MINIMAL"}; },
+       bad + "thinking_level MINIMAL is not supported by models/gemini-3.8-live-extended-thinking."},
+      {k38Thinking, [&](auto& s) { gen(s).thinking_config = protocol::ThinkingConfig{1024, {}, {}}; },
+       bad + "thinking_budget is not supported by models/gemini-3.8-live-extended-thinking."},
+      {k38, [](auto& s) { s.proactivity = protocol::Proactivity{false}; },
+       bad + "proactive_audio false is not supported by models/gemini-3.8-live."},
+      {k38Thinking, [&](auto& s) { gen(s).enable_affective_dialog = true; },
+       bad + "enable_affective_dialog is not supported by models/gemini-3.8-live-extended-thinking."},
+      {k38Thinking, [](auto& s) { declare(s, weather("BLOCKING")); },
+       bad + "behavior BLOCKING is not supported by models/gemini-3.8-live-extended-thinking."},
+      {k31, [](auto& s) { s.proactivity = protocol::Proactivity{true}; },
+       bad + "proactivity is not supported by models/gemini-3.1-flash-live-preview."},
+      {k31, [&](auto& s) { gen(s).enable_affective_dialog = false; },
+       bad + "enable_affective_dialog is not supported by models/gemini-3.1-flash-live-preview."},
+  };
+  for (const auto& c : cases) {
+    protocol::Setup s = audio_setup(c.model);
+    c.change(s);
+    CloseInfo info = refused(*server, s);
+    fail_unless_equals_int64(info.code, 1007);
+    assert_str(info.reason, c.reason.substr(0, 123));  // a close reason holds 123 bytes
+  }
+  fail_unless_equals_int64(server->stats().setups, 0);
+
+  // What each accepts.
+  protocol::Setup thinking = audio_setup(k38Thinking);
+  gen(thinking).thinking_config = protocol::ThinkingConfig{{}, {}, "HIGH"};
+  thinking.proactivity = protocol::Proactivity{true};
+  declare(thinking, weather("NON_BLOCKING"));
+  protocol::Setup live = audio_setup(k38);
+  live.proactivity = protocol::Proactivity{true};
+  declare(live, weather("BLOCKING"));
+  protocol::Setup flash = audio_setup(k31);
+  gen(flash).thinking_config = protocol::ThinkingConfig{{}, {}, "MINIMAL"};
+  protocol::Setup other = setup(true);  // a model the server does not know takes anything
+  other.generation_config->thinking_config = protocol::ThinkingConfig{{}, {}, "MINIMAL"};
+  other.generation_config->enable_affective_dialog = true;
+  other.proactivity = protocol::Proactivity{false};
+  declare(other, weather("BLOCKING"));
+  for (const auto& s : {thinking, live, flash, other}) {
+    TestClient c(live_uri(*server));
+    c.start_session(s);
+  }
+  ServerStats st = server->stats();
+  fail_unless_equals_int64(st.setups, 4);
+  assert_str(st.model, kModel);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_flash_31_client_content_and_context_update) {
+  auto server = start_server(opts());
+  {
+    // clientContent before realtime input is a turn; after it, refused.
+    TestClient c(live_uri(*server));
+    c.start_session(audio_setup(k31));
+    c.send(user_turn("first"));
+    std::size_t end = 0;
+    assert_str(collect(turn_messages(c, 1, &end)).output_transcript, "You wrote: first.");
+    c.send(protocol::RealtimeInput::with_text("second"));
+    assert_str(collect(turn_messages(c, end)).output_transcript, "You wrote: second.");
+    c.send(user_turn("third"));
+    CloseInfo info = c.wait_closed();
+    fail_unless_equals_int64(info.code, 1007);
+    assert_str(info.reason,
+               "Request contains an invalid argument: clientContent after realtime input is not supported by this "
+               "model.");
+  }
+  {
+    TestClient c(live_uri(*server));
+    c.start_session(audio_setup(k31));
+    protocol::ContextUpdate update;
+    update.system_instruction = protocol::Content::from_text("Answer in French.", std::string("user"));
+    c.send(update);
+    CloseInfo info = c.wait_closed();
+    fail_unless_equals_int64(info.code, 1007);
+    assert_str(info.reason, "Request contains an invalid argument: contextUpdate is not supported by this model.");
+  }
+  fail_unless_equals_int64(server->stats().context_updates, 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_context_update) {
+  ServerOptions o = opts();
+  o.tool_call = "get_weather";
+  auto server = start_server(o);
+  TestClient c(live_uri(*server));
+  protocol::Setup s = audio_setup(k38);
+  s.system_instruction = protocol::Content::from_text("Be brief.", std::string("user"));
+  declare(s, weather("BLOCKING"));
+  c.start_session(s);
+  ServerStats st = server->stats();
+  assert_str(st.system_instruction, "Be brief.");
+  fail_unless(st.function_names == std::vector<std::string>{"get_weather"});
+
+  // A new instruction and no tools at all.
+  const std::string instruction =
+      "You are a pirate. Answer every question like a pirate would, with gusto and many arrs.";
+  c.send_raw(R"({"contextUpdate":{"systemInstruction":{"parts":[{"text":")" + instruction +
+             R"("}],"role":"user"},"tools":{"tools":[]}}})");
+  c.send(protocol::RealtimeInput::with_text("hi"));
+  std::size_t end = 0;
+  auto messages = turn_messages(c, 1, &end);
+  for (const auto& m : messages) fail_unless(!m.tool_call, "a toolCall after the tools were cleared");
+  Reply r = collect(messages);
+  const std::string expected = "Following new instructions: \"" + instruction.substr(0, 60) + "\". You wrote: hi.";
+  assert_str(r.output_transcript, expected);
+  check_audio_reply(r, expected);
+  st = server->stats();
+  fail_unless_equals_int64(st.context_updates, 1);
+  assert_str(st.system_instruction, instruction);
+  fail_unless(st.function_names.empty());
+
+  // Only the first reply says so.
+  c.send(protocol::RealtimeInput::with_text("again"));
+  assert_str(collect(turn_messages(c, end, &end)).output_transcript, "You wrote: again.");
+
+  // Tools only: the instruction stays, the function is back.
+  protocol::ContextUpdate update;
+  update.tools = std::vector<protocol::Tool>{};
+  update.tools->push_back(protocol::Tool{});
+  update.tools->back().function_declarations.push_back(weather("BLOCKING"));
+  c.send(update);
+  c.send(protocol::RealtimeInput::with_text("Rome?"));
+  std::size_t at = c.wait_message(has_tool_call, end);
+  c.send(tool_response(c.message(at).tool_call->function_calls.at(0).id, R"({"temp":20})"));
+  assert_str(collect(turn_messages(c, at + 1)).output_transcript,
+             "You wrote: Rome? The function get_weather returned {\"temp\":20}.");
+  st = server->stats();
+  fail_unless_equals_int64(st.context_updates, 2);
+  assert_str(st.system_instruction, instruction);
+  fail_unless(st.function_names == std::vector<std::string>{"get_weather"});
+}
+GST_END_TEST;
+
+GST_START_TEST(test_resumed_setup_with_new_instructions) {
+  auto server = start_server(opts());
+  protocol::Setup s = audio_setup(k38);
+  s.session_resumption = protocol::SessionResumptionConfig{};
+  s.system_instruction = protocol::Content::from_text("Be brief.", std::string("user"));
+  // Resumes with `instruction`, says "x", returns the reply and the next handle.
+  std::string handle;
+  auto resume_and_ask = [&](const char* instruction) {
+    protocol::Setup r = s;
+    if (!handle.empty()) r.session_resumption->handle = handle;
+    r.system_instruction = protocol::Content::from_text(instruction, std::string("user"));
+    TestClient c(live_uri(*server));
+    c.start_session(r);
+    c.send(protocol::RealtimeInput::with_text("x"));
+    std::size_t end = 0;
+    Reply reply = collect(turn_messages(c, 1, &end));
+    handle = c.message(c.wait_message([](const auto& m) { return m.session_resumption_update.has_value(); }, end))
+                 .session_resumption_update->new_handle;
+    return reply.output_transcript;
+  };
+  assert_str(resume_and_ask("Be brief."), "You wrote: x.");  // a new session
+  assert_str(resume_and_ask("Be brief."), "You wrote: x.");  // resumed, same instruction
+  assert_str(resume_and_ask("Be verbose."), "Following new instructions: \"Be verbose.\". You wrote: x.");
+  assert_str(resume_and_ask("Be verbose."), "You wrote: x.");
+  fail_unless_equals_int64(server->stats().resumed, 3);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_client_content_roles) {
+  ServerOptions o = opts();
+  o.reply_speed = 2.0;
+  auto server = start_server(o);
+  TestClient c(live_uri(*server));
+  c.start_session(setup(true));
+  // What the model said is context: no reply, even with turnComplete.
+  c.send(history({{"model", "Earlier I said hello."}}, true));
+  c.send(user_turn("What is on my screen?", false));
+  check_quiet(c, 1);
+  fail_unless_equals_int64(server->stats().turns_started, 0);
+  c.send_raw(R"({"clientContent":{"turnComplete":true}})");
+  std::size_t end = 0;
+  assert_str(collect(turn_messages(c, 1, &end)).text, "You wrote: What is on my screen?");
+
+  // During a reply: without turnComplete the model waits; with it, it is interrupted.
+  c.send(protocol::RealtimeInput::with_text("tell me a long story about the sea and the ships please"));
+  std::size_t first = c.wait_message(has_model_turn, end);
+  c.send(user_turn("more", false));
+  std::this_thread::sleep_for(100ms);
+  for (const auto& f : c.frames()) fail_unless(f.payload.find("interrupted") == std::string::npos);
+  c.send(user_turn("stop"));
+  std::size_t i = c.wait_message(is_interrupted, first);
+  fail_unless(is_turn_complete(c.message(i + 1)));
+  assert_str(collect(turn_messages(c, i + 2)).text, "You wrote: more stop.");
+  // The realtime text did not interrupt anything: one interruption.
+  fail_unless_equals_int64(server->stats().interruptions, 1);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_initial_history) {
+  auto server = start_server(opts());
+  protocol::Setup s = setup(true);
+  s.history_config = protocol::HistoryConfig{true};
+  {
+    // History until the message with turnComplete: never answered.
+    TestClient c(live_uri(*server));
+    c.start_session(s);
+    c.send(history({{"user", "Hi"}, {"model", "Hello"}}, false));
+    c.send(history({{"user", "Remember 42."}}, true));
+    check_quiet(c, 1);
+    fail_unless_equals_int64(server->stats().turns_started, 0);
+    fail_unless_equals_int64(server->stats().history_turns, 3);
+    c.send(protocol::RealtimeInput::with_text("What number?"));
+    std::size_t end = 0;
+    assert_str(collect(turn_messages(c, 1, &end)).text, "I have 3 turns of history. You wrote: What number?");
+    c.send(user_turn("And now?"));
+    assert_str(collect(turn_messages(c, end)).text, "You wrote: And now?");
+  }
+  {
+    // Realtime input ends it too; gemini-3.1 takes clientContent as history only.
+    protocol::Setup flash = audio_setup(k31);
+    flash.history_config = protocol::HistoryConfig{true};
+    TestClient c(live_uri(*server));
+    c.start_session(flash);
+    c.send(history({{"user", "Hi"}}, false));
+    c.send(protocol::RealtimeInput::with_text("Hello?"));
+    assert_str(collect(turn_messages(c, 1)).output_transcript, "I have 1 turn of history. You wrote: Hello?");
+    c.send(history({{"user", "late"}}, true));
+    fail_unless_equals_int64(c.wait_closed().code, 1007);
+  }
+  fail_unless_equals_int64(server->stats().history_turns, 4);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_activity_control) {
+  ServerOptions o = opts();
+  auto server = start_server(o);
+  for (bool start : {true, false}) {
+    // Explicit activity while the server detects it itself.
+    TestClient c(live_uri(*server));
+    c.start_session(setup(true));
+    c.send(activity(start));
+    CloseInfo info = c.wait_closed();
+    fail_unless_equals_int64(info.code, 1007);
+    assert_str(info.reason,
+               "Explicit activity control is not supported when automatic activity detection is enabled.");
+  }
+
+  // Push-to-talk: only what lies between activityStart and activityEnd.
+  protocol::Setup s = setup(true);
+  s.realtime_input_config = protocol::RealtimeInputConfig{};
+  s.realtime_input_config->automatic_activity_detection = protocol::AutomaticActivityDetection{};
+  s.realtime_input_config->automatic_activity_detection->disabled = true;
+  TestClient c(live_uri(*server));
+  c.start_session(s);
+  c.send(activity(true));
+  c.send(audio(tone(0.4)));
+  c.send(activity(false));
+  std::size_t end = 0;
+  assert_str(collect(turn_messages(c, 1, &end)).text, "I heard 0.4 seconds of audio at 16000 Hz.");
+  c.send(audio(tone(1.0)));  // after activityEnd: no turn, even with a long pause
+  c.send(audio(silence(1.0)));
+  c.send(audio_stream_end());
+  check_quiet(c, end);
+  c.send(activity(true));
+  c.send(audio(tone(0.2)));
+  c.send(activity(false));
+  assert_str(collect(turn_messages(c, end)).text, "I heard 0.2 seconds of audio at 16000 Hz.");
+  for (const auto& f : c.frames()) fail_unless(f.payload.find("voiceActivity") == std::string::npos);
+  fail_unless_equals_int64(server->stats().voice_activity_starts, 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_no_interruption) {
+  ServerOptions o = opts();
+  o.reply_speed = 2.0;
+  auto server = start_server(o);
+  protocol::Setup s = setup(true);
+  s.realtime_input_config = protocol::RealtimeInputConfig{};
+  s.realtime_input_config->activity_handling = "NO_INTERRUPTION";
+  TestClient c(live_uri(*server));
+  c.start_session(s);
+  c.send(protocol::RealtimeInput::with_text("tell me a long story about the sea and the ships please"));
+  c.wait_message(has_model_turn, 1);
+  c.send(audio(tone(0.3)));  // barge-in that does not interrupt
+  c.send(audio_stream_end());
+  std::size_t end = 0;
+  Reply r = collect(turn_messages(c, 1, &end));
+  fail_unless(!r.interrupted && r.generation_complete);
+  assert_str(r.text, "You wrote: tell me a long story about the sea and the ships please.");
+  // The speech is answered after the reply.
+  assert_str(collect(turn_messages(c, end)).text, "I heard 0.3 seconds of audio at 16000 Hz.");
+  fail_unless_equals_int64(server->stats().interruptions, 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_voice_activity_signals) {
+  ServerOptions o = opts();
+  o.end_of_speech_silence = 300ms;
+  auto server = start_server(o);
+  TestClient c(live_uri(*server));
+  c.start_session(setup(true));
+  const std::string stream = silence(0.3) + tone(0.5) + silence(0.5);
+  for (std::size_t at = 0; at < stream.size(); at += 3200) c.send(audio(stream.substr(at, 3200)));
+  std::size_t end = 0;
+  auto messages = turn_messages(c, 1, &end);
+  fail_unless(messages.size() > 2);
+  fail_unless(messages[0].voice_activity.has_value());
+  assert_str(messages[0].voice_activity->type, "ACTIVITY_START");
+  fail_unless(messages[1].voice_activity.has_value());
+  assert_str(messages[1].voice_activity->type, "ACTIVITY_END");
+  assert_str(c.frames()[2].payload, "{\n  \"voiceActivity\": {\n    \"type\": \"ACTIVITY_END\"\n  }\n}\n");
+  for (std::size_t i = 2; i < messages.size(); ++i) fail_unless(!messages[i].voice_activity);
+  assert_str(collect(messages).text, "I heard 0.8 seconds of audio at 16000 Hz.");
+  ServerStats st = server->stats();
+  fail_unless_equals_int64(st.voice_activity_starts, 1);
+  fail_unless_equals_int64(st.voice_activity_ends, 1);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_non_blocking_tool_calls) {
+  ServerOptions o = opts();
+  o.tool_call = "get_weather";
+  auto server = start_server(o);
+  TestClient c(live_uri(*server));
+  protocol::Setup s = audio_setup(k38);
+  declare(s, weather());  // NON_BLOCKING: 3.8-live's default
+  c.start_session(s);
+
+  // The call, and the model talks on and ends its turn without the result.
+  c.send(protocol::RealtimeInput::with_text("Weather in Oslo?"));
+  std::size_t end = 0;
+  auto messages = turn_messages(c, 1, &end);
+  fail_unless(messages[0].tool_call.has_value(), "the toolCall comes first");
+  auto call = messages[0].tool_call->function_calls.at(0);
+  assert_str(call.id, "function-call-1");
+  fail_unless(call.args == protocol::JsonValue::parse(R"({"location":"Weather in Oslo?"})").value());
+  Reply r = collect(messages);
+  assert_str(r.output_transcript, "You wrote: Weather in Oslo?");
+  check_audio_reply(r, "You wrote: Weather in Oslo?");
+
+  // WHEN_IDLE (the default), a partial result: answered at once, the model being idle.
+  c.send(tool_response(call.id, R"({"temp":21})", std::nullopt, true));
+  assert_str(collect(turn_messages(c, end, &end)).output_transcript,
+             "The function get_weather returned {\"temp\":21}.");
+  // SILENT and final: no generation.
+  c.send(tool_response(call.id, R"({"temp":22})", "SILENT"));
+  check_quiet(c, end);
+  // The call is over: more responses are dropped.
+  c.send(tool_response(call.id, R"({"temp":23})"));
+  fail_unless(server->wait_for([](const ServerStats& st) { return st.ignored_tool_responses == 1; }, kWait));
+  check_quiet(c, end);
+  ServerStats st = server->stats();
+  fail_unless_equals_int64(st.tool_calls, 1);
+  fail_unless_equals_int64(st.tool_responses, 2);
+  fail_unless_equals_int64(st.turns_completed, 2);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_tool_response_scheduling_during_a_reply) {
+  ServerOptions o = opts();
+  o.tool_call = "get_weather";
+  o.reply_speed = 2.0;
+  auto server = start_server(o);
+  TestClient c(live_uri(*server));
+  protocol::Setup s = setup(true);  // an unknown model: behavior as declared
+  declare(s, weather("NON_BLOCKING"));
+  c.start_session(s);
+  const std::string question = "What is the weather in all the cities of the north today?";
+
+  // WHEN_IDLE during the reply: the reply ends, then the result is said.
+  c.send(protocol::RealtimeInput::with_text(question));
+  std::size_t at = c.wait_message(has_tool_call, 1);
+  c.wait_message(has_model_turn, at);
+  c.send(tool_response(c.message(at).tool_call->function_calls.at(0).id, R"({"temp":5})"));
+  std::size_t end = 0;
+  Reply r = collect(turn_messages(c, at + 1, &end));
+  fail_unless(!r.interrupted);
+  assert_str(r.text, "You wrote: " + question);
+  assert_str(collect(turn_messages(c, end, &end)).text, "The function get_weather returned {\"temp\":5}.");
+
+  // INTERRUPT: the model stops and says it now.
+  c.send(protocol::RealtimeInput::with_text(question));
+  at = c.wait_message(has_tool_call, end);
+  c.wait_message(has_model_turn, at);
+  c.send(tool_response(c.message(at).tool_call->function_calls.at(0).id, R"({"temp":6})", "INTERRUPT"));
+  std::size_t i = c.wait_message(is_interrupted, at);
+  fail_unless(is_turn_complete(c.message(i + 1)));
+  assert_str(collect(turn_messages(c, i + 2)).text, "The function get_weather returned {\"temp\":6}.");
+  for (const auto& f : c.frames()) fail_unless(f.payload.find("toolCallCancellation") == std::string::npos);
+  ServerStats st = server->stats();
+  fail_unless_equals_int64(st.interruptions, 1);
+  fail_unless_equals_int64(st.tool_cancellations, 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_cancel_tool_after) {
+  ServerOptions o = opts();
+  o.tool_call = "get_weather";
+  o.cancel_tool_after = 150ms;
+  auto server = start_server(o);
+  {
+    // A BLOCKING call: cancelled, and the model answers without it.
+    TestClient c(live_uri(*server));
+    protocol::Setup s = setup(true);
+    declare(s, weather());  // an unknown model's calls block unless declared otherwise
+    c.start_session(s);
+    c.send(protocol::RealtimeInput::with_text("Paris?"));
+    std::size_t at = c.wait_message(has_tool_call, 1);
+    const gint64 call_at = c.frames()[at].at_us;
+    std::size_t cancel = c.wait_message([](const auto& m) { return m.tool_call_cancellation.has_value(); }, at);
+    fail_unless_equals_int64(cancel, at + 1);
+    fail_unless((c.frames()[cancel].at_us - call_at) / 1000 >= 140, "cancelled too early");
+    fail_unless(c.message(cancel).tool_call_cancellation->ids == std::vector<std::string>{"function-call-1"});
+    std::size_t end = 0;
+    assert_str(collect(turn_messages(c, cancel + 1, &end)).text,
+               "You wrote: Paris? The call to get_weather was cancelled.");
+    // A late response is dropped; the session goes on.
+    c.send(tool_response("function-call-1", R"({"temp":1})"));
+    fail_unless(server->wait_for([](const ServerStats& st) { return st.ignored_tool_responses == 1; }, kWait));
+    check_quiet(c, end);
+  }
+  {
+    // A NON_BLOCKING call: the turn is long over when it is cancelled.
+    TestClient c(live_uri(*server));
+    protocol::Setup s = audio_setup(k38);
+    declare(s, weather());
+    c.start_session(s);
+    c.send(protocol::RealtimeInput::with_text("Oslo?"));
+    std::size_t end = 0;
+    assert_str(collect(turn_messages(c, 1, &end)).output_transcript, "You wrote: Oslo?");
+    std::size_t cancel = c.wait_message([](const auto& m) { return m.tool_call_cancellation.has_value(); }, end);
+    fail_unless_equals_int64(cancel, end);
+    fail_unless(c.message(cancel).tool_call_cancellation->ids == std::vector<std::string>{"function-call-2"});
+    check_quiet(c, end + 1);
+  }
+  fail_unless_equals_int64(server->stats().tool_cancellations, 2);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_builtin_tools) {
+  auto server = start_server(opts());
+  TestClient c(live_uri(*server));
+  protocol::Setup s = setup(true);
+  s.tools.resize(3);
+  s.tools[0].google_search = true;
+  s.tools[1].code_execution = true;
+  s.tools[2].url_context = true;
+  c.start_session(s);
+  c.send(protocol::RealtimeInput::with_text("what is 2 + 2"));
+  auto messages = turn_messages(c, 1);
+  // The code and its result first, then the text whose first part carries the metadata.
+  const auto& code = messages.at(0).server_content->model_turn->parts;
+  fail_unless_equals_int64(code.size(), 2);
+  fail_unless(code[0].executable_code ==
+              protocol::JsonValue::parse(R"json({"language":"PYTHON","code":"print(2 + 2)"})json").value());
+  fail_unless(code[1].code_execution_result ==
+              protocol::JsonValue::parse(R"({"outcome":"OUTCOME_OK","output":"4\n"})").value());
+  const auto& first = *messages.at(1).server_content;
+  fail_unless(first.model_turn && first.model_turn->parts.at(0).text);
+  const std::string uri = "https://example.com/search?q=what%20is%202%20%2B%202";
+  const auto grounding = protocol::JsonValue::parse(
+      R"({"webSearchQueries":["what is 2 + 2"],"groundingChunks":[{"web":{"uri":")" + uri +
+      R"(","title":"Example result"}}],"searchEntryPoint":{"renderedContent":)"
+      R"("<div class=\"search-entry-point\"><a href=\")" +
+      uri + R"(\">what is 2 + 2</a></div>"}})");
+  fail_unless(first.grounding_metadata == grounding.value(), "%s", first.grounding_metadata.to_string().c_str());
+  fail_unless(first.url_context_metadata ==
+              protocol::JsonValue::parse(R"({"urlMetadata":[{"retrievedUrl":"https://example.com/",)"
+                                         R"("urlRetrievalStatus":"URL_RETRIEVAL_STATUS_SUCCESS"}]})")
+                  .value());
+  for (std::size_t i = 2; i < messages.size(); ++i)
+    fail_unless(messages[i].server_content->grounding_metadata.is_null());
+  assert_str(collect(messages).text, "You wrote: what is 2 + 2.");
+
+  // Without text, the search is for what is on the screen.
+  TestClient v(live_uri(*server));
+  protocol::Setup search = setup();
+  search.tools.resize(1);
+  search.tools[0].google_search = true;
+  v.start_session(search);
+  v.send(protocol::RealtimeInput::with_video({"image/jpeg", jpeg_header(64, 48)}));
+  v.send_raw(R"({"clientContent":{"turnComplete":true}})");
+  auto video_messages = turn_messages(v, 1);
+  const auto& meta = video_messages.at(0).server_content->grounding_metadata;
+  fail_unless(!meta.is_null());
+  fail_unless(meta.to_string().find(R"("webSearchQueries":["what is on the screen"])") != std::string::npos,
+              "%s", meta.to_string().c_str());
+}
+GST_END_TEST;
+
+GST_START_TEST(test_extended_thinking_interaction_status) {
+  ServerOptions o = opts();
+  o.tool_call = "get_weather";
+  auto server = start_server(o);
+  auto status = [](const std::vector<protocol::ServerMessage>& turn) {
+    return turn.back().server_content->interaction_status.value_or("(none)");
+  };
+  {
+    TestClient c(live_uri(*server));
+    protocol::Setup s = audio_setup(k38Thinking);
+    declare(s, weather());
+    c.start_session(s);
+    c.send(protocol::RealtimeInput::with_text("Plan my trip."));
+    std::size_t end = 0;
+    auto filler = turn_messages(c, 1, &end);
+    fail_unless(filler[0].tool_call.has_value());
+    assert_str(status(filler), "IN_PROGRESS");  // the call is still out
+    c.send(tool_response(filler[0].tool_call->function_calls.at(0).id, R"({"ok":true})"));
+    auto done = turn_messages(c, end);
+    assert_str(collect(done).output_transcript, "The function get_weather returned {\"ok\":true}.");
+    assert_str(status(done), "IDLE");
+    const std::string last = c.frames()[end + done.size() - 1].payload;
+    fail_unless(last.find("\"interactionStatus\": \"IDLE\"") != std::string::npos, "%s", last.c_str());
+  }
+  {
+    TestClient c(live_uri(*server));
+    c.start_session(setup(true));  // other models send none
+    c.send(protocol::RealtimeInput::with_text("hi"));
+    assert_str(status(turn_messages(c, 1)), "(none)");
+  }
+}
+GST_END_TEST;
+
 static Suite* server_suite() {
   Suite* s = suite_create("server");
   TCase* tc = tcase_create("general");
@@ -1014,6 +1632,20 @@ static Suite* server_suite() {
   tcase_add_test(tc, test_hooks);
   tcase_add_test(tc, test_close_mid_reply);
   tcase_add_test(tc, test_large_frame);
+  tcase_add_test(tc, test_model_refusals);
+  tcase_add_test(tc, test_flash_31_client_content_and_context_update);
+  tcase_add_test(tc, test_context_update);
+  tcase_add_test(tc, test_resumed_setup_with_new_instructions);
+  tcase_add_test(tc, test_client_content_roles);
+  tcase_add_test(tc, test_initial_history);
+  tcase_add_test(tc, test_activity_control);
+  tcase_add_test(tc, test_no_interruption);
+  tcase_add_test(tc, test_voice_activity_signals);
+  tcase_add_test(tc, test_non_blocking_tool_calls);
+  tcase_add_test(tc, test_tool_response_scheduling_during_a_reply);
+  tcase_add_test(tc, test_cancel_tool_after);
+  tcase_add_test(tc, test_builtin_tools);
+  tcase_add_test(tc, test_extended_thinking_interaction_status);
   return s;
 }
 

@@ -1,25 +1,20 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// LiveConnection: lifecycle, incoming frames, setup, scripted faults, sending.
 #include "live_connection.h"
 
 #include <algorithm>
-#include <cmath>
 #include <utility>
 
+#include "connection_helpers.h"
 #include "mock_log.h"
-#include "reply_synth.h"
+#include "service_errors.h"
 
 #define GST_CAT_DEFAULT geminilive::mock::mock_debug_category()
 
 namespace geminilive::mock {
 namespace {
 
-using protocol::ServerContent;
 using protocol::ServerMessage;
-
-// Close reasons as the service words them (live-protocol.md §5.2).
-constexpr const char* kInvalidArgument = "Request contains an invalid argument.";
-constexpr const char* kBadKey = "API key not valid. Please pass a valid API key.";
-constexpr const char* kSessionNotFound = "BidiGenerateContent session not found";
-constexpr const char* kAborted = "The operation was aborted.";
 
 constexpr std::size_t kMaxCloseReason = 123;  // 125-byte control payload minus the code
 
@@ -28,22 +23,6 @@ std::string cut_reason(const std::string& reason) {
   std::size_t n = kMaxCloseReason;
   while (n > 0 && (static_cast<unsigned char>(reason[n]) & 0xC0) == 0x80) --n;  // UTF-8 boundary
   return reason.substr(0, n);
-}
-
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
-bool ascii_iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return g_ascii_tolower(x) == g_ascii_tolower(y);
-         });
-}
-
-gint64 ms_to_us(std::chrono::milliseconds ms) { return static_cast<gint64>(ms.count()) * 1000; }
-
-ServerMessage content_message(ServerContent content) {
-  ServerMessage m;
-  m.server_content = std::move(content);
-  return m;
 }
 
 }  // namespace
@@ -111,6 +90,8 @@ void LiveConnection::drop() {
 }
 
 void LiveConnection::cancel_timers() {
+  for (auto& [id, call] : calls_)
+    if (call.cancel_timer) call.cancel_timer->cancel();
   reply_timer_.cancel();
   go_away_timer_.cancel();
   drop_timer_.cancel();
@@ -181,6 +162,8 @@ void LiveConnection::handle_frame(std::string_view payload) {
     handle_client_content(*content);
   else if (auto* response = std::get_if<protocol::ToolResponse>(&message))
     handle_tool_response(*response);
+  else if (auto* update = std::get_if<protocol::ContextUpdate>(&message))
+    handle_context_update(*update);
 }
 
 void LiveConnection::handle_setup(const protocol::Setup& setup) {
@@ -192,6 +175,11 @@ void LiveConnection::handle_setup(const protocol::Setup& setup) {
                     "list of available models and their supported methods.");
     return;
   }
+  if (auto refusal = setup_refusal(setup)) {
+    log("refusing the setup of " + setup.model + ": " + *refusal);
+    close(1007, *refusal);
+    return;
+  }
 
   if (env_.options->setup_close_code) {
     log("refusing the setup");
@@ -201,6 +189,7 @@ void LiveConnection::handle_setup(const protocol::Setup& setup) {
 
   resumption_ = setup.session_resumption.has_value();
   std::string handle = resumption_ ? setup.session_resumption->handle.value_or("") : "";
+  bool resumed = false;
   if (!handle.empty()) {
     session_ = env_.sessions->find(handle);
     if (!session_) {
@@ -208,6 +197,7 @@ void LiveConnection::handle_setup(const protocol::Setup& setup) {
       close(1008, kSessionNotFound);
       return;
     }
+    resumed = true;
     env_.state->update([](ServerStats& s) { ++s.resumed; });
   } else {
     session_ = env_.sessions->create();
@@ -215,11 +205,12 @@ void LiveConnection::handle_setup(const protocol::Setup& setup) {
   ++session_->connections;
 
   setup_ = setup;
+  traits_ = model_traits(setup_.model);
   const auto& gen = setup_.generation_config;
   audio_reply_ = true;
   if (gen && !gen->response_modalities.empty()) {
     audio_reply_ = std::any_of(gen->response_modalities.begin(), gen->response_modalities.end(),
-                               [](const std::string& m) { return ascii_iequals(m, "AUDIO"); });
+                               [](const std::string& m) { return g_ascii_strcasecmp(m.c_str(), "AUDIO") == 0; });
   }
   input_transcription_ = setup_.input_audio_transcription.has_value();
   output_transcription_ = setup_.output_audio_transcription.has_value();
@@ -230,17 +221,20 @@ void LiveConnection::handle_setup(const protocol::Setup& setup) {
     }
     no_interruption_ = rt->activity_handling.value_or("") == "NO_INTERRUPTION";
   }
-  tool_ = nullptr;
-  if (!env_.options->tool_call.empty()) {
-    for (const auto& tool : setup_.tools)
-      for (const auto& decl : tool.function_declarations)
-        if (!tool_ && decl.name == env_.options->tool_call) tool_ = &decl;
-  }
+  history_open_ = setup_.history_config && setup_.history_config->initial_history_in_client_content.value_or(false);
+  resolve_tools();
+  // A resumed session whose instruction changed answers under the new one.
+  const std::string instruction = setup_.system_instruction ? setup_.system_instruction->text() : "";
+  set_system_instruction(setup_.system_instruction, resumed && instruction != session_->system_instruction);
 
   phase_ = Phase::Ready;
-  env_.state->update([](ServerStats& s) { ++s.setups; });
-  log("setup " + setup_.model + (audio_reply_ ? " (AUDIO)" : " (TEXT)") +
-      (session_->connections > 1 ? ", resumed" : "") + (tool_ ? ", tool " + tool_->name : ""));
+  env_.state->update([&](ServerStats& s) {
+    ++s.setups;
+    s.model = setup_.model;
+  });
+  log("setup " + setup_.model + (audio_reply_ ? " (AUDIO)" : " (TEXT)") + (resumed ? ", resumed" : "") +
+      (tool_ ? ", tool " + tool_->name : "") + (manual_activity_ ? ", manual activity" : "") +
+      (history_open_ ? ", initial history" : "") + (instructions_note_ ? ", new instructions" : ""));
 
   ServerMessage complete;
   complete.setup_complete = protocol::SetupComplete{};
@@ -249,354 +243,24 @@ void LiveConnection::handle_setup(const protocol::Setup& setup) {
   arm_faults();
 }
 
-bool LiveConnection::interruptions_allowed() const { return !no_interruption_; }
-
-void LiveConnection::handle_audio(const protocol::Blob& blob) {
-  env_.state->add_audio(info_.number, blob.data);
-  const unsigned rate = pcm_rate_from_mime(blob.mime_type);
-  if (manual_activity_) {
-    if (turn_open_) pending_.add_audio(blob.data, rate);
-    return;
-  }
-
-  // Server-side VAD in 20 ms windows: speech opens (or barges into) a turn,
-  // then end_of_speech_silence of quiet ends it.
-  const std::size_t window = std::max<std::size_t>(2, rate / 50 * 2);
-  bool speech = false;
-  bool end_of_speech = false;
-  for (std::size_t at = 0; at < blob.data.size() && !end_of_speech; at += window) {
-    std::string_view w = std::string_view(blob.data).substr(at, window);
-    if (pcm_rms(w) > kSpeechRms) {
-      speech = true;
-      in_speech_ = true;
-      silence_run_ms_ = 0.0;
-    } else if (in_speech_) {
-      silence_run_ms_ += static_cast<double>(w.size() / 2) * 1000.0 / rate;
-      if (silence_run_ms_ >= silence_needed_ms_) {
-        end_of_speech = true;
-        in_speech_ = false;
-        silence_run_ms_ = 0.0;
-      }
+void LiveConnection::resolve_tools() {
+  tool_ = nullptr;
+  std::vector<std::string> names;
+  for (const auto& tool : setup_.tools) {
+    for (const auto& decl : tool.function_declarations) {
+      names.push_back(decl.name);
+      if (!tool_ && !env_.options->tool_call.empty() && decl.name == env_.options->tool_call) tool_ = &decl;
     }
   }
-  if (speech && turn_phase_ != TurnPhase::None && interruptions_allowed()) {
-    log("speech during the reply: barge-in");
-    interrupt();
-  }
-  if (speech) turn_open_ = true;
-  if (turn_open_) pending_.add_audio(blob.data, rate);
-  if (end_of_speech) {
-    log("end of speech");
-    end_user_turn(false);
-  }
+  builtins_ = BuiltinTools::from(setup_.tools);
+  env_.state->update([&](ServerStats& s) { s.function_names = std::move(names); });
 }
 
-void LiveConnection::handle_frame_image(const protocol::Blob& blob) {
-  pending_.add_frame(blob.data, blob.mime_type);
-  const auto& info = pending_.last_frame;
-  env_.state->update([&](ServerStats& s) {
-    ++s.video_frames;
-    s.last_frame_width = info ? info->width : 0;
-    s.last_frame_height = info ? info->height : 0;
-    s.last_frame_mime = blob.mime_type;
-  });
-}
-
-void LiveConnection::handle_realtime(const protocol::RealtimeInput& input) {
-  if (input.activity_start) {
-    if (turn_phase_ != TurnPhase::None && interruptions_allowed()) {
-      log("activityStart during the reply: barge-in");
-      interrupt();
-    }
-    turn_open_ = true;
-    in_speech_ = false;
-    silence_run_ms_ = 0.0;
-  }
-  if (input.audio) handle_audio(*input.audio);
-  if (input.video) handle_frame_image(*input.video);
-  for (const auto& blob : input.media_chunks) {
-    if (starts_with(blob.mime_type, "audio/"))
-      handle_audio(blob);
-    else
-      handle_frame_image(blob);
-  }
-  if (input.text) {
-    env_.state->update([&](ServerStats& s) { s.texts.push_back(*input.text); });
-    // Realtime text ends the user's input, unless the client delimits turns
-    // itself with activityStart/activityEnd.
-    if (!manual_activity_ && turn_phase_ != TurnPhase::None && interruptions_allowed()) {
-      log("text during the reply: barge-in");
-      interrupt();
-    }
-    pending_.add_text(*input.text);
-    if (!manual_activity_) end_user_turn(true);
-  }
-  if (input.activity_end) {
-    turn_open_ = false;
-    end_user_turn(true);
-  }
-  if (input.audio_stream_end && !manual_activity_) {
-    // The mic closed: whatever was heard is a complete turn.
-    turn_open_ = false;
-    in_speech_ = false;
-    silence_run_ms_ = 0.0;
-    end_user_turn(false);
-  }
-}
-
-void LiveConnection::handle_client_content(const protocol::ClientContent& content) {
-  // Any clientContent interrupts the current generation (proto comment).
-  if (turn_phase_ != TurnPhase::None) {
-    log("clientContent during the reply: barge-in");
-    interrupt();
-  }
-  for (const auto& turn : content.turns) {
-    if (turn.role && *turn.role == "model") continue;  // history the client replays
-    for (const auto& part : turn.parts) {
-      if (part.text && !part.thought.value_or(false)) {
-        env_.state->update([&](ServerStats& s) { s.texts.push_back(*part.text); });
-        pending_.add_text(*part.text);
-      }
-      if (part.inline_data) {
-        const auto& blob = *part.inline_data;
-        if (starts_with(blob.mime_type, "audio/"))
-          pending_.add_audio(blob.data, pcm_rate_from_mime(blob.mime_type));
-        else if (starts_with(blob.mime_type, "image/"))
-          pending_.add_frame(blob.data, blob.mime_type);
-      }
-    }
-  }
-  // Absent turnComplete is false (proto3 default); the SDKs always send it.
-  if (content.turn_complete.value_or(false)) end_user_turn(true);
-}
-
-void LiveConnection::handle_tool_response(const protocol::ToolResponse& response) {
-  bool known = turn_phase_ == TurnPhase::AwaitingTool && !response.function_responses.empty();
-  for (const auto& fr : response.function_responses) {
-    if (std::find(turn_.call_ids.begin(), turn_.call_ids.end(), fr.id) == turn_.call_ids.end()) known = false;
-  }
-  if (!known) {
-    log("toolResponse for an unknown function call id");
-    close(1007, kInvalidArgument);
-    return;
-  }
-  env_.state->update([](ServerStats& s) { ++s.tool_responses; });
-  const auto& fr = response.function_responses.front();
-  turn_.input.tool_name = fr.name.empty() ? tool_->name : fr.name;
-  turn_.input.tool_response_json = fr.response.is_null() ? "{}" : fr.response.to_string();
-  log("toolResponse for " + fr.id);
-  turn_phase_ = TurnPhase::Generating;
-  plan_reply(0);  // first_reply_delay was spent before the toolCall
-}
-
-// ---- turns ----
-
-void LiveConnection::end_user_turn(bool even_if_empty) {
-  if (phase_ != Phase::Ready) return;
-  if (turn_phase_ != TurnPhase::None) {
-    // No barge-in happened (NO_INTERRUPTION, or quiet input): answer after
-    // the current reply.
-    deferred_turn_ = true;
-    deferred_even_if_empty_ = deferred_even_if_empty_ || even_if_empty;
-    return;
-  }
-  if (!even_if_empty && pending_.empty()) {
-    turn_open_ = false;
-    return;
-  }
-  start_turn();
-}
-
-void LiveConnection::start_turn() {
-  turn_ = Turn{};
-  turn_.input = std::move(pending_);
-  pending_ = TurnInput{};
-  turn_open_ = false;
-  in_speech_ = false;
-  silence_run_ms_ = 0.0;
-  deferred_turn_ = false;
-  deferred_even_if_empty_ = false;
-  turn_phase_ = TurnPhase::Generating;
-
-  ++session_->turns;
-  session_->audio_seconds += turn_.input.audio_seconds;
-  session_->frames += turn_.input.frames;
-  env_.state->update([](ServerStats& s) { ++s.turns_started; });
-  log("turn " + std::to_string(session_->turns) + ": " + reply_text(turn_.input));
-
-  if (input_transcription_ && turn_.input.audio_bytes > 0) {
-    ServerContent content;
-    content.input_transcription = protocol::Transcription{input_transcription_text(turn_.input), true, {}};
-    send(content_message(std::move(content)));
-  }
-  if (resumption_) send_resumption_update(false);
-
-  const gint64 delay = ms_to_us(env_.options->first_reply_delay);
-  if (tool_) {
-    Step step;
-    step.kind = Step::Kind::ToolCall;
-    step.at_us = delay;
-    protocol::FunctionCall call;
-    call.id = "function-call-" + std::to_string(++*env_.next_call_id);
-    call.name = tool_->name;
-    call.args = tool_call_args(*tool_, session_->turns, turn_.input);
-    step.message.tool_call = protocol::ToolCall{{std::move(call)}};
-    turn_.steps.push_back(std::move(step));
-    turn_.start_us = g_get_monotonic_time();
-    pump();
-    return;
-  }
-  plan_reply(delay);
-}
-
-void LiveConnection::plan_reply(gint64 delay_us) {
-  const std::string text = reply_text(turn_.input);
-  const SynthResult synth = synthesize_reply(text);
-  const double speed = env_.options->reply_speed;
-  // Offset of a PCM byte position on the reply's paced timeline.
-  auto at = [&](std::size_t pcm_byte) -> gint64 {
-    if (speed <= 0.0) return delay_us;
-    double us = static_cast<double>(pcm_byte / 2) * 1e6 / kReplyRate / speed;
-    return delay_us + static_cast<gint64>(std::llround(us));
-  };
-
-  turn_.steps.clear();
-  turn_.next = 0;
-  if (audio_reply_) {
-    std::size_t chunk = static_cast<std::size_t>(env_.options->reply_chunk.count()) * kReplyRate / 1000 * 2;
-    if (chunk == 0) chunk = static_cast<std::size_t>(kReplyRate) / 5 * 2;  // 200 ms
-    std::size_t word = 0;
-    for (std::size_t offset = 0; offset < synth.pcm.size(); offset += chunk) {
-      const std::size_t size = std::min(chunk, synth.pcm.size() - offset);
-      Step audio;
-      audio.at_us = at(offset);
-      audio.audio_bytes = size;
-      protocol::Part part;
-      part.inline_data = protocol::Blob{kReplyMime, synth.pcm.substr(offset, size)};
-      ServerContent content;
-      content.model_turn = protocol::Content{std::nullopt, {std::move(part)}};
-      audio.message = content_message(std::move(content));
-      turn_.steps.push_back(std::move(audio));
-
-      // The words whose sound starts in this chunk.
-      std::string spoken;
-      while (word < synth.words.size() && synth.words[word].pcm_begin < offset + size) {
-        const auto& w = synth.words[word++];
-        spoken += text.substr(w.text_begin, w.text_end - w.text_begin);
-      }
-      if (output_transcription_ && !spoken.empty()) {
-        Step tx;
-        tx.at_us = at(offset);
-        ServerContent c;
-        c.output_transcription = protocol::Transcription{spoken, std::nullopt, std::nullopt};
-        tx.message = content_message(std::move(c));
-        turn_.steps.push_back(std::move(tx));
-      }
-    }
-  } else {
-    const auto fragments = reply_text_fragments(text);
-    std::size_t word = 0;
-    for (const auto& fragment : fragments) {
-      Step step;
-      step.at_us = word < synth.words.size() ? at(synth.words[word].pcm_begin) : at(synth.pcm.size());
-      step.text_chars = fragment.size();
-      protocol::Part part;
-      part.text = fragment;
-      ServerContent content;
-      content.model_turn = protocol::Content{std::nullopt, {std::move(part)}};
-      step.message = content_message(std::move(content));
-      turn_.steps.push_back(std::move(step));
-      word += 3;  // reply_text_fragments' default
-    }
-  }
-  const gint64 last = turn_.steps.empty() ? delay_us : turn_.steps.back().at_us;
-  Step generation_complete;
-  generation_complete.kind = Step::Kind::GenerationComplete;
-  generation_complete.at_us = last;
-  ServerContent gc;
-  gc.generation_complete = true;
-  generation_complete.message = content_message(std::move(gc));
-  turn_.steps.push_back(std::move(generation_complete));
-  // turnComplete when the paced "playback" of the whole reply is over.
-  Step turn_complete;
-  turn_complete.kind = Step::Kind::TurnComplete;
-  turn_complete.at_us = std::max(last, at(synth.pcm.size()));
-  turn_.steps.push_back(std::move(turn_complete));
-
-  turn_.start_us = g_get_monotonic_time();
-  pump();
-}
-
-void LiveConnection::pump() {
-  while (phase_ == Phase::Ready && turn_phase_ == TurnPhase::Generating && turn_.next < turn_.steps.size()) {
-    const gint64 elapsed = g_get_monotonic_time() - turn_.start_us;
-    Step& step = turn_.steps[turn_.next];
-    if (step.at_us > elapsed) {
-      auto wait = std::chrono::milliseconds((step.at_us - elapsed + 999) / 1000);
-      reply_timer_.start(env_.context, wait, [this] { pump(); });
-      return;
-    }
-    ++turn_.next;
-    switch (step.kind) {
-      case Step::Kind::Content:
-      case Step::Kind::GenerationComplete:
-        send(step.message);
-        turn_.sent_audio_bytes += step.audio_bytes;
-        turn_.sent_text_chars += step.text_chars;
-        break;
-      case Step::Kind::ToolCall:
-        for (const auto& call : step.message.tool_call->function_calls) turn_.call_ids.push_back(call.id);
-        send(step.message);
-        log("toolCall " + turn_.call_ids.back());
-        turn_phase_ = TurnPhase::AwaitingTool;
-        return;
-      case Step::Kind::TurnComplete:
-        finish_turn();
-        return;
-    }
-  }
-}
-
-void LiveConnection::interrupt() {
-  if (turn_phase_ == TurnPhase::None) return;
-  reply_timer_.cancel();
-  if (!turn_.call_ids.empty() && turn_phase_ == TurnPhase::AwaitingTool) {
-    ServerMessage cancel;
-    cancel.tool_call_cancellation = protocol::ToolCallCancellation{turn_.call_ids};
-    send(cancel);
-  }
-  ServerContent content;
-  content.interrupted = true;
-  send(content_message(std::move(content)));
-  env_.state->update([](ServerStats& s) { ++s.interruptions; });
-  // The input that interrupted starts the next turn; nothing deferred is
-  // answered separately.
-  deferred_turn_ = false;
-  deferred_even_if_empty_ = false;
-  finish_turn();
-}
-
-void LiveConnection::finish_turn() {
-  ServerContent content;
-  content.turn_complete = true;
-  ServerMessage message = content_message(std::move(content));
-  message.usage_metadata =
-      turn_usage(turn_.input, audio_reply_, static_cast<double>(turn_.sent_audio_bytes / 2) / kReplyRate,
-                 turn_.sent_text_chars);
-  // Counted first: whoever sees the turnComplete sees it in the stats too.
-  env_.state->update([](ServerStats& s) { ++s.turns_completed; });
-  send(message);
-  reply_timer_.cancel();
-  turn_phase_ = TurnPhase::None;
-  turn_ = Turn{};
-  if (resumption_) send_resumption_update(true);
-
-  if (deferred_turn_) {
-    bool even_if_empty = deferred_even_if_empty_;
-    deferred_turn_ = false;
-    deferred_even_if_empty_ = false;
-    end_user_turn(even_if_empty);
-  }
+void LiveConnection::set_system_instruction(const std::optional<protocol::Content>& instruction, bool changed) {
+  std::string text = instruction ? instruction->text() : "";
+  if (changed) instructions_note_ = text;
+  session_->system_instruction = text;
+  env_.state->update([&](ServerStats& s) { s.system_instruction = std::move(text); });
 }
 
 // A new handle when the session can be resumed; while the model answers or

@@ -1,21 +1,30 @@
 // One BidiGenerateContent WebSocket connection of the local Live server: the
 // protocol state machine (setup, turn detection, replies, barge-in, tool
 // calls, resumption, scripted faults). Lives on the server thread; every
-// method must be called there.
+// method must be called there. Its members are defined in:
+//   live_connection.cpp   lifecycle, frames, setup, faults, sending
+//   connection_input.cpp  realtime input (VAD), clientContent, contextUpdate
+//   connection_turns.cpp  turns: reply plans, pacing, barge-in, completion
+//   connection_tools.cpp  function calls: toolCall, toolResponse, cancellation
 #pragma once
 
 #include <gio/gio.h>
 #include <libsoup/soup.h>
 
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/gobject_ptr.h"
+#include "builtin_tools.h"
 #include "live_server.h"
+#include "model_table.h"
 #include "protocol/client_message.h"
 #include "protocol/server_message.h"
 #include "server_state.h"
@@ -80,6 +89,7 @@ class LiveConnection {
     protocol::ServerMessage message;
     std::size_t audio_bytes = 0;  // reply audio carried
     std::size_t text_chars = 0;   // reply text carried
+    bool blocking = true;         // ToolCall: the turn waits for the response
   };
 
   struct Turn {
@@ -89,7 +99,15 @@ class LiveConnection {
     gint64 start_us = 0;  // monotonic
     std::size_t sent_audio_bytes = 0;
     std::size_t sent_text_chars = 0;
-    std::vector<std::string> call_ids;  // of the sent toolCall
+    std::vector<std::string> call_ids;  // of the toolCall sent in this turn
+    bool tool_result = false;           // the model answers a NON_BLOCKING call's response
+  };
+
+  // A function call sent and not yet answered (finally) nor cancelled.
+  struct PendingCall {
+    std::string name;
+    bool blocking = true;
+    std::unique_ptr<transport::SourceTimer> cancel_timer;  // ServerOptions::cancel_tool_after
   };
 
   static void on_message_cb(SoupWebsocketConnection* ws, gint type, GBytes* message, gpointer self);
@@ -101,19 +119,46 @@ class LiveConnection {
   void handle_setup(const protocol::Setup& setup);
   void handle_realtime(const protocol::RealtimeInput& input);
   void handle_client_content(const protocol::ClientContent& content);
-  void handle_tool_response(const protocol::ToolResponse& response);
+  void handle_context_update(const protocol::ContextUpdate& update);
   void handle_audio(const protocol::Blob& blob);
   void handle_frame_image(const protocol::Blob& blob);
+  // voiceActivity ACTIVITY_START / ACTIVITY_END (automatic VAD), in pairs.
+  void set_speech(bool speaking);
+  // Realtime input began: initial history, if any, is over.
+  void realtime_started();
+  void end_history();
+  // The setup's or a contextUpdate's tools: which function to call, built-ins.
+  void resolve_tools();
+  // A system instruction took effect; `changed`: the next reply says so.
+  void set_system_instruction(const std::optional<protocol::Content>& instruction, bool changed);
 
   bool interruptions_allowed() const;
   // User input ended. Starts a reply now, or after the current one.
   void end_user_turn(bool even_if_empty);
   void start_turn();
-  // Barge-in: stop the reply, cancel a pending tool call, end the turn.
-  void interrupt();
-  void plan_reply(gint64 delay_us);
+  // A model turn that answers a NON_BLOCKING call's response.
+  void start_tool_result_turn(TurnInput input);
+  // What the next reply says first (context change, history).
+  void add_reply_notes(TurnInput& input);
+  // Barge-in: stop the reply, cancel the turn's pending tool calls (unless
+  // the model itself interrupts, for an INTERRUPT tool response), end the turn.
+  void interrupt(bool cancel_pending_calls = true);
+  // `lead`: a step before the reply (a NON_BLOCKING toolCall).
+  void plan_reply(gint64 delay_us, std::optional<Step> lead = std::nullopt);
+  void add_builtin_tool_output(std::vector<Step>& steps, std::size_t first_content, gint64 at_us);
   void pump();
-  void finish_turn();
+  void finish_turn(bool interrupted = false);
+  // Idle: answer waiting tool results, then deferred user input.
+  void continue_after_turn(bool interrupted);
+
+  // Function calls (connection_tools.cpp).
+  void handle_tool_response(const protocol::ToolResponse& response);
+  void handle_function_response(const protocol::FunctionResponse& response);
+  Step tool_call_step(gint64 at_us);
+  void call_sent(const std::string& id, const std::string& name, bool blocking);
+  // Sends toolCallCancellation for `ids` and forgets those calls.
+  void cancel_calls(const std::vector<std::string>& ids);
+  void cancel_call_after_timeout(const std::string& id);
   void send_resumption_update(bool resumable);
   void arm_faults();
   void send(const protocol::ServerMessage& message);
@@ -135,19 +180,32 @@ class LiveConnection {
   bool manual_activity_ = false;
   bool no_interruption_ = false;
   double silence_needed_ms_ = 600.0;
-  const protocol::FunctionDeclaration* tool_ = nullptr;  // in setup_
+  ModelTraits traits_;
+  const protocol::FunctionDeclaration* tool_ = nullptr;  // in setup_.tools
+  BuiltinTools builtins_;
   std::shared_ptr<SessionRecord> session_;
+
+  // Context and history.
+  bool realtime_started_ = false;
+  bool history_open_ = false;  // historyConfig.initialHistoryInClientContent, until history ends
+  unsigned history_turns_ = 0;
+  std::optional<std::string> instructions_note_;  // for the next reply
+  unsigned history_note_ = 0;                     // for the next reply
 
   // Input of the next turn.
   TurnInput pending_;
   bool turn_open_ = false;  // speech seen (automatic VAD) or activityStart
   bool in_speech_ = false;
+  bool speech_announced_ = false;  // ACTIVITY_START sent, ACTIVITY_END not yet
   double silence_run_ms_ = 0.0;
   bool deferred_turn_ = false;  // input ended while a reply was running
   bool deferred_even_if_empty_ = false;
 
   TurnPhase turn_phase_ = TurnPhase::None;
   Turn turn_;
+
+  std::map<std::string, PendingCall> calls_;  // by id
+  std::deque<TurnInput> tool_results_;        // WHEN_IDLE responses waiting for the reply to end
 
   transport::SourceTimer reply_timer_;
   transport::SourceTimer go_away_timer_;

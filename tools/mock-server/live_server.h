@@ -52,8 +52,13 @@ struct ServerOptions {
   std::string setup_close_reason = "Request contains an invalid argument.";
 
   // When set, every turn first calls this function (if the setup declares
-  // it), waits for the toolResponse and mentions its output in the reply.
+  // it). A BLOCKING call waits for the toolResponse and mentions its output in
+  // the reply; a NON_BLOCKING one (the default on gemini-3.8 models) goes on
+  // talking, and the response's `scheduling` decides when it is answered.
   std::string tool_call;
+  // Sends toolCallCancellation for a call still pending this long after its
+  // toolCall (0: off), as the service does when it gives up on a call.
+  std::chrono::milliseconds cancel_tool_after{0};
 
   // Receives one line per event (connection, setup, turn, close); called on
   // the server's thread. Never given keys. Empty: GStreamer debug log only.
@@ -77,7 +82,17 @@ struct ServerStats {
   unsigned turns_started = 0;
   unsigned turns_completed = 0;
   unsigned interruptions = 0;
-  unsigned tool_responses = 0;
+  unsigned tool_calls = 0;              // function calls sent in toolCall messages
+  unsigned tool_responses = 0;          // function responses accepted (each willContinue part counts)
+  unsigned tool_cancellations = 0;      // call ids sent in toolCallCancellation
+  unsigned ignored_tool_responses = 0;  // responses for unknown or cancelled ids (logged, dropped)
+  unsigned context_updates = 0;         // contextUpdate messages applied
+  unsigned history_turns = 0;           // clientContent turns taken as initial history
+  unsigned voice_activity_starts = 0;   // voiceActivity ACTIVITY_START sent
+  unsigned voice_activity_ends = 0;     // voiceActivity ACTIVITY_END sent
+  std::string model;                    // of the last accepted setup
+  std::string system_instruction;       // text in effect on the latest connection (setup or contextUpdate)
+  std::vector<std::string> function_names;  // declared functions in effect on the latest connection
   std::string last_setup_json;    // as received
   std::string last_request_path;  // the upgrade request's path
 };

@@ -30,10 +30,12 @@ void print_summary(const ServerStats& s) {
   std::fprintf(stderr,
                "geminilive-mock-server: %u connections, %u setups (%u resumed), %u turns started, "
                "%u completed, %u interrupted, %u tool responses, %llu audio bytes (sha256 %s), "
-               "%u video frames, %zu texts\n",
+               "%u video frames, %zu texts, %u tool calls, %u ignored tool responses, %u tool cancellations, "
+               "%u context updates, %u history turns\n",
                s.connections, s.setups, s.resumed, s.turns_started, s.turns_completed, s.interruptions,
                s.tool_responses, static_cast<unsigned long long>(s.audio_bytes), s.audio_sha256.c_str(),
-               s.video_frames, s.texts.size());
+               s.video_frames, s.texts.size(), s.tool_calls, s.ignored_tool_responses, s.tool_cancellations,
+               s.context_updates, s.history_turns);
 }
 
 }  // namespace
@@ -49,7 +51,7 @@ int main(int argc, char** argv) {
   gint close_code = 1011, setup_close_code = 0;
   g_autofree gchar* close_reason = nullptr;
   g_autofree gchar* tool_call = nullptr;
-  gint first_reply_delay = 0, reply_chunk = 200, end_of_speech = 600;
+  gint first_reply_delay = 0, reply_chunk = 200, end_of_speech = 600, cancel_tool_after = 0;
   gdouble reply_speed = 4.0;
   g_autofree gchar* tls_cert = nullptr;
   g_autofree gchar* tls_key = nullptr;
@@ -86,6 +88,8 @@ int main(int argc, char** argv) {
        "Close reason for --close-after (default \"Internal error encountered.\")", "R"},
       {"tool-call", 0, 0, G_OPTION_ARG_STRING, &tool_call,
        "Start every turn with a toolCall of this function (when the setup declares it)", "NAME"},
+      {"cancel-tool-after", 0, 0, G_OPTION_ARG_INT, &cancel_tool_after,
+       "Send toolCallCancellation for a call still unanswered MS after its toolCall (default: never)", "MS"},
       {"tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "PEM certificate: serve wss://", "FILE"},
       {"tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "PEM private key (default: in --tls-cert)", "FILE"},
       {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No per-event log lines on stderr", nullptr},
@@ -136,6 +140,11 @@ int main(int argc, char** argv) {
   options.setup_close_code = setup_close_code;
   if (close_reason && setup_close_code) options.setup_close_reason = close_reason;
   if (tool_call) options.tool_call = tool_call;
+  if (cancel_tool_after < 0) {
+    std::fprintf(stderr, "geminilive-mock-server: --cancel-tool-after must be >= 0\n");
+    return 2;
+  }
+  options.cancel_tool_after = std::chrono::milliseconds(cancel_tool_after);
   if (tls_cert) options.tls_cert_file = tls_cert;
   if (tls_key) options.tls_key_file = tls_key;
   if (!quiet) {

@@ -16,6 +16,9 @@ struct SessionRecord {
   unsigned connections = 0;  // connections that used it (1 + resumptions)
   double audio_seconds = 0.0;
   unsigned frames = 0;
+  // The text of the system instruction in effect (setup, then contextUpdate):
+  // a resumed setup whose instruction differs changes the context.
+  std::string system_instruction;
 };
 
 class SessionStore {

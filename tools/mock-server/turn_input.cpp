@@ -15,6 +15,23 @@ bool ends_sentence(const std::string& s) {
   return c == '.' || c == '!' || c == '?';
 }
 
+// The first `n` characters (UTF-8) of `s`.
+std::string cut_chars(const std::string& s, long n) {
+  if (!g_utf8_validate(s.c_str(), static_cast<gssize>(s.size()), nullptr))
+    return s.substr(0, static_cast<std::size_t>(n));
+  if (g_utf8_strlen(s.c_str(), static_cast<gssize>(s.size())) <= n) return s;
+  return s.substr(0, static_cast<std::size_t>(g_utf8_offset_to_pointer(s.c_str(), n) - s.c_str()));
+}
+
+std::string joined_texts(const TurnInput& turn) {
+  std::string joined;
+  for (const auto& t : turn.texts) {
+    if (!joined.empty()) joined += ' ';
+    joined += t;
+  }
+  return joined;
+}
+
 }  // namespace
 
 void TurnInput::add_audio(std::string_view pcm, unsigned rate) {
@@ -32,7 +49,7 @@ void TurnInput::add_frame(std::string_view bytes, const std::string& mime) {
 void TurnInput::add_text(std::string text) { texts.push_back(std::move(text)); }
 
 bool TurnInput::empty() const {
-  return audio_bytes == 0 && frames == 0 && texts.empty() && tool_name.empty();
+  return audio_bytes == 0 && frames == 0 && texts.empty() && tool_name.empty() && tool_cancelled.empty();
 }
 
 std::string format_seconds(double seconds) {
@@ -68,23 +85,33 @@ std::string reply_text(const TurnInput& turn) {
     sentences.push_back("I " + saw + ".");
 
   if (!turn.texts.empty()) {
-    std::string joined;
-    for (const auto& t : turn.texts) {
-      if (!joined.empty()) joined += ' ';
-      joined += t;
-    }
+    const std::string joined = joined_texts(turn);
     sentences.push_back("You wrote: " + joined + (ends_sentence(joined) ? "" : "."));
   }
   if (!turn.tool_name.empty())
     sentences.push_back("The function " + turn.tool_name + " returned " + turn.tool_response_json + ".");
+  if (!turn.tool_cancelled.empty()) sentences.push_back("The call to " + turn.tool_cancelled + " was cancelled.");
+  if (sentences.empty()) sentences.push_back("I did not receive anything.");
 
-  if (sentences.empty()) return "I did not receive anything.";
+  if (turn.history_turns > 0) {
+    sentences.insert(sentences.begin(), "I have " + std::to_string(turn.history_turns) +
+                                            (turn.history_turns == 1 ? " turn" : " turns") + " of history.");
+  }
+  if (turn.new_instructions) {
+    sentences.insert(sentences.begin(),
+                     "Following new instructions: \"" + cut_chars(*turn.new_instructions, 60) + "\".");
+  }
   std::string out;
   for (const auto& s : sentences) {
     if (!out.empty()) out += ' ';
     out += s;
   }
   return out;
+}
+
+std::string search_query(const TurnInput& turn) {
+  const std::string joined = joined_texts(turn);
+  return joined.find_first_not_of(' ') == std::string::npos ? "what is on the screen" : joined;
 }
 
 std::string input_transcription_text(const TurnInput& turn) {

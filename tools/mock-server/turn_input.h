@@ -28,6 +28,11 @@ struct TurnInput {
   std::vector<std::string> texts;
   std::string tool_name;           // set once a tool response arrived
   std::string tool_response_json;  // its `response`, compact JSON
+  std::string tool_cancelled;      // a function whose call the server cancelled in this turn
+
+  // Said first in the reply, not input of the turn itself.
+  std::optional<std::string> new_instructions;  // the system instruction changed since the last reply
+  unsigned history_turns = 0;                    // initial history received before this reply
 
   void add_audio(std::string_view pcm, unsigned rate);
   void add_frame(std::string_view bytes, const std::string& mime);
@@ -36,8 +41,14 @@ struct TurnInput {
 };
 
 // e.g. "I heard 2.4 seconds of audio at 16000 Hz and saw 3 frames, the last a
-// 1024x576 JPEG. You wrote: hello."
+// 1024x576 JPEG. You wrote: hello.", preceded by `Following new instructions:
+// "<first 60 characters>". ` after a context change and by "I have 3 turns of
+// history. " after initial history.
 std::string reply_text(const TurnInput& turn);
+
+// What a googleSearch "searches for": the turn's texts joined, or "what is on
+// the screen" when it had none.
+std::string search_query(const TurnInput& turn);
 
 // The inputTranscription the server sends for a turn with audio, e.g.
 // "(2.4 seconds of speech)"; empty when the turn had no audio.
