@@ -357,20 +357,24 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
 
   void arm_tool_timer() {
     const auto next = calls_.next_deadline();
-    if (!next || is_terminal(state_)) return tool_timer_.cancel();
+    if (!next || is_terminal(state_)) {
+      tool_timer_.cancel();
+      return;
+    }
     const auto left = std::chrono::ceil<milliseconds>(*next - ToolCalls::Clock::now());
     after(tool_timer_, std::max(left, milliseconds(0)), [this] { tool_deadline(); });
   }
 
   // The model must not wait forever: an unanswered call gets an error.
   void tool_deadline() {
+    if (torn_down_ || is_terminal(state_)) return;  // nothing more goes out
     for (const auto& call : calls_.expire(ToolCalls::Clock::now())) {
       GST_INFO("tool call %s (%s) timed out", call.id.c_str(), call.name.c_str());
       enqueue(Outbound::encode(protocol::ToolResponse{{calls_.timeout_response(call)}}), false);
       emit_warning("The tool call " + call.id + " (" + call.name + ") had no response within " +
                    seconds_text(calls_.timeout()) + " s; the model was told it failed.");
     }
-    if (!torn_down_) arm_tool_timer();
+    arm_tool_timer();
   }
 
   // ---- loop thread: moving to a new connection ----
