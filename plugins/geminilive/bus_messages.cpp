@@ -85,7 +85,7 @@ std::vector<GstStructure*> server_message_structures(const protocol::ServerMessa
   if (m.tool_call_cancellation) {
     std::string ids;
     for (const auto& id : m.tool_call_cancellation->ids) ids += (ids.empty() ? "" : ",") + id;
-    out.push_back(gst_structure_new("geminilive/tool-call-cancellation", "ids", G_TYPE_STRING, ids.c_str(), nullptr));
+    out.push_back(gst_structure_new("geminilive/tool-call-cancelled", "ids", G_TYPE_STRING, ids.c_str(), nullptr));
   }
   if (m.usage_metadata) out.push_back(usage(*m.usage_metadata));
   if (m.go_away) {

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <utility>
 
+#include "element_util.h"
 #include "protocol/client_message.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_gemini_live_input_sink_debug);
@@ -30,14 +31,13 @@ const char* input_kind_name(InputKind kind) {
 GstCaps* input_kind_caps(InputKind kind) {
   switch (kind) {
     case InputKind::Audio:
-      return gst_caps_from_string(
-          "audio/x-raw, format=(string)S16LE, layout=(string)interleaved, channels=(int)1, rate=(int)[8000, 48000]");
+      return gst_caps_from_string(GEMINILIVE_INPUT_AUDIO_CAPS);
     case InputKind::Video:
-      return gst_caps_from_string("image/jpeg; image/png");
+      return gst_caps_from_string(GEMINILIVE_IMAGE_CAPS);
     case InputKind::Text:
       break;
   }
-  return gst_caps_from_string("text/x-raw, format=(string)utf8");
+  return gst_caps_from_string(GEMINILIVE_TEXT_CAPS);
 }
 
 }  // namespace geminilive::plugin

@@ -14,8 +14,10 @@
  *   when the model is interrupted the rest of its answer is dropped at once.
  *   With paced=false it outputs the model's audio as it arrives, with
  *   contiguous timestamps and no silence: for recording and batch work.
- * - `text`: the model's written answer (response-modality=text on the sink),
- *   one buffer per fragment;
+ * - `text`: the model's answer in writing, one buffer per fragment: its text
+ *   (response-modality=text on a model that writes) or the transcript of its
+ *   spoken answer (every model; output-transcription on the sink, the
+ *   default);
  * - `input-transcription` / `output-transcription`: what the service heard
  *   and what the model said, one buffer per fragment.
  *
@@ -47,6 +49,7 @@
 #include <string>
 #include <utility>
 
+#include "element_util.h"
 #include "elements.h"
 #include "errors.h"
 #include "session/channel.h"
@@ -64,7 +67,6 @@ using session::ReplyQueue;
 
 enum Stream { STREAM_AUDIO, STREAM_TEXT, STREAM_INPUT_TRANSCRIPTION, STREAM_OUTPUT_TRANSCRIPTION };
 
-constexpr char kDefaultChannel[] = "default";
 constexpr int kRate = 24000;  // what the service sends
 constexpr int kBytesPerSample = 2;
 constexpr GstClockTime kDefaultPeriod = 20 * GST_MSECOND;
@@ -112,9 +114,13 @@ class SrcTap final : public session::SessionObserver {
             if (part.inline_data && part.inline_data->mime_type.rfind("audio/pcm", 0) == 0) add_audio(*part.inline_data);
         break;
       case STREAM_TEXT:
+        // Written answers, or a spoken answer's transcript: a session has
+        // one or the other (AUDIO-only models write through transcripts).
         if (content.model_turn)
           for (const auto& part : content.model_turn->parts)
             if (part.text && !part.thought.value_or(false)) queue_->push_text(*part.text);
+        if (content.output_transcription && !content.output_transcription->text.empty())
+          queue_->push_text(content.output_transcription->text);
         break;
       case STREAM_INPUT_TRANSCRIPTION:
         if (content.input_transcription) queue_->push_text(content.input_transcription->text);
@@ -152,7 +158,7 @@ class SrcTap final : public session::SessionObserver {
 
 struct SrcPrivate {
   // Properties (object lock).
-  std::string channel_name = kDefaultChannel;
+  std::string channel_name = plugin::kDefaultChannel;
   Stream stream = STREAM_AUDIO;
   bool paced = true;
   GstClockTime period = kDefaultPeriod;
@@ -202,8 +208,8 @@ GType gst_gemini_live_src_stream_get_type(void) {
   return type;
 }
 
-#define AUDIO_CAPS "audio/x-raw, format=(string)S16LE, layout=(string)interleaved, channels=(int)1, rate=(int)24000"
-#define TEXT_CAPS "text/x-raw, format=(string)utf8"
+#define AUDIO_CAPS GEMINILIVE_REPLY_AUDIO_CAPS
+#define TEXT_CAPS GEMINILIVE_TEXT_CAPS
 
 static GstStaticPadTemplate src_template =
     GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(AUDIO_CAPS "; " TEXT_CAPS));
@@ -243,7 +249,7 @@ static void gst_gemini_live_src_class_init(GstGeminiLiveSrcClass* klass) {
    */
   g_object_class_install_property(
       gobject_class, PROP_CHANNEL,
-      g_param_spec_string("channel", "Channel", "The geminilivesink to hear (same channel name)", kDefaultChannel,
+      g_param_spec_string("channel", "Channel", "The geminilivesink to hear (same channel name)", plugin::kDefaultChannel,
                           ready));
   /**
    * GstGeminiLiveSrc:stream:
@@ -313,7 +319,7 @@ static void gst_gemini_live_src_set_property(GObject* object, guint prop_id, con
   switch (prop_id) {
     case PROP_CHANNEL: {
       const char* name = g_value_get_string(value);
-      priv->channel_name = name && *name ? name : kDefaultChannel;
+      priv->channel_name = name && *name ? name : plugin::kDefaultChannel;
       break;
     }
     case PROP_STREAM:
@@ -452,13 +458,13 @@ static void gst_gemini_live_src_get_times(GstBaseSrc* bsrc, GstBuffer* buffer, G
   *end = GST_BUFFER_DURATION_IS_VALID(buffer) ? *start + GST_BUFFER_DURATION(buffer) : *start;
 }
 
+// Before the base time (just after PLAYING), the stream's start.
 static GstClockTime running_time_now(GstGeminiLiveSrc* self) {
   GstClock* clock = gst_element_get_clock(GST_ELEMENT(self));
   if (!clock) return GST_CLOCK_TIME_NONE;
-  const GstClockTime now = gst_clock_get_time(clock);
   gst_object_unref(clock);
-  const GstClockTime base = gst_element_get_base_time(GST_ELEMENT(self));
-  return now >= base ? now - base : 0;
+  const GstClockTime now = plugin::running_time_now(GST_ELEMENT(self));
+  return GST_CLOCK_TIME_IS_VALID(now) ? now : 0;
 }
 
 // The ERROR message once, then GST_FLOW_ERROR.

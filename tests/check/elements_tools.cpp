@@ -57,7 +57,7 @@ struct Calls {
       answer = self->answer_now;
     }
     gboolean sent = FALSE;
-    if (!answer.empty()) g_signal_emit_by_name(sink, "send-tool-response", id, name, answer.c_str(), &sent);
+    if (!answer.empty()) g_signal_emit_by_name(sink, "send-tool-response", id, name, answer.c_str(), nullptr, FALSE, &sent);
     {
       std::lock_guard<std::mutex> lock(self->mutex);
       self->answered_now |= sent;
@@ -103,7 +103,7 @@ Calls::Call wait_tool_call_message(GstBus* bus) {
 
 gboolean send_tool_response(GstElement* sink, const char* id, const char* name, const char* response) {
   gboolean sent = FALSE;
-  g_signal_emit_by_name(sink, "send-tool-response", id, name, response, &sent);
+  g_signal_emit_by_name(sink, "send-tool-response", id, name, response, nullptr, FALSE, &sent);
   return sent;
 }
 
@@ -152,7 +152,8 @@ GST_START_TEST(test_tools_property) {
   g_object_set(sink, "tools", "", nullptr);
   assert_str(string_property(sink, "tools"), "(null)");
   GParamSpec* spec = g_object_class_find_property(G_OBJECT_GET_CLASS(sink), "tools");
-  fail_unless(spec->flags & GST_PARAM_MUTABLE_READY);
+  // A running session takes new tools (contextUpdate, or a resumed connection).
+  fail_unless(spec->flags & GST_PARAM_MUTABLE_PLAYING);
   gst_object_unref(sink);
 }
 GST_END_TEST;
@@ -275,8 +276,8 @@ GST_START_TEST(test_tool_call_edge_cases_and_cancellation) {
   assert_str(calls.wait(1).id, "");
 
   server->send_raw(R"({"toolCallCancellation":{"ids":["call-a","call-b"]}})", true);
-  m = wait_message(bus, element_message("geminilive/tool-call-cancellation"));
-  fail_unless(m != nullptr, "no geminilive/tool-call-cancellation");
+  m = wait_message(bus, element_message("geminilive/tool-call-cancelled"));
+  fail_unless(m != nullptr, "no geminilive/tool-call-cancelled");
   assert_str(gst_structure_get_string(gst_message_get_structure(m), "ids"), "call-a,call-b");
   gst_message_unref(m);
 
@@ -284,8 +285,8 @@ GST_START_TEST(test_tool_call_edge_cases_and_cancellation) {
   gst_harness_push(h, gst_buffer_new_memdup("first", 5));
   assert_str(wait_tool_call_message(bus).id, "function-call-1");
   gst_harness_push(h, gst_buffer_new_memdup("second", 6));
-  m = wait_message(bus, element_message("geminilive/tool-call-cancellation"));
-  fail_unless(m != nullptr, "no geminilive/tool-call-cancellation");
+  m = wait_message(bus, element_message("geminilive/tool-call-cancelled"));
+  fail_unless(m != nullptr, "no geminilive/tool-call-cancelled");
   assert_str(gst_structure_get_string(gst_message_get_structure(m), "ids"), "function-call-1");
   gst_message_unref(m);
   assert_str(wait_tool_call_message(bus).id, "function-call-2");

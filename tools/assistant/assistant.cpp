@@ -240,7 +240,8 @@ void Assistant::on_tool_call(const GstStructure* s) {
     transcript_->status("[tool] the model called an unknown function \"" + name + "\"", true);
   }
   gboolean queued = FALSE;
-  g_signal_emit_by_name(sink_, "send-tool-response", id.c_str(), name.c_str(), response.c_str(), &queued);
+  g_signal_emit_by_name(sink_, "send-tool-response", id.c_str(), name.c_str(), response.c_str(), nullptr, FALSE,
+                        &queued);
   if (!queued) transcript_->status("[warning] the answer to " + name + " was not sent", true);
 }
 
@@ -272,7 +273,7 @@ void Assistant::on_element(GstMessage* message) {
     on_usage(s);
   } else if (g_str_equal(kind, "tool-call")) {
     on_tool_call(s);
-  } else if (g_str_equal(kind, "tool-call-cancellation")) {
+  } else if (g_str_equal(kind, "tool-call-cancelled")) {
     transcript_->status("[tool] call cancelled: " + string_field(s, "ids"));
   } else if (g_str_equal(kind, "go-away")) {
     int64_t ns = 0;

@@ -82,7 +82,7 @@ answer_tool_call (App * app, const GstStructure * s)
   end_line (app);
   g_print ("[tool] %s %s -> %s\n", name, args, response);
   g_signal_emit_by_name (app->sink, "send-tool-response", id, name, response,
-      &sent);
+      NULL, FALSE, &sent);
   if (!sent)
     g_printerr ("Could not send the response to %s\n", name);
 }
@@ -100,7 +100,7 @@ on_message (GstBus * bus, GstMessage * message, gpointer user_data)
         print_transcript (app, s);
       } else if (gst_structure_has_name (s, "geminilive/tool-call")) {
         answer_tool_call (app, s);
-      } else if (gst_structure_has_name (s, "geminilive/tool-call-cancellation")) {
+      } else if (gst_structure_has_name (s, "geminilive/tool-call-cancelled")) {
         end_line (app);
         g_print ("[tool] cancelled: %s\n", gst_structure_get_string (s, "ids"));
       } else if (gst_structure_has_name (s, "geminilive/turn-complete")) {

@@ -79,7 +79,7 @@ class App:
         response = json.dumps(call_function(name, json.loads(args or "{}")), separators=(",", ":"))
         self.end_line()
         print(f"[tool] {name} {args} -> {response}", flush=True)
-        if not self.sink.emit("send-tool-response", call_id, name, response):
+        if not self.sink.emit("send-tool-response", call_id, name, response, None, False):
             print(f"Could not send the response to {name}", file=sys.stderr)
 
     def on_message(self, bus, message):
@@ -90,7 +90,7 @@ class App:
                 self.print_transcript(s)
             elif s.has_name("geminilive/tool-call"):
                 self.answer_tool_call(s)
-            elif s.has_name("geminilive/tool-call-cancellation"):
+            elif s.has_name("geminilive/tool-call-cancelled"):
                 self.end_line()
                 print(f"[tool] cancelled: {s.get_string('ids')}", flush=True)
             elif s.has_name("geminilive/turn-complete"):
