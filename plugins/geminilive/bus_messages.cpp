@@ -1,7 +1,9 @@
 #include "bus_messages.h"
 
 #include <algorithm>
+#include <chrono>
 #include <optional>
+#include <string>
 
 namespace geminilive::plugin {
 
@@ -49,6 +51,98 @@ GstStructure* usage(const protocol::UsageMetadata& u) {
   return s;
 }
 
+const char* member_string(JsonObject* o, const char* name) {
+  JsonNode* n = o ? json_object_get_member(o, name) : nullptr;
+  return n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING ? json_node_get_string(n)
+                                                                                     : nullptr;
+}
+
+JsonObject* member_object(JsonObject* o, const char* name) {
+  JsonNode* n = o ? json_object_get_member(o, name) : nullptr;
+  return n && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : nullptr;
+}
+
+// Calls `fn` with each object of the array `name` of `o`.
+template <typename Fn>
+void for_each_object(JsonObject* o, const char* name, Fn fn) {
+  JsonNode* n = o ? json_object_get_member(o, name) : nullptr;
+  if (!n || !JSON_NODE_HOLDS_ARRAY(n)) return;
+  JsonArray* a = json_node_get_array(n);
+  for (guint i = 0; i < json_array_get_length(a); ++i) {
+    JsonNode* e = json_array_get_element(a, i);
+    if (JSON_NODE_HOLDS_OBJECT(e)) fn(json_node_get_object(e));
+  }
+}
+
+void add_line(std::string& lines, const std::string& line) { lines += (lines.empty() ? "" : "\n") + line; }
+
+// groundingMetadata: what the model searched for and the pages it used.
+GstStructure* grounding(const protocol::JsonValue& metadata) {
+  JsonObject* o = JSON_NODE_HOLDS_OBJECT(metadata.node()) ? json_node_get_object(metadata.node()) : nullptr;
+  std::string queries, sources;
+  JsonNode* q = o ? json_object_get_member(o, "webSearchQueries") : nullptr;
+  if (q && JSON_NODE_HOLDS_ARRAY(q)) {
+    JsonArray* a = json_node_get_array(q);
+    for (guint i = 0; i < json_array_get_length(a); ++i) {
+      JsonNode* e = json_array_get_element(a, i);
+      if (JSON_NODE_HOLDS_VALUE(e) && json_node_get_value_type(e) == G_TYPE_STRING)
+        add_line(queries, json_node_get_string(e));
+    }
+  }
+  for_each_object(o, "groundingChunks", [&](JsonObject* chunk) {
+    JsonObject* web = member_object(chunk, "web");
+    if (!web) web = member_object(chunk, "retrievedContext");
+    const char* uri = member_string(web, "uri");
+    const char* title = member_string(web, "title");
+    if (uri) add_line(sources, std::string(title ? title : uri) + " <" + uri + ">");
+  });
+  return gst_structure_new("geminilive/grounding", "queries", G_TYPE_STRING, queries.c_str(), "sources", G_TYPE_STRING,
+                           sources.c_str(), "json", G_TYPE_STRING, metadata.to_string().c_str(), nullptr);
+}
+
+// urlContextMetadata: the pages the model read, one "url status" a line.
+GstStructure* url_context(const protocol::JsonValue& metadata) {
+  JsonObject* o = JSON_NODE_HOLDS_OBJECT(metadata.node()) ? json_node_get_object(metadata.node()) : nullptr;
+  std::string urls;
+  for_each_object(o, "urlMetadata", [&](JsonObject* u) {
+    const char* url = member_string(u, "retrievedUrl");
+    const char* status = member_string(u, "urlRetrievalStatus");
+    if (url) add_line(urls, std::string(url) + (status ? std::string(" ") + status : ""));
+  });
+  return gst_structure_new("geminilive/url-context", "urls", G_TYPE_STRING, urls.c_str(), "json", G_TYPE_STRING,
+                           metadata.to_string().c_str(), nullptr);
+}
+
+// The model's parts that are not its answer: thoughts, code it ran and what
+// the code gave.
+void part_structures(const protocol::Content& turn, std::vector<GstStructure*>& out) {
+  for (const auto& part : turn.parts) {
+    if (part.text && part.thought.value_or(false))
+      out.push_back(gst_structure_new("geminilive/thought", "text", G_TYPE_STRING, part.text->c_str(), nullptr));
+    if (!part.executable_code.is_null()) {
+      JsonObject* o = JSON_NODE_HOLDS_OBJECT(part.executable_code.node()) ? json_node_get_object(part.executable_code.node()) : nullptr;
+      const char* language = member_string(o, "language");
+      const char* code = member_string(o, "code");
+      out.push_back(gst_structure_new("geminilive/executable-code", "language", G_TYPE_STRING, language ? language : "",
+                                      "code", G_TYPE_STRING, code ? code : "", nullptr));
+    }
+    if (!part.code_execution_result.is_null()) {
+      JsonObject* o = JSON_NODE_HOLDS_OBJECT(part.code_execution_result.node()) ? json_node_get_object(part.code_execution_result.node()) : nullptr;
+      const char* outcome = member_string(o, "outcome");
+      const char* output = member_string(o, "output");
+      out.push_back(gst_structure_new("geminilive/code-execution-result", "outcome", G_TYPE_STRING,
+                                      outcome ? outcome : "", "output", G_TYPE_STRING, output ? output : "", nullptr));
+    }
+  }
+}
+
+GstStructure* voice_activity(bool start, const char* signal, std::optional<std::chrono::nanoseconds> offset) {
+  GstStructure* s = gst_structure_new("geminilive/voice-activity", "type", G_TYPE_STRING, start ? "start" : "end",
+                                      "signal", G_TYPE_STRING, signal, nullptr);
+  if (offset) gst_structure_set(s, "audio-offset", G_TYPE_UINT64, static_cast<guint64>(std::max<int64_t>(offset->count(), 0)), nullptr);
+  return s;
+}
+
 }  // namespace
 
 std::string function_call_args_json(const protocol::FunctionCall& call) {
@@ -68,13 +162,20 @@ std::vector<GstStructure*> server_message_structures(const protocol::ServerMessa
     if (worth_posting(c.input_transcription)) out.push_back(transcript("input", *c.input_transcription, running_time));
     if (worth_posting(c.output_transcription))
       out.push_back(transcript("output", *c.output_transcription, running_time));
+    if (c.model_turn) part_structures(*c.model_turn, out);
+    if (!c.grounding_metadata.is_null()) out.push_back(grounding(c.grounding_metadata));
+    if (!c.url_context_metadata.is_null()) out.push_back(url_context(c.url_context_metadata));
     if (c.interrupted) out.push_back(gst_structure_new_empty("geminilive/interrupted"));
+    if (c.waiting_for_input) out.push_back(gst_structure_new_empty("geminilive/waiting-for-input"));
     if (c.generation_complete) out.push_back(gst_structure_new_empty("geminilive/generation-complete"));
     if (c.turn_complete) {
       GstStructure* s = gst_structure_new_empty("geminilive/turn-complete");
       if (c.turn_complete_reason) gst_structure_set(s, "reason", G_TYPE_STRING, c.turn_complete_reason->c_str(), nullptr);
       out.push_back(s);
     }
+    if (c.interaction_status)
+      out.push_back(gst_structure_new("geminilive/interaction-status", "status", G_TYPE_STRING,
+                                      c.interaction_status->c_str(), nullptr));
   }
   if (m.tool_call) {
     for (const auto& call : m.tool_call->function_calls)
@@ -87,6 +188,11 @@ std::vector<GstStructure*> server_message_structures(const protocol::ServerMessa
     for (const auto& id : m.tool_call_cancellation->ids) ids += (ids.empty() ? "" : ",") + id;
     out.push_back(gst_structure_new("geminilive/tool-call-cancelled", "ids", G_TYPE_STRING, ids.c_str(), nullptr));
   }
+  if (m.voice_activity && (m.voice_activity->type == "ACTIVITY_START" || m.voice_activity->type == "ACTIVITY_END"))
+    out.push_back(voice_activity(m.voice_activity->type == "ACTIVITY_START", "voiceActivity", m.voice_activity->audio_offset));
+  if (const auto& v = m.voice_activity_detection_signal;
+      v && (v->vad_signal_type == "VAD_SIGNAL_TYPE_SOS" || v->vad_signal_type == "VAD_SIGNAL_TYPE_EOS"))
+    out.push_back(voice_activity(v->vad_signal_type == "VAD_SIGNAL_TYPE_SOS", "voiceActivityDetectionSignal", {}));
   if (m.usage_metadata) out.push_back(usage(*m.usage_metadata));
   if (m.go_away) {
     GstStructure* s = gst_structure_new_empty("geminilive/go-away");

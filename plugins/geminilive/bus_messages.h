@@ -13,9 +13,11 @@
 namespace geminilive::plugin {
 
 // The structures for one server message, in the order to post them:
-// setup-complete, transcript (input, then output), interrupted,
-// generation-complete, turn-complete, tool-call (one per function call),
-// tool-call-cancelled, usage, go-away. `running_time` (when valid) is
+// setup-complete, transcript (input, then output), thought, executable-code,
+// code-execution-result, grounding, url-context, interrupted,
+// waiting-for-input, generation-complete, turn-complete, interaction-status,
+// tool-call (one per function call), tool-call-cancelled, voice-activity,
+// usage, go-away. `running_time` (when valid) is
 // added to transcripts as "running-time". The caller owns them.
 std::vector<GstStructure*> server_message_structures(const protocol::ServerMessage& message,
                                                      GstClockTime running_time = GST_CLOCK_TIME_NONE);

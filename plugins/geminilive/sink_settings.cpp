@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 
+#include "protocol/client_message.h"
 #include "session/model_rules.h"
 
 namespace geminilive::plugin {
@@ -207,7 +208,14 @@ protocol::Expected<session::SessionConfig> SinkSettings::session_config(std::str
   const session::ModelRules* rules = session::find_model_rules(model);
   adapt_to_model(config, rules);
   if (!rules) return config;
-  if (auto refusal = session::refused_field(*rules, config.setup)) {
+  // What goes on the wire, setup-extra merged in, is what the model sees.
+  protocol::Setup sent = config.setup;
+  if (!sent.extra.is_null()) {
+    auto merged = protocol::decode_client_message(protocol::encode_client_message(config.setup));
+    if (merged && std::holds_alternative<protocol::Setup>(merged.value()))
+      sent = std::get<protocol::Setup>(std::move(merged).value());
+  }
+  if (auto refusal = session::refused_field(*rules, sent)) {
     const std::string property = property_for(*this, refusal->wire_path);
     return protocol::Error{"The model " + session::model_id(model) + " does not take " + property + " (" +
                            refusal->wire_path + "): " + refusal->why + ". Change " + property +
