@@ -36,9 +36,13 @@ GstStructure* usage(const protocol::UsageMetadata& u) {
   set_count(s, "cached-tokens", u.cached_content_token_count);
   set_count(s, "thoughts-tokens", u.thoughts_token_count);
   set_count(s, "tool-use-prompt-tokens", u.tool_use_prompt_token_count);
-  // Per modality: "prompt-audio-tokens", "response-text-tokens", ...
+  // Per modality: "prompt-audio-tokens", "response-text-tokens",
+  // "cached-text-tokens", "tool-use-prompt-text-tokens", ...
   const std::pair<const char*, const std::vector<protocol::ModalityTokenCount>*> details[] = {
-      {"prompt", &u.prompt_tokens_details}, {"response", &u.response_tokens_details}};
+      {"prompt", &u.prompt_tokens_details},
+      {"response", &u.response_tokens_details},
+      {"cached", &u.cache_tokens_details},
+      {"tool-use-prompt", &u.tool_use_prompt_tokens_details}};
   for (const auto& [prefix, list] : details) {
     for (const auto& m : *list) {
       if (m.modality.empty() || !std::all_of(m.modality.begin(), m.modality.end(), [](char c) { return g_ascii_isalpha(c); }))
