@@ -45,6 +45,12 @@ bool wait_received(const LiveServer& server, const std::string& part, std::chron
   return false;
 }
 
+// Until the server has the setup (and so answered it first: what it sends
+// next follows setupComplete).
+void wait_setup(const LiveServer& server) {
+  fail_unless(server.wait_for([](const ServerStats& s) { return !s.last_setup_json.empty(); }, kWait), "no setup");
+}
+
 // The fields of the next element message `name`.
 std::string wait_field(GstBus* bus, const char* name, const char* field) {
   GstMessage* m = wait_message(bus, element_message(name));
@@ -73,7 +79,7 @@ GST_START_TEST(test_knobs_reach_the_setup) {
   g_object_set(sink, "vad-silence-duration-ms", 1200, "temperature", 0.25, "input-transcription-languages", "en-US",
                nullptr);
   GstHarness* h = sink_harness(sink, "text", kTextCaps);
-  fail_unless(server->wait_for([](const ServerStats& s) { return !s.last_setup_json.empty(); }, kWait));
+  wait_setup(*server);
   const std::string setup = server->stats().last_setup_json;
   for (const char* part : {R"("model":"models/gemini-3.8-live")", R"("mediaResolution":"MEDIA_RESOLUTION_LOW")",
                            R"("temperature":0.25)", R"("endOfSpeechSensitivity":"END_SENSITIVITY_LOW")",
@@ -128,7 +134,7 @@ GST_START_TEST(test_push_to_talk) {
   g_object_set(sink, "vad", FALSE, nullptr);
   GstBus* bus = attach_bus(sink);
   GstHarness* h = sink_harness(sink, "audio", kAudioCaps16k);
-  fail_unless(server->wait_for([](const ServerStats& s) { return !s.last_setup_json.empty(); }, kWait));
+  wait_setup(*server);
   fail_unless(contains(server->stats().last_setup_json, R"("automaticActivityDetection":{"disabled":true})"));
 
   fail_unless(emit_bool(h->element, "activity-start"));
@@ -234,8 +240,7 @@ GST_START_TEST(test_service_extras_as_messages) {
   GstElement* sink = make_sink(*server);
   GstBus* bus = attach_bus(sink);
   GstHarness* h = sink_harness(sink, "text", kTextCaps);
-  fail_unless(server->wait_for([](const ServerStats& s) { return !s.last_setup_json.empty(); }, kWait));
-  g_usleep(100 * 1000);
+  wait_setup(*server);
   server->send_raw(R"j({"serverContent":{"modelTurn":{"parts":[{"executableCode":{"language":"PYTHON","code":"print(6*7)"}},)j"
                    R"({"codeExecutionResult":{"outcome":"OUTCOME_OK","output":"42\n"}}]},)"
                    R"("groundingMetadata":{"webSearchQueries":["weather berlin","berlin forecast"],)"
@@ -282,8 +287,7 @@ GST_START_TEST(test_tool_call_cancelled) {
   g_signal_connect(sink, "tool-call-cancelled", G_CALLBACK(on_cancelled), &cancelled);
   GstBus* bus = attach_bus(sink);
   GstHarness* h = sink_harness(sink, "text", kTextCaps);
-  fail_unless(server->wait_for([](const ServerStats& s) { return !s.last_setup_json.empty(); }, kWait));
-  g_usleep(100 * 1000);
+  wait_setup(*server);
   server->send_raw(R"({"toolCall":{"functionCalls":[{"id":"c1","name":"lookup"},{"id":"c2","name":"lookup"}]}})", true);
   server->send_raw(R"({"toolCallCancellation":{"ids":["c1"]}})", true);
   assert_str(wait_field(bus, "geminilive/tool-call-cancelled", "ids"), "c1");
@@ -314,8 +318,7 @@ GST_START_TEST(test_tool_timeout) {
   g_object_set(sink, "tools", R"([{"name":"lookup"}])", "tool-timeout", 1u, nullptr);
   GstBus* bus = attach_bus(sink);
   GstHarness* h = sink_harness(sink, "text", kTextCaps);
-  fail_unless(server->wait_for([](const ServerStats& s) { return !s.last_setup_json.empty(); }, kWait));
-  g_usleep(100 * 1000);
+  wait_setup(*server);
   const gint64 sent_at = g_get_monotonic_time();
   server->send_raw(R"({"toolCall":{"functionCalls":[{"id":"slow","name":"lookup"}]}})", true);
   fail_unless(wait_received(*server, R"("id":"slow")", 5s), "no error response");
