@@ -10,6 +10,7 @@
 
 #include "element_util.h"
 #include "protocol/client_message.h"
+#include "protocol/pcm_mime.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_gemini_live_input_sink_debug);
 #define GST_CAT_DEFAULT gst_gemini_live_input_sink_debug
@@ -235,7 +236,7 @@ static gboolean gst_gemini_live_input_sink_set_caps(GstBaseSink* bsink, GstCaps*
         GST_WARNING_OBJECT(self, "refusing %" GST_PTR_FORMAT, caps);
         return FALSE;
       }
-      priv->audio_mime = "audio/pcm;rate=" + std::to_string(GST_AUDIO_INFO_RATE(&info));
+      priv->audio_mime = protocol::pcm_mime_type(GST_AUDIO_INFO_RATE(&info));
       if (!priv->audio_tail.empty()) GST_DEBUG_OBJECT(self, "dropping half a sample at a caps change");
       priv->audio_tail.clear();
       return TRUE;

@@ -54,8 +54,9 @@
 #include "errors.h"
 #include "session/channel.h"
 #include "session/reply_queue.h"
+#include "src_tap.h"
 
-GST_DEBUG_CATEGORY_STATIC(gst_gemini_live_src_debug);
+GST_DEBUG_CATEGORY(gst_gemini_live_src_debug);
 #define GST_CAT_DEFAULT gst_gemini_live_src_debug
 
 namespace {
@@ -65,96 +66,27 @@ namespace protocol = geminilive::protocol;
 namespace session = geminilive::session;
 using session::ReplyQueue;
 
-enum Stream { STREAM_AUDIO, STREAM_TEXT, STREAM_INPUT_TRANSCRIPTION, STREAM_OUTPUT_TRANSCRIPTION };
+using plugin::SrcTap;
+using plugin::Stream;
+using plugin::STREAM_AUDIO;
+using plugin::STREAM_TEXT;
+using plugin::STREAM_INPUT_TRANSCRIPTION;
+using plugin::STREAM_OUTPUT_TRANSCRIPTION;
+using plugin::kReplyRate;
 
-constexpr int kRate = 24000;  // what the service sends
 constexpr int kBytesPerSample = 2;
 constexpr GstClockTime kDefaultPeriod = 20 * GST_MSECOND;
 constexpr GstClockTime kMinPeriod = 5 * GST_MSECOND;
 constexpr GstClockTime kMaxPeriod = GST_SECOND;
 // Unpaced audio: at most this much per buffer.
-constexpr std::size_t kMaxRawBytes = kRate * kBytesPerSample;
+constexpr std::size_t kMaxRawBytes = kReplyRate * kBytesPerSample;
 // Text streams: a GAP event after this long without text.
 constexpr auto kGapInterval = std::chrono::milliseconds(500);
-constexpr GstClockTime kMaxQueueTime = GST_SECOND * ReplyQueue::kDefaultMaxAudioBytes / (kRate * kBytesPerSample);
+constexpr GstClockTime kMaxQueueTime = GST_SECOND * ReplyQueue::kDefaultMaxAudioBytes / (kReplyRate * kBytesPerSample);
 
 enum { PROP_0, PROP_CHANNEL, PROP_STREAM, PROP_PACED, PROP_PERIOD_TIME };
 
 /* *INDENT-OFF* */
-
-// The element's subscription to its channel: keeps from each server message
-// what its stream wants, in the queue the streaming thread reads.
-class SrcTap final : public session::SessionObserver {
- public:
-  SrcTap(GstElement* src, Stream stream, std::shared_ptr<ReplyQueue> queue)
-      : src_(src), stream_(stream), queue_(std::move(queue)) {}
-
-  void on_state(session::SessionState state) override {
-    if (state == session::SessionState::Finished) {
-      GST_DEBUG_OBJECT(src_, "the session is finished: EOS after %zu queued bytes", queue_->audio_bytes());
-      queue_->finish();
-    } else if (state == session::SessionState::Closed && eos_requested_) {
-      queue_->finish();  // stopped before its answer was complete
-    }
-  }
-  // The application asked for EOS while the session runs: end with it.
-  void end_with_session() { eos_requested_ = true; }
-  void on_error(const session::SessionError& error) override { queue_->fail_with(error); }
-  void on_message(const protocol::ServerMessage& message) override {
-    if (!message.server_content) return;
-    const protocol::ServerContent& content = *message.server_content;
-    switch (stream_) {
-      case STREAM_AUDIO:
-        if (content.interrupted) {
-          GST_DEBUG_OBJECT(src_, "interrupted: dropping %zu bytes", queue_->audio_bytes());
-          queue_->clear();
-        }
-        if (content.model_turn)
-          for (const auto& part : content.model_turn->parts)
-            if (part.inline_data && part.inline_data->mime_type.rfind("audio/pcm", 0) == 0) add_audio(*part.inline_data);
-        break;
-      case STREAM_TEXT:
-        // Written answers, or a spoken answer's transcript: a session has
-        // one or the other (AUDIO-only models write through transcripts).
-        if (content.model_turn)
-          for (const auto& part : content.model_turn->parts)
-            if (part.text && !part.thought.value_or(false)) queue_->push_text(*part.text);
-        if (content.output_transcription && !content.output_transcription->text.empty())
-          queue_->push_text(content.output_transcription->text);
-        break;
-      case STREAM_INPUT_TRANSCRIPTION:
-        if (content.input_transcription) queue_->push_text(content.input_transcription->text);
-        break;
-      case STREAM_OUTPUT_TRANSCRIPTION:
-        if (content.output_transcription) queue_->push_text(content.output_transcription->text);
-        break;
-    }
-  }
-
- private:
-  void add_audio(const protocol::Blob& blob) {
-    const auto at = blob.mime_type.find("rate=");
-    const int rate = at == std::string::npos ? kRate : std::atoi(blob.mime_type.c_str() + at + 5);
-    if (rate != kRate && !warned_rate_) {
-      warned_rate_ = true;
-      plugin::post_warning(src_, "The model's audio is not at 24000 Hz; it plays at the wrong speed.",
-                           "mimeType " + blob.mime_type);
-    }
-    const std::size_t dropped = queue_->push_audio(blob.data);
-    if (dropped > 0 && !warned_overflow_) {
-      warned_overflow_ = true;
-      plugin::post_warning(src_, "The answer's audio is not being played fast enough; its oldest part was dropped.",
-                           std::to_string(dropped) + " bytes dropped, queue full");
-    }
-  }
-
-  GstElement* const src_;  // valid while tapped: the tap is removed in stop()
-  const Stream stream_;
-  const std::shared_ptr<ReplyQueue> queue_;
-  std::atomic<bool> eos_requested_{false};
-  bool warned_rate_ = false;  // the session's thread only
-  bool warned_overflow_ = false;
-};
 
 struct SrcPrivate {
   // Properties (object lock).
@@ -383,7 +315,7 @@ static gboolean gst_gemini_live_src_start(GstBaseSrc* bsrc) {
   const std::string channel_name = priv->channel_name;
   priv->running_stream = priv->stream;
   priv->running_paced = priv->paced;
-  priv->period_samples = std::max<guint64>(gst_util_uint64_scale_int(priv->period, kRate, GST_SECOND), 1);
+  priv->period_samples = std::max<guint64>(gst_util_uint64_scale_int(priv->period, kReplyRate, GST_SECOND), 1);
   GST_OBJECT_UNLOCK(self);
 
   priv->queue->reset();
@@ -505,8 +437,8 @@ static GstBuffer* audio_buffer(GstGeminiLiveSrc* self, const std::string& pcm, g
   gst_buffer_fill(buffer, 0, pcm.data(), pcm.size());
   if (pcm.size() < size) gst_buffer_memset(buffer, pcm.size(), 0, size - pcm.size());
   const guint64 samples = size / kBytesPerSample;
-  const GstClockTime pts = base + gst_util_uint64_scale_int(priv->samples, GST_SECOND, kRate);
-  const GstClockTime next = base + gst_util_uint64_scale_int(priv->samples + samples, GST_SECOND, kRate);
+  const GstClockTime pts = base + gst_util_uint64_scale_int(priv->samples, GST_SECOND, kReplyRate);
+  const GstClockTime next = base + gst_util_uint64_scale_int(priv->samples + samples, GST_SECOND, kReplyRate);
   GST_BUFFER_PTS(buffer) = pts;
   GST_BUFFER_DURATION(buffer) = next - pts;
   GST_BUFFER_OFFSET(buffer) = priv->samples;

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "src_tap.h"
+
+#include <string>
+
+#include "errors.h"
+#include "protocol/pcm_mime.h"
+#include "protocol/server_message.h"
+
+GST_DEBUG_CATEGORY_EXTERN(gst_gemini_live_src_debug);
+#define GST_CAT_DEFAULT gst_gemini_live_src_debug
+
+namespace geminilive::plugin {
+
+void SrcTap::on_state(session::SessionState state) {
+  if (state == session::SessionState::Finished) {
+    GST_DEBUG_OBJECT(src_, "the session is finished: EOS after %zu queued bytes", queue_->audio_bytes());
+    queue_->finish();
+  } else if (state == session::SessionState::Closed && eos_requested_) {
+    queue_->finish();  // stopped before its answer was complete
+  }
+}
+
+void SrcTap::on_error(const session::SessionError& error) { queue_->fail_with(error); }
+
+void SrcTap::on_message(const protocol::ServerMessage& message) {
+  if (!message.server_content) return;
+  const protocol::ServerContent& content = *message.server_content;
+  switch (stream_) {
+    case STREAM_AUDIO:
+      if (content.interrupted) {
+        GST_DEBUG_OBJECT(src_, "interrupted: dropping %zu bytes", queue_->audio_bytes());
+        queue_->clear();
+      }
+      if (content.model_turn)
+        for (const auto& part : content.model_turn->parts)
+          if (part.inline_data && protocol::is_pcm_mime_type(part.inline_data->mime_type)) add_audio(*part.inline_data);
+      break;
+    case STREAM_TEXT:
+      // Written answers, or a spoken answer's transcript: a session has one
+      // or the other (AUDIO-only models write through transcripts).
+      if (content.model_turn)
+        for (const auto& part : content.model_turn->parts)
+          if (part.text && !part.thought.value_or(false)) queue_->push_text(*part.text);
+      if (content.output_transcription && !content.output_transcription->text.empty())
+        queue_->push_text(content.output_transcription->text);
+      break;
+    case STREAM_INPUT_TRANSCRIPTION:
+      if (content.input_transcription) queue_->push_text(content.input_transcription->text);
+      break;
+    case STREAM_OUTPUT_TRANSCRIPTION:
+      if (content.output_transcription) queue_->push_text(content.output_transcription->text);
+      break;
+  }
+}
+
+void SrcTap::add_audio(const protocol::Blob& blob) {
+  const int rate = protocol::pcm_rate(blob.mime_type).value_or(kReplyRate);
+  if (rate != kReplyRate && !warned_rate_) {
+    warned_rate_ = true;
+    post_warning(src_, "The model's audio is not at 24000 Hz; it plays at the wrong speed.",
+                 "mimeType " + blob.mime_type);
+  }
+  const std::size_t dropped = queue_->push_audio(blob.data);
+  if (dropped > 0 && !warned_overflow_) {
+    warned_overflow_ = true;
+    post_warning(src_, "The answer's audio is not being played fast enough; its oldest part was dropped.",
+                 std::to_string(dropped) + " bytes dropped, queue full");
+  }
+}
+
+}  // namespace geminilive::plugin
