@@ -55,64 +55,30 @@ GstStructure* usage(const protocol::UsageMetadata& u) {
   return s;
 }
 
-const char* member_string(JsonObject* o, const char* name) {
-  JsonNode* n = o ? json_object_get_member(o, name) : nullptr;
-  return n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING ? json_node_get_string(n)
-                                                                                     : nullptr;
-}
-
-JsonObject* member_object(JsonObject* o, const char* name) {
-  JsonNode* n = o ? json_object_get_member(o, name) : nullptr;
-  return n && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : nullptr;
-}
-
-// Calls `fn` with each object of the array `name` of `o`.
-template <typename Fn>
-void for_each_object(JsonObject* o, const char* name, Fn fn) {
-  JsonNode* n = o ? json_object_get_member(o, name) : nullptr;
-  if (!n || !JSON_NODE_HOLDS_ARRAY(n)) return;
-  JsonArray* a = json_node_get_array(n);
-  for (guint i = 0; i < json_array_get_length(a); ++i) {
-    JsonNode* e = json_array_get_element(a, i);
-    if (JSON_NODE_HOLDS_OBJECT(e)) fn(json_node_get_object(e));
-  }
+// A string member of the JSON object `value`, "" when there is none.
+const char* string_member(const protocol::JsonValue& value, const char* name) {
+  if (!JSON_NODE_HOLDS_OBJECT(value.node())) return "";
+  JsonNode* n = json_object_get_member(json_node_get_object(value.node()), name);
+  return n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING ? json_node_get_string(n) : "";
 }
 
 void add_line(std::string& lines, const std::string& line) { lines += (lines.empty() ? "" : "\n") + line; }
 
 // groundingMetadata: what the model searched for and the pages it used.
 GstStructure* grounding(const protocol::JsonValue& metadata) {
-  JsonObject* o = JSON_NODE_HOLDS_OBJECT(metadata.node()) ? json_node_get_object(metadata.node()) : nullptr;
   std::string queries, sources;
-  JsonNode* q = o ? json_object_get_member(o, "webSearchQueries") : nullptr;
-  if (q && JSON_NODE_HOLDS_ARRAY(q)) {
-    JsonArray* a = json_node_get_array(q);
-    for (guint i = 0; i < json_array_get_length(a); ++i) {
-      JsonNode* e = json_array_get_element(a, i);
-      if (JSON_NODE_HOLDS_VALUE(e) && json_node_get_value_type(e) == G_TYPE_STRING)
-        add_line(queries, json_node_get_string(e));
-    }
-  }
-  for_each_object(o, "groundingChunks", [&](JsonObject* chunk) {
-    JsonObject* web = member_object(chunk, "web");
-    if (!web) web = member_object(chunk, "retrievedContext");
-    const char* uri = member_string(web, "uri");
-    const char* title = member_string(web, "title");
-    if (uri) add_line(sources, std::string(title ? title : uri) + " <" + uri + ">");
-  });
+  for (const auto& q : protocol::grounding_queries(metadata)) add_line(queries, q);
+  for (const auto& source : protocol::grounding_sources(metadata))
+    add_line(sources, (source.title.empty() ? source.uri : source.title) + " <" + source.uri + ">");
   return gst_structure_new("geminilive/grounding", "queries", G_TYPE_STRING, queries.c_str(), "sources", G_TYPE_STRING,
                            sources.c_str(), "json", G_TYPE_STRING, metadata.to_string().c_str(), nullptr);
 }
 
 // urlContextMetadata: the pages the model read, one "url status" a line.
 GstStructure* url_context(const protocol::JsonValue& metadata) {
-  JsonObject* o = JSON_NODE_HOLDS_OBJECT(metadata.node()) ? json_node_get_object(metadata.node()) : nullptr;
   std::string urls;
-  for_each_object(o, "urlMetadata", [&](JsonObject* u) {
-    const char* url = member_string(u, "retrievedUrl");
-    const char* status = member_string(u, "urlRetrievalStatus");
-    if (url) add_line(urls, std::string(url) + (status ? std::string(" ") + status : ""));
-  });
+  for (const auto& u : protocol::url_retrievals(metadata))
+    add_line(urls, u.url + (u.status.empty() ? "" : " " + u.status));
   return gst_structure_new("geminilive/url-context", "urls", G_TYPE_STRING, urls.c_str(), "json", G_TYPE_STRING,
                            metadata.to_string().c_str(), nullptr);
 }
@@ -123,20 +89,14 @@ void part_structures(const protocol::Content& turn, std::vector<GstStructure*>& 
   for (const auto& part : turn.parts) {
     if (part.text && part.thought.value_or(false))
       out.push_back(gst_structure_new("geminilive/thought", "text", G_TYPE_STRING, part.text->c_str(), nullptr));
-    if (!part.executable_code.is_null()) {
-      JsonObject* o = JSON_NODE_HOLDS_OBJECT(part.executable_code.node()) ? json_node_get_object(part.executable_code.node()) : nullptr;
-      const char* language = member_string(o, "language");
-      const char* code = member_string(o, "code");
-      out.push_back(gst_structure_new("geminilive/executable-code", "language", G_TYPE_STRING, language ? language : "",
-                                      "code", G_TYPE_STRING, code ? code : "", nullptr));
-    }
-    if (!part.code_execution_result.is_null()) {
-      JsonObject* o = JSON_NODE_HOLDS_OBJECT(part.code_execution_result.node()) ? json_node_get_object(part.code_execution_result.node()) : nullptr;
-      const char* outcome = member_string(o, "outcome");
-      const char* output = member_string(o, "output");
+    if (!part.executable_code.is_null())
+      out.push_back(gst_structure_new("geminilive/executable-code", "language", G_TYPE_STRING,
+                                      string_member(part.executable_code, "language"), "code", G_TYPE_STRING,
+                                      string_member(part.executable_code, "code"), nullptr));
+    if (!part.code_execution_result.is_null())
       out.push_back(gst_structure_new("geminilive/code-execution-result", "outcome", G_TYPE_STRING,
-                                      outcome ? outcome : "", "output", G_TYPE_STRING, output ? output : "", nullptr));
-    }
+                                      string_member(part.code_execution_result, "outcome"), "output", G_TYPE_STRING,
+                                      string_member(part.code_execution_result, "output"), nullptr));
   }
 }
 

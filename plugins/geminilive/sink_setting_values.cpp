@@ -86,9 +86,8 @@ std::optional<std::string> check_history(const std::string& value) {
 
 std::optional<std::string> check_setup_extra(const std::string& value) {
   if (value.empty()) return std::nullopt;
-  auto parsed = protocol::JsonValue::parse(value);
-  if (!parsed) return "setup-extra is not valid JSON: " + parsed.error();
-  if (!parsed->is_object()) return std::string("setup-extra must be a JSON object, such as {\"generationConfig\":{\"seed\":7}}.");
+  auto parsed = protocol::parse_json_object(value);
+  if (!parsed) return "setup-extra is not a JSON object, such as {\"generationConfig\":{\"seed\":7}}: " + parsed.error();
   return std::nullopt;
 }
 

@@ -9,6 +9,7 @@
 #include <gst/check/gstharness.h>
 
 #include <chrono>
+#include <mutex>
 #include <string>
 
 #include "check_util.h"
@@ -119,7 +120,8 @@ GST_START_TEST(test_setup_extra_refused_when_set) {
   GstBus* bus = attach_bus(sink);
   g_object_set(sink, "setup-extra", "{\"seed\":", nullptr);
   const std::string warning = wait_warning(bus);
-  fail_unless(contains(warning, "setup-extra is not valid JSON"), "%s", warning.c_str());
+  fail_unless(contains(warning, "setup-extra is not a JSON object") && contains(warning, "invalid JSON"), "%s",
+              warning.c_str());
   assert_str(string_property(sink, "setup-extra"), "(null)");
   release_bus(bus);
   gst_object_unref(sink);
@@ -275,23 +277,41 @@ GST_END_TEST;
 
 // The service withdraws a call: the tool-call-cancelled signal, and a late
 // response is dropped.
-static void on_cancelled(GstElement*, const gchar* id, gpointer data) {
-  static_cast<std::string*>(data)->append(id).append(";");
-}
+struct Cancelled {
+  std::mutex mutex;
+  std::string ids;  // "id;" per signal
+  static void on_signal(GstElement*, const gchar* id, gpointer data) {
+    auto* self = static_cast<Cancelled*>(data);
+    std::lock_guard<std::mutex> lock(self->mutex);
+    self->ids.append(id).append(";");
+  }
+  // The signal follows the bus message, on the session's thread.
+  std::string wait_for(const std::string& want) {
+    for (int i = 0; i < 500; ++i) {
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (ids == want) break;
+      }
+      g_usleep(10 * 1000);
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    return ids;
+  }
+};
 
 GST_START_TEST(test_tool_call_cancelled) {
   auto server = start_server(at_once());
   GstElement* sink = make_sink(*server);
   g_object_set(sink, "tools", R"([{"name":"lookup"}])", nullptr);
-  std::string cancelled;
-  g_signal_connect(sink, "tool-call-cancelled", G_CALLBACK(on_cancelled), &cancelled);
+  Cancelled cancelled;
+  g_signal_connect(sink, "tool-call-cancelled", G_CALLBACK(Cancelled::on_signal), &cancelled);
   GstBus* bus = attach_bus(sink);
   GstHarness* h = sink_harness(sink, "text", kTextCaps);
   wait_setup(*server);
   server->send_raw(R"({"toolCall":{"functionCalls":[{"id":"c1","name":"lookup"},{"id":"c2","name":"lookup"}]}})", true);
   server->send_raw(R"({"toolCallCancellation":{"ids":["c1"]}})", true);
   assert_str(wait_field(bus, "geminilive/tool-call-cancelled", "ids"), "c1");
-  assert_str(cancelled, "c1;");
+  assert_str(cancelled.wait_for("c1;"), "c1;");
   gboolean sent = TRUE;
   g_signal_emit_by_name(h->element, "send-tool-response", "c1", "lookup", R"({"output":1})", nullptr, FALSE, &sent);
   fail_if(sent, "a response to a cancelled call was sent");
