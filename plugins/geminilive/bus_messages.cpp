@@ -180,6 +180,12 @@ GstStructure* reconnecting_structure(const session::Reconnection& r) {
                            r.close_code, "resuming", G_TYPE_BOOLEAN, static_cast<gboolean>(r.resuming), nullptr);
 }
 
+GstStructure* context_updated_structure(const session::ContextApplied& a) {
+  return gst_structure_new("geminilive/context-updated", "reconnected", G_TYPE_BOOLEAN,
+                           static_cast<gboolean>(a.reconnected), "resumed", G_TYPE_BOOLEAN,
+                           static_cast<gboolean>(a.resumed), nullptr);
+}
+
 GstStructure* resumed_structure(const session::Resumption& r) {
   return gst_structure_new("geminilive/resumed", "cause", G_TYPE_STRING, cause_name(r.cause), "resumed",
                            G_TYPE_BOOLEAN, static_cast<gboolean>(r.resumed), "attempts", G_TYPE_UINT, r.attempts,

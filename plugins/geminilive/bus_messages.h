@@ -29,6 +29,8 @@ std::string function_call_args_json(const protocol::FunctionCall& call);
 // geminilive/reconnecting: cause ("go-away" or "dropped"), reason, attempt,
 // delay-ms, close-code, resuming.
 GstStructure* reconnecting_structure(const session::Reconnection& reconnection);
+// geminilive/context-updated: reconnected, resumed.
+GstStructure* context_updated_structure(const session::ContextApplied& applied);
 // geminilive/resumed: cause, resumed (FALSE: a fresh conversation),
 // attempts, outage-ms.
 GstStructure* resumed_structure(const session::Resumption& resumption);

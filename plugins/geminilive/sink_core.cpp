@@ -88,6 +88,11 @@ void SinkCore::on_resumed(const session::Resumption& r) {
   gst_element_post_message(sink_, gst_message_new_element(GST_OBJECT(sink_), resumed_structure(r)));
 }
 
+void SinkCore::on_context_changed(const session::ContextApplied& applied) {
+  GST_INFO_OBJECT(sink_, "the new context is in effect%s", applied.reconnected ? " (on a new connection)" : "");
+  gst_element_post_message(sink_, gst_message_new_element(GST_OBJECT(sink_), context_updated_structure(applied)));
+}
+
 void SinkCore::on_error(const session::SessionError& error) {
   bool connecting;
   {

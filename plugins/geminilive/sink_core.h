@@ -40,6 +40,7 @@ class SinkCore final : public session::SessionObserver, public InputHost {
   void on_warning(const std::string& text) override;
   void on_reconnecting(const session::Reconnection& r) override;
   void on_resumed(const session::Resumption& r) override;
+  void on_context_changed(const session::ContextApplied& applied) override;
   void on_error(const session::SessionError& error) override;
 
   // ---- geminilivesink ----

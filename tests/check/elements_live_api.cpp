@@ -201,6 +201,41 @@ GST_START_TEST(test_instruction_change_while_playing) {
 }
 GST_END_TEST;
 
+// A model without contextUpdate: the change rides a new connection's setup,
+// which resumes the conversation; no input is lost or sent twice.
+GST_START_TEST(test_instruction_change_by_reconnecting) {
+  auto server = start_server(at_once());
+  GstElement* sink = make_sink(*server);
+  g_object_set(sink, "model", "gemini-2.5-flash-native-audio-preview-12-2025", nullptr);
+  GstBus* bus = attach_bus(sink);
+  GstHarness* h = sink_harness(sink, "text", kTextCaps);
+  gst_harness_push(h, gst_buffer_new_memdup("first", 5));
+  // Once the answer is in, the service has sent a resumable handle.
+  fail_unless(server->wait_for([](const ServerStats& s) { return s.turns_completed == 1; }, kWait));
+  g_object_set(h->element, "system-instruction", "Answer in French.", nullptr);
+  gst_harness_push(h, gst_buffer_new_memdup("second", 6));
+  GstMessage* m = wait_message(bus, element_message("geminilive/context-updated"));
+  fail_unless(m != nullptr, "no geminilive/context-updated");
+  gboolean reconnected = FALSE, resumed = FALSE;
+  gst_structure_get_boolean(gst_message_get_structure(m), "reconnected", &reconnected);
+  gst_structure_get_boolean(gst_message_get_structure(m), "resumed", &resumed);
+  fail_unless(reconnected && resumed);
+  gst_message_unref(m);
+  fail_unless(wait_received(*server, R"("text":"second")"));
+  const ServerStats stats = server->stats();
+  fail_unless_equals_int(stats.connections, 2);
+  fail_unless_equals_int(stats.resumed, 1);
+  fail_unless(contains(stats.last_setup_json, "Answer in French.") && contains(stats.last_setup_json, "\"handle\""),
+              "%s", stats.last_setup_json.c_str());
+  fail_unless(received_of(*server, "contextUpdate").empty());
+  std::size_t seconds = 0;
+  for (const auto& text : stats.texts) seconds += text == "second";
+  fail_unless_equals_int(seconds, 1);
+  gst_harness_teardown(h);
+  release_bus(bus);
+}
+GST_END_TEST;
+
 // send-content: a conversation turn with its role; refused where the model
 // takes turns only as history.
 GST_START_TEST(test_send_content) {
@@ -365,6 +400,7 @@ static Suite* elements_live_api_suite(void) {
   tcase_add_test(tc, test_setup_extra_refused_when_set);
   tcase_add_test(tc, test_push_to_talk);
   tcase_add_test(tc, test_instruction_change_while_playing);
+  tcase_add_test(tc, test_instruction_change_by_reconnecting);
   tcase_add_test(tc, test_send_content);
   tcase_add_test(tc, test_service_extras_as_messages);
   tcase_add_test(tc, test_tool_call_cancelled);
