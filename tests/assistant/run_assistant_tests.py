@@ -34,6 +34,23 @@ Cases
                and resumes; "[state] reconnecting (…), attempt 1 in N ms" and
                "[state] resumed after 1 attempt(s)" are printed, and a typed
                line is still answered.
+  push-to-talk --push-to-talk, headless: the setup disables automatic activity
+               detection (--print-config), the recorded question goes between
+               activityStart and activityEnd (the in-process server's count of
+               what it received, -v), and the answer says back the whole
+               question's length.
+  push-to-talk-typed
+               --push-to-talk --no-mic: a typed line is a turn of its own
+               (answered), Enter starts and Enter stops talking (answered too);
+               the server got 2 activityStart and 2 activityEnd.
+  media-resolution
+               --media-resolution low puts MEDIA_RESOLUTION_LOW in the setup;
+               a wrong level is refused with status 2.
+  search       --search --code-execution against geminilive-mock-server: the
+               "[search] queries: ...", "[source] title <uri>", "[code] ..."
+               and "[result] ..." lines on the console and in the transcript.
+               Skipped (status 77) while this tree's local server sends no
+               groundingMetadata (tools/mock-server without builtin_tools.cpp).
 
 Environment (set by tests/assistant/meson.build): GEMINILIVE_ASSISTANT (the
 program), GEMINILIVE_MOCK_SERVER, GST_PLUGIN_PATH_1_0 and GST_REGISTRY_1_0.
@@ -58,7 +75,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from harness import LIVE_PATH, Failure, MockServer, reply_pcm_bytes  # noqa: E402
 
 GOOGLE_URI = "wss://generativelanguage.googleapis.com" + LIVE_PATH
-DEFAULT_MODEL = "models/gemini-3.1-flash-live-preview"
+DEFAULT_MODEL = "models/gemini-3.8-live"
 REPLY_RE = re.compile(r"I heard (\d+\.\d) seconds of audio at 16000 Hz and saw (\d+) frames?, "
                       r"(?:the last a|a) 1024x576 JPEG\.")
 SAVE_NOTE_REPLY = 'The function save_note returned {"result":"saved"}.'
@@ -367,7 +384,9 @@ class Interactive:
         self.proc = subprocess.Popen([os.environ["GEMINILIVE_ASSISTANT"]] + args, cwd=workdir, env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.lines, self.err = [], []
-        threading.Thread(target=lambda: self.err.append(self.proc.stderr.read().decode()), daemon=True).start()
+        self.err_reader = threading.Thread(target=lambda: self.err.append(self.proc.stderr.read().decode()),
+                                           daemon=True)
+        self.err_reader.start()
 
     def output(self):
         return "".join(self.lines)
@@ -391,8 +410,14 @@ class Interactive:
     def interrupt(self, bound=20):
         """Ctrl-C, then the rest of the output; the exit status."""
         self.proc.send_signal(signal.SIGINT)
+        rest = []
+        reader = threading.Thread(target=lambda: rest.append(self.proc.stdout.read()), daemon=True)
+        reader.start()
         try:
-            out, _ = self.proc.communicate(timeout=bound)
+            self.proc.wait(timeout=bound)
+            reader.join(5)
+            self.err_reader.join(5)  # stderr to its end
+            out = rest[0] if rest else b""
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
@@ -451,6 +476,114 @@ def case_reconnect(workdir):
     return f"{time.monotonic() - run.start:.1f} s; reconnected and resumed, then answered"
 
 
+def question_seconds(result):
+    """The length of the recorded question the run announced, from its WAV."""
+    m = re.search(r"^\[audio\] no microphone: asking the recorded question (.+), then ending", result.out, re.M)
+    expect(m, "no recorded question line\n" + result.describe())
+    with wave.open(m.group(1)) as w:
+        return w.getnframes() / w.getframerate()
+
+
+def local_received(result):
+    """The in-process server's count of what it received (-v, at the end)."""
+    m = re.search(r"^\[local server\] received (\d+) setup, (\d+) frames, (\d+) audio chunks "
+                  r"\((\d+) between activityStart and activityEnd\), (\d+) activityStart, (\d+) activityEnd, "
+                  r"(\d+) audioStreamEnd, (\d+) texts", result.err, re.M)
+    expect(m, "no '[local server] received ...' line\n" + result.describe())
+    keys = ("setups", "frames", "audio", "audio_in_activity", "starts", "ends", "stream_ends", "texts")
+    return dict(zip(keys, map(int, m.groups())))
+
+
+def case_push_to_talk(workdir):
+    _, _, setup = print_config(["--push-to-talk"], clean_env(), workdir)
+    aad = setup.get("realtimeInputConfig", {}).get("automaticActivityDetection", {})
+    expect(aad.get("disabled") is True, f"realtimeInputConfig: {setup.get('realtimeInputConfig')}")
+    r = run_assistant(["--print-config", "--push-to-talk"], clean_env(), workdir, timeout=30)
+    expect(re.search(r"^speech detection: push-to-talk", r.out, re.M), "print-config does not say push-to-talk\n" + r.out)
+    _, _, plain = print_config([], clean_env(), workdir)
+    expect("realtimeInputConfig" not in plain, f"without --push-to-talk: {plain.get('realtimeInputConfig')}")
+
+    r = run_assistant(["-v", "--push-to-talk"], clean_env(), workdir)
+    expect(r.status == 0, r.describe())
+    for line in ("[audio] push-to-talk: the recorded question goes between activity-start and activity-end",
+                 "[talking] activity-start: the recorded question follows",
+                 "[talking] activity-end: the recorded question is over"):
+        expect(line + "\n" in r.out, f"no {line!r} line\n" + r.describe())
+    got = local_received(r)
+    expect(got["starts"] == 1 and got["ends"] == 1, f"the server got {got}\n" + r.describe())
+    expect(got["audio"] > 0 and got["audio_in_activity"] == got["audio"],
+           f"not all the question's audio went between activityStart and activityEnd: {got}")
+    reply = local_reply(r)
+    m = REPLY_RE.search(reply)
+    want = question_seconds(r)
+    expect(m and abs(float(m.group(1)) - want) <= 0.15,
+           f"the answer heard {m and m.group(1)} s; the question lasts {want:.2f} s: {reply!r}")
+    check_reply_wav(os.path.join(workdir, "geminilive-reply.wav"), reply)
+    check_transcript(r.file("geminilive-transcript.md"), reply)
+    check_console(r, reply)
+    return f"{r.elapsed:.1f} s; server got {got}; answer: {reply}"
+
+
+def case_push_to_talk_typed(workdir):
+    with Interactive(["-v", "--no-mic", "--push-to-talk", "--transcript", "t.md"], clean_env(), workdir) as run:
+        run.wait_for(r"^\[state\] push-to-talk: press Enter to start talking and Enter again to stop")
+        run.wait_for(r"^\[state\] ready")
+        run.type("What is on the screen?")
+        run.wait_for(r"^gemini: .*You wrote: What is on the screen\?")
+        run.wait_for(r"^\[usage\]")
+        run.type("")
+        run.wait_for(r"^\[talking\] \.\.\. press Enter to stop$")
+        run.type("")
+        run.wait_for(r"^\[talking\] stopped; waiting for the answer$")
+        run.wait_for(r"^gemini: ")
+        run.wait_for(r"^\[usage\]")
+        status = run.interrupt()
+    output = run.output()
+    err = "".join(run.err)
+    expect(status == 0, f"status {status}:\n{output}")
+    m = re.search(r"^\[local server\] received .*, (\d+) activityStart, (\d+) activityEnd, \d+ audioStreamEnd, "
+                  r"(\d+) texts", err, re.M)
+    expect(m and m.groups() == ("2", "2", "1"), f"want 2 activityStart, 2 activityEnd, 1 text:\n{err}")
+    with open(os.path.join(workdir, "t.md"), encoding="utf-8") as f:
+        transcript = f.read()
+    expect("**you (typed):** What is on the screen?" in transcript, f"transcript:\n{transcript}")
+    return f"{time.monotonic() - run.start:.1f} s; typed turn and Enter/Enter turn answered"
+
+
+def case_media_resolution(workdir):
+    r, _, setup = print_config(["--media-resolution", "low"], clean_env(), workdir)
+    resolution = setup.get("generationConfig", {}).get("mediaResolution")
+    expect(resolution == "MEDIA_RESOLUTION_LOW", f"generationConfig.mediaResolution {resolution!r}")
+    expect("media resolution: low\n" in r.out, "print-config does not show the media resolution\n" + r.out)
+    _, _, plain = print_config([], clean_env(), workdir)
+    expect("mediaResolution" not in plain.get("generationConfig", {}), "mediaResolution set by default")
+    bad = run_assistant(["--media-resolution", "huge"], clean_env(), workdir, timeout=30)
+    expect(bad.status == 2 and "--media-resolution huge: want low, medium or high" in bad.err, bad.describe())
+    return "MEDIA_RESOLUTION_LOW in the setup; a wrong level refused"
+
+
+SKIP = 77  # meson's status for a skipped test
+SERVER_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "mock-server")
+
+
+def case_search(workdir):
+    if not os.path.isfile(os.path.join(SERVER_SOURCE, "builtin_tools.cpp")):
+        return SKIP, ("this tree's local server sends no groundingMetadata or code execution yet "
+                      "(tools/mock-server/builtin_tools.cpp is missing)")
+    with mock_server(workdir) as server:
+        r = run_assistant(["--uri", server.uri, "--search", "--code-execution"], clean_env(key="test-key"), workdir)
+    expect(r.status == 0, r.describe() + "--- server\n" + server.log())
+    want = ["[search] queries: what is on the screen",
+            "[source] Example result <https://example.com/search?q=what%20is%20on%20the%20screen>",
+            "[code] (PYTHON) print(2 + 2)",
+            "[result] OUTCOME_OK: 4"]
+    transcript = r.file("geminilive-transcript.md")
+    for line in want:
+        expect(line + "\n" in r.out, f"no {line!r} line\n" + r.describe())
+        expect(f"*{line}*" in transcript, f"the transcript lacks {line!r}:\n{transcript}")
+    return f"{r.elapsed:.1f} s; search, source, code and result shown"
+
+
 CASES = {
     "headless": case_headless,
     "key": case_key,
@@ -459,6 +592,10 @@ CASES = {
     "record": case_record,
     "interactive": case_interactive,
     "reconnect": case_reconnect,
+    "push-to-talk": case_push_to_talk,
+    "push-to-talk-typed": case_push_to_talk_typed,
+    "media-resolution": case_media_resolution,
+    "search": case_search,
 }
 
 
@@ -473,8 +610,11 @@ def main():
     workdir = tempfile.mkdtemp(prefix=f"assistant-{sys.argv[1]}-")
     try:
         detail = CASES[sys.argv[1]](workdir)
-        print(f"ok   {sys.argv[1]}: {detail}")
         shutil.rmtree(workdir, ignore_errors=True)
+        if isinstance(detail, tuple) and detail[0] == SKIP:
+            print(f"skip {sys.argv[1]}: {detail[1]}")
+            return SKIP
+        print(f"ok   {sys.argv[1]}: {detail}")
         return 0
     except Failure as e:
         print(f"FAIL {sys.argv[1]}: {e}\n(kept {workdir})")

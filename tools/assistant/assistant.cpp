@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "pipeline.h"
+#include "service_lines.h"
 
 GST_DEBUG_CATEGORY_STATIC(assistant_debug);
 #define GST_CAT_DEFAULT assistant_debug
@@ -20,29 +21,6 @@ constexpr unsigned kEndBoundS = 15;           // after Ctrl-C: the answer under 
 // model has the first frame before it hears the question.
 constexpr GstClockTime kQuestionLead = 500 * GST_MSECOND;
 constexpr char kQuestionEnded[] = "geminilive-assistant/question-ended";
-
-// Integer fields of any width (the element messages use gint64, guint and
-// guint64), as int64.
-bool get_int(const GstStructure* s, const char* field, int64_t* out) {
-  const GValue* v = gst_structure_get_value(s, field);
-  if (!v) return false;
-  GValue as_int64 = G_VALUE_INIT;
-  g_value_init(&as_int64, G_TYPE_INT64);
-  bool ok = g_value_transform(v, &as_int64);
-  if (ok) *out = g_value_get_int64(&as_int64);
-  g_value_unset(&as_int64);
-  return ok;
-}
-
-std::string string_field(const GstStructure* s, const char* field) {
-  const char* v = gst_structure_get_string(s, field);
-  return v ? v : "";
-}
-
-std::string seconds_text(double seconds) {
-  g_autofree char* text = g_strdup_printf("%.1f s", seconds);
-  return text;
-}
 
 }  // namespace
 
@@ -141,6 +119,7 @@ void Assistant::end_input() {
   ending_ = true;
   transcript_->status("[state] ending: waiting for the answer under way (Ctrl-C again to stop at once)");
   stdin_.reset();
+  if (talking_ && set_talking(false)) transcript_->status("[talking] stopped; waiting for the answer");
   // Every source ends; the sink ends the session's input, waits for the
   // model's turn to end, and only then lets the EOS through.
   gst_element_send_event(pipeline_, gst_event_new_eos());
@@ -178,6 +157,17 @@ void Assistant::release_question() {
   gst_pad_remove_probe(question_pad_, question_probe_);
   question_probe_ = 0;
   transcript_->status("[state] asking the recorded question");
+  // Before the question's first sample (it starts kQuestionLead from now).
+  if (mode_.push_to_talk && set_talking(true))
+    transcript_->status("[talking] activity-start: the recorded question follows");
+}
+
+bool Assistant::set_talking(bool talking) {
+  if (talking == talking_) return true;
+  gboolean sent = FALSE;
+  g_signal_emit_by_name(sink_, talking ? "activity-start" : "activity-end", &sent);
+  if (sent) talking_ = talking;
+  return sent;
 }
 
 void Assistant::on_ready() {
@@ -189,7 +179,17 @@ void Assistant::on_ready() {
 void Assistant::on_typed(const std::string& raw) {
   std::string line = raw;
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  if (mode_.push_to_talk && line.empty()) {
+    // Enter alone: start talking, or stop and let the model answer.
+    const bool start = !talking_;
+    if (!set_talking(start)) return;  // the WARNING is printed
+    transcript_->status(start ? "[talking] ... press Enter to stop" : "[talking] stopped; waiting for the answer");
+    return;
+  }
   if (line.empty()) return;
+  // Push-to-talk: the text is a turn of its own, or ends the one under way.
+  const bool own_turn = mode_.push_to_talk && !talking_;
+  if (own_turn && !set_talking(true)) return;
   gboolean queued = FALSE;
   g_signal_emit_by_name(sink_, "send-text", line.c_str(), &queued);
   if (queued) {
@@ -197,6 +197,8 @@ void Assistant::on_typed(const std::string& raw) {
   } else {
     transcript_->status("[warning] not sent: the session is not running", true);
   }
+  if (mode_.push_to_talk && set_talking(false) && !own_turn)
+    transcript_->status("[talking] stopped; waiting for the answer");
 }
 
 void Assistant::on_progress(GstMessage* message) {
@@ -252,6 +254,7 @@ void Assistant::on_element(GstMessage* message) {
   if (g_str_equal(name, kQuestionEnded)) {
     // The question is sent: end the screen too, so that the sink ends the
     // input and the answer comes (then EOS).
+    if (talking_ && set_talking(false)) transcript_->status("[talking] activity-end: the recorded question is over");
     g_autoptr(GstElement) screen = gst_bin_get_by_name(GST_BIN(pipeline_), names::kScreen);
     if (screen) gst_element_send_event(screen, gst_event_new_eos());
     transcript_->status("[state] question sent; waiting for the answer");
@@ -273,27 +276,12 @@ void Assistant::on_element(GstMessage* message) {
     on_usage(s);
   } else if (g_str_equal(kind, "tool-call")) {
     on_tool_call(s);
-  } else if (g_str_equal(kind, "tool-call-cancelled")) {
-    transcript_->status("[tool] call cancelled: " + string_field(s, "ids"));
-  } else if (g_str_equal(kind, "go-away")) {
-    int64_t ns = 0;
-    std::string left = get_int(s, "time-left", &ns) ? " in " + seconds_text(ns / 1e9) : "";
-    transcript_->status("[state] the service will close this connection" + left);
-  } else if (g_str_equal(kind, "reconnecting")) {
-    int64_t attempt = 0, delay = 0;
-    std::string line = "[state] reconnecting";
-    std::string reason = string_field(s, "reason");
-    if (!reason.empty()) line += " (" + reason + ")";
-    if (get_int(s, "attempt", &attempt)) line += ", attempt " + std::to_string(attempt);
-    if (get_int(s, "delay-ms", &delay)) line += " in " + std::to_string(delay) + " ms";
-    transcript_->status(line);
-  } else if (g_str_equal(kind, "resumed")) {
-    int64_t attempts = 0;
-    gboolean resumed = TRUE;
-    gst_structure_get_boolean(s, "resumed", &resumed);
-    std::string after = get_int(s, "attempts", &attempts) ? " after " + std::to_string(attempts) + " attempt(s)" : "";
-    transcript_->status(resumed ? "[state] resumed" + after
-                                : "[state] reconnected" + after + ", as a new conversation (the context is lost)");
+  } else {
+    ServiceLines shown = service_lines(kind, s);
+    for (const auto& line : shown.lines) {
+      transcript_->status(line);
+      if (shown.for_transcript) transcript_->file_note(line);
+    }
   }
 }
 

@@ -22,6 +22,10 @@ class Assistant {
     // input after it and stop after the answer.
     bool one_exchange = false;
     bool read_stdin = false;  // typed lines become realtime text
+    // vad=false on the sink: Enter starts and stops talking (activity-start,
+    // activity-end); a typed line is a turn of its own; the recorded
+    // question is wrapped in activity-start/activity-end.
+    bool push_to_talk = false;
   };
 
   // Takes a reference on `pipeline` (built by build_pipeline()). `notes` may
@@ -51,6 +55,9 @@ class Assistant {
   void on_usage(const GstStructure* s);
   void on_typed(const std::string& line);
   void release_question();
+  // Push-to-talk: emits activity-start or activity-end; false when refused
+  // (the element's WARNING says why).
+  bool set_talking(bool talking);
   void end_input();  // the first Ctrl-C
   void stop(int status);
   void arm_deadline(unsigned seconds);
@@ -71,6 +78,7 @@ class Assistant {
   gulong question_probe_ = 0;
 
   bool ready_ = false;
+  bool talking_ = false;  // push-to-talk: between activity-start and activity-end
   bool ending_ = false;  // EOS sent: waiting for the answer
   bool failed_ = false;
   int status_ = 0;

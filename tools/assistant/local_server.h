@@ -18,6 +18,10 @@ struct LocalServer {
 // with `verbose` its event lines go to stderr.
 std::unique_ptr<LocalServer> start_local_server(bool verbose, const std::string& tool_call, std::string* error);
 
+// What the server received, in one line: "1 setup, 3 frames, 95 audio
+// chunks (95 between activityStart and activityEnd), 1 activityStart, ...".
+std::string received_summary(const LocalServer& local);
+
 // The path of the service's Live endpoint (from the element's default URI),
 // e.g. /ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent.
 std::string live_endpoint_path();

@@ -77,6 +77,15 @@ bool plan_session(const Options& options, SinkSettings* settings, std::unique_pt
   settings->voice = options.voice;
   settings->system_instruction = options.system_instruction;
   settings->tools_json = NotesTool::declarations_json();
+  if (options.search || options.code_execution) {
+    // The setup's own tools array: the function and the built-in tools.
+    settings->tools_json = std::string(R"([{"functionDeclarations":)") + NotesTool::declarations_json() + "}";
+    if (options.search) settings->tools_json += R"(,{"googleSearch":{}})";
+    if (options.code_execution) settings->tools_json += R"(,{"codeExecution":{}})";
+    settings->tools_json += "]";
+  }
+  settings->vad = !options.push_to_talk;
+  settings->media_resolution = options.media_resolution;
   if (!*local || options.print_config) return true;
   *server = start_local_server(options.verbose, options.local_tool_call, error);
   if (!*server) {
@@ -212,11 +221,20 @@ int main(int argc, char** argv) {
   }
   if (!plan.record_path.empty()) say("[record] recording to " + plan.record_path);
   if (tools) say("[note] save_note appends to " + notes.path());
-  if (!one_exchange) say("[state] type a line and press Enter to send it; Ctrl-C ends the session");
+  if (tools && options.search) say("[search] the model may search the web: queries and sources are shown");
+  if (tools && options.code_execution) say("[code] the model may run code: the code and its result are shown");
+  if (!one_exchange && options.push_to_talk)
+    say("[state] push-to-talk: press Enter to start talking and Enter again to stop; a typed line is sent as text; "
+        "Ctrl-C ends the session");
+  else if (!one_exchange)
+    say("[state] type a line and press Enter to send it; Ctrl-C ends the session");
+  else if (options.push_to_talk)
+    say("[audio] push-to-talk: the recorded question goes between activity-start and activity-end");
 
   Assistant::Mode mode;
   mode.one_exchange = one_exchange;
   mode.read_stdin = !one_exchange;
+  mode.push_to_talk = options.push_to_talk;
   int status;
   unsigned turns;
   {
@@ -225,6 +243,7 @@ int main(int argc, char** argv) {
     turns = assistant.turns();
   }
   transcript.end_turn(false);
+  if (server && options.verbose) std::fprintf(stderr, "[local server] %s\n", received_summary(*server).c_str());
 
   if (!plan.reply_wav.empty() && turns > 0)
     say("[done] the answer" + std::string(turns > 1 ? "s are" : " is") + " in " + plan.reply_wav + " (" +

@@ -22,7 +22,7 @@ struct Raw {
   Raw& operator=(const Raw&) = delete;
   ~Raw() {
     for (char* s : {model, voice, system_instruction, uri, window, window_name, question, notes, reply_wav,
-                    transcript, record, local_tool_call})
+                    transcript, record, local_tool_call, media_resolution})
       g_free(s);
   }
 
@@ -38,7 +38,11 @@ struct Raw {
   char* transcript = nullptr;
   char* record = nullptr;
   char* local_tool_call = nullptr;
+  char* media_resolution = nullptr;
   gboolean local = FALSE;
+  gboolean push_to_talk = FALSE;
+  gboolean search = FALSE;
+  gboolean code_execution = FALSE;
   gboolean no_mic = FALSE;
   gboolean print_config = FALSE;
   gboolean verbose = FALSE;
@@ -57,12 +61,20 @@ bool parse_xid(const char* text, guint64* xid) {
 bool parse_options(int* argc, char*** argv, Options* options, std::string* error) {
   Raw raw;
   const GOptionEntry entries[] = {
-      {"model", 'm', 0, G_OPTION_ARG_STRING, &raw.model, "Live model (default: the element's, gemini-3.1-flash-live-preview)", "ID"},
+      {"model", 'm', 0, G_OPTION_ARG_STRING, &raw.model, "Live model (default: the element's, gemini-3.8-live)", "ID"},
       {"voice", 0, 0, G_OPTION_ARG_STRING, &raw.voice, "Prebuilt voice, e.g. Puck or Kore", "NAME"},
       {"system-instruction", 's', 0, G_OPTION_ARG_STRING, &raw.system_instruction,
        "What the model is told to be (default: a concise screen assistant that uses save_note)", "TEXT"},
       {"uri", 0, 0, G_OPTION_ARG_STRING, &raw.uri, "Live endpoint (default: Google's; needs a key)", "URI"},
       {"local", 0, 0, G_OPTION_ARG_NONE, &raw.local, "Use the bundled local server even when a key is set", nullptr},
+      {"push-to-talk", 0, 0, G_OPTION_ARG_NONE, &raw.push_to_talk,
+       "Push-to-talk: no voice detection; press Enter to start talking and Enter again to stop", nullptr},
+      {"media-resolution", 0, 0, G_OPTION_ARG_STRING, &raw.media_resolution,
+       "Tokens per frame: low (64), medium (256) or high (256, zoomed); default: the service's", "LEVEL"},
+      {"search", 0, 0, G_OPTION_ARG_NONE, &raw.search,
+       "Let the model search the web (Google Search); the queries and sources are shown", nullptr},
+      {"code-execution", 0, 0, G_OPTION_ARG_NONE, &raw.code_execution,
+       "Let the model write and run code; the code and its result are shown", nullptr},
       {"window", 'w', 0, G_OPTION_ARG_STRING, &raw.window, "Capture this X11 window (id as xwininfo prints it)", "XID"},
       {"window-name", 0, 0, G_OPTION_ARG_STRING, &raw.window_name, "Capture the X11 window with this title", "TITLE"},
       {"no-mic", 0, 0, G_OPTION_ARG_NONE, &raw.no_mic, "Do not send the microphone (type instead)", nullptr},
@@ -89,7 +101,8 @@ bool parse_options(int* argc, char*** argv, Options* options, std::string* error
       context,
       "Shares the screen (1 frame per second, at most 1024 px on the long side) and the microphone\n"
       "with a Gemini Live session and plays the spoken answers. Type a line and press Enter to send it\n"
-      "as text. Ctrl-C ends the session.\n\n"
+      "as text. With --push-to-talk, Enter on an empty line starts talking and Enter again stops.\n"
+      "Ctrl-C ends the session.\n\n"
       "Without GEMINI_API_KEY (or GOOGLE_API_KEY), or with --local, it talks to the bundled local\n"
       "server. Without a display it captures a virtual screen; without a microphone it asks a\n"
       "recorded question, writes the answer to --reply-wav and ends after that one exchange.\n");
@@ -122,6 +135,17 @@ bool parse_options(int* argc, char*** argv, Options* options, std::string* error
     return false;
   }
   options->local = raw.local;
+  options->push_to_talk = raw.push_to_talk;
+  options->search = raw.search;
+  options->code_execution = raw.code_execution;
+  if (raw.media_resolution) {
+    const std::string level = raw.media_resolution;
+    if (level != "low" && level != "medium" && level != "high") {
+      *error = "--media-resolution " + level + ": want low, medium or high";
+      return false;
+    }
+    options->media_resolution = level;
+  }
   options->no_mic = raw.no_mic;
   options->print_config = raw.print_config;
   options->verbose = raw.verbose;

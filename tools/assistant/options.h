@@ -17,6 +17,10 @@ struct Options {
   std::string system_instruction = kDefaultSystemInstruction;
   std::string uri;
   bool local = false;  // the in-process local server even with a key
+  bool push_to_talk = false;     // vad=false: Enter starts and stops talking
+  std::string media_resolution;  // low|medium|high; empty: the service's default
+  bool search = false;           // the googleSearch tool
+  bool code_execution = false;   // the codeExecution tool
 
   // What is captured.
   guint64 window_xid = 0;   // 0: the whole screen

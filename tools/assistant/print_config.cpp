@@ -62,6 +62,11 @@ int print_config(const SinkSettings& settings, const std::string& shown_endpoint
   const std::string endpoint = !shown_endpoint.empty() ? shown_endpoint : session::shown_uri(uri ? uri : "");
   std::printf("endpoint: %s\n", endpoint.c_str());
   std::printf("key: %s\n", key_note.c_str());
+  std::printf("speech detection: %s\n", settings.vad ? "the service detects speech (automatic activity detection)"
+                                                      : "push-to-talk (automatic activity detection disabled; Enter starts "
+                                                        "and stops talking)");
+  std::printf("media resolution: %s\n",
+              settings.media_resolution.empty() ? "the service's default" : settings.media_resolution.c_str());
   if (!warning.empty()) std::printf("warning: %s\n", warning.c_str());
   std::printf("setup message:\n%s\n", pretty_json(capture.stats().last_setup_json).c_str());
   return 0;

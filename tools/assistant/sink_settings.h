@@ -15,6 +15,8 @@ struct SinkSettings {
   std::string voice;
   std::string system_instruction;
   std::string tools_json;  // empty: no tools
+  bool vad = true;               // false: push-to-talk (activity-start/-end)
+  std::string media_resolution;  // the property's nick (low, medium, high); empty: unset
 };
 
 // Sets the properties. With tools_json on a sink without tool support, the

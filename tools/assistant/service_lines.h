@@ -1,0 +1,28 @@
+// What the service tells (the geminilive/... element messages other than
+// transcripts and turns) as console lines: searches and their sources, code
+// the model ran, cancelled tool calls, the connection's changes.
+#pragma once
+
+#include <gst/gst.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace geminilive::assistant {
+
+struct ServiceLines {
+  std::vector<std::string> lines;  // for the console, in order
+  bool for_transcript = false;     // also worth a line in the Markdown transcript
+};
+
+// The lines for the message named "geminilive/<kind>" with these fields;
+// none for a kind that is not shown this way.
+ServiceLines service_lines(const char* kind, const GstStructure* s);
+
+// Integer fields of any width (the element messages use gint64, guint and
+// guint64), as int64.
+bool get_int(const GstStructure* s, const char* field, int64_t* out);
+std::string string_field(const GstStructure* s, const char* field);
+
+}  // namespace geminilive::assistant
