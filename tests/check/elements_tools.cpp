@@ -25,10 +25,11 @@ namespace {
 constexpr char kTextCaps[] = "text/x-raw,format=utf8";
 
 // As a user writes it (members in the order the encoder writes them, so the
-// setup holds these very bytes).
+// setup holds these very bytes). BLOCKING: the model waits for the answer
+// (gemini-3.8-live's own default is NON_BLOCKING).
 constexpr char kSaveNote[] =
     R"({"name":"save_note","description":"Saves a note.","parameters":{"type":"OBJECT",)"
-    R"("properties":{"text":{"type":"STRING","description":"The note."}},"required":["text"]}})";
+    R"("properties":{"text":{"type":"STRING","description":"The note."}},"required":["text"]},"behavior":"BLOCKING"})";
 
 ServerOptions calls(const char* function) {
   ServerOptions o;
