@@ -23,11 +23,32 @@ Checked, for each example:
     {"time":"HH:MM:SS"}." with the JSON it sent;
   - answer.wav holds 24 kHz mono S16 audio.
 
-embed.py runs with a Python that has PyGObject and GStreamer's
+push_to_talk.py (two push-to-talk turns with a new system instruction in
+between) runs as
+
+  push_to_talk.py --uri ws://127.0.0.1:PORT/ws/...BidiGenerateContent --api-key local
+
+against `geminilive-mock-server` (no tool call), and is checked for:
+  - exit status 0, nothing on stderr;
+  - "[talk 1] activity-start, 1.0 s of audio", "[talk 1] activity-end", and
+    the same for turn 2, in order;
+  - "[answer 1] I heard X seconds of audio at 16000 Hz." with X within
+    0.1 of 1.0: the server, with automatic activity detection off, answers
+    only the audio between activityStart and activityEnd, and only after
+    activityEnd;
+  - "[answer 2] Following new instructions: "Answer in French."." then
+    the same kind of sentence: the new instruction reached the server while
+    PLAYING and the second answer follows it;
+  - the server's log: the setup with "manual activity" (automatic
+    activity detection disabled), "contextUpdate: systemInstruction "Answer
+    in French."", two turns that heard the audio, and a summary of 2 turns
+    completed, 1 context update and 64000 audio bytes (2 x 1.0 s at 16 kHz).
+
+embed.py and push_to_talk.py run with a Python that has PyGObject and GStreamer's
 introspection data (this one, or Debian's /usr/bin/python3; Debian packages
 python3-gi and gir1.2-gstreamer-1.0): without one it fails, naming them.
 
-Usage: run_examples.py --server SERVER --c-example EMBED --py-example EMBED.PY
+Usage: run_examples.py --server SERVER --c-example EMBED --py-example EMBED.PY --ptt-example PUSH_TO_TALK.PY
 Environment: GST_PLUGIN_PATH_1_0 (the built plugin). GST_PLUGIN_PATH,
 GEMINI_API_KEY, GOOGLE_API_KEY and GEMINILIVE_URI are removed from the
 examples' environment.
@@ -130,11 +151,86 @@ def run_example(name, argv, args, env, wav):
             shutil.rmtree(workdir, ignore_errors=True)
 
 
+HEARD_RE = r"I heard (\d+\.\d) seconds of audio at 16000 Hz\."
+INSTRUCTION = "Answer in French."
+
+
+def check_push_to_talk(out, err, status, log):
+    problems = []
+    if status != 0:
+        problems.append(f"exit status {status}")
+    if err.strip():
+        problems.append("it printed on stderr: " + err.strip().splitlines()[0])
+    lines = out.splitlines()
+    want = ["[ready] the session is set up", "[talk 1] activity-start, 1.0 s of audio", "[talk 1] activity-end",
+            "[answer 1]", f"[instruction] {INSTRUCTION}", "[talk 2] activity-start, 1.0 s of audio",
+            "[talk 2] activity-end", "[answer 2]"]
+    at = 0
+    for line in lines:
+        if at < len(want) and line.startswith(want[at]):
+            at += 1
+    if at < len(want):
+        problems.append(f"no {want[at]!r} line (in this order: {want})")
+    answers = {n: l[len(f"[answer {n}] "):] for n in (1, 2) for l in lines if l.startswith(f"[answer {n}] ")}
+    first, second = answers.get(1, ""), answers.get(2, "")
+    m = re.fullmatch(HEARD_RE, first)
+    if not m or abs(float(m.group(1)) - 1.0) > 0.1:
+        problems.append(f"the first answer does not say back about 1.0 s of speech: {first!r}")
+    prefix = f'Following new instructions: "{INSTRUCTION}". '
+    if not second.startswith(prefix):
+        problems.append(f"the second answer does not begin with {prefix.strip()!r}: {second!r}")
+    elif not re.fullmatch(HEARD_RE, second[len(prefix):]):
+        problems.append(f"the second answer does not say back the second turn's speech: {second!r}")
+
+    if not re.search(r"connection 1: setup \S+ \(AUDIO\).*, manual activity", log):
+        problems.append("the server's setup line does not say manual activity (automatic activity detection off)")
+    if f'contextUpdate: systemInstruction "{INSTRUCTION}"' not in log:
+        problems.append("the server logged no contextUpdate with the new instruction")
+    turns = re.findall(r"turn (\d+): (.*)$", log, re.M)
+    if [t[0] for t in turns] != ["1", "2"] or not all(re.search(HEARD_RE, t[1]) for t in turns):
+        problems.append(f"the server's turns are {turns}; want two that heard the audio")
+    for summary in (r"\b2 turns started, 2 completed\b", r"\b1 context updates\b", r"\b64000 audio bytes\b"):
+        if not re.search(summary, log):
+            problems.append(f"the server's summary lacks {summary!r}")
+    return problems, second
+
+
+def run_push_to_talk(argv, args, env):
+    workdir = tempfile.mkdtemp(prefix="example-test-")
+    server = None
+    try:
+        server = MockServer(args.server, workdir)
+        full = argv + ["--uri", server.uri, "--api-key", "local"]
+        started = time.monotonic()
+        try:
+            r = subprocess.run(full, cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=TIMEOUT)
+        except subprocess.TimeoutExpired as e:
+            server.stop()
+            raise Failure(f"still running after {TIMEOUT} s\n    stdout:\n"
+                          f"{tail((e.stdout or b'').decode(errors='replace'), TAIL)}\n"
+                          f"    server stderr:\n{tail(server.log(), TAIL)}")
+        elapsed = time.monotonic() - started
+        log = server.stop()
+        out, err = r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
+        problems, answer = check_push_to_talk(out, err, r.returncode, log)
+        if problems:
+            raise Failure("; ".join(problems) + f"\n    command: {' '.join(full)}\n    stdout:\n{tail(out, TAIL)}"
+                          f"\n    stderr:\n{tail(err, TAIL)}\n    server stderr:\n{tail(log, TAIL)}")
+        return f"{elapsed:.1f} s: {answer}"
+    finally:
+        if server is not None:
+            server.stop()
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--server", required=True, help="geminilive-mock-server")
     parser.add_argument("--c-example", required=True, help="the built embed.c")
     parser.add_argument("--py-example", required=True, help="embed.py")
+    parser.add_argument("--ptt-example", required=True, help="push_to_talk.py")
     parser.add_argument("--keep", action="store_true", help="keep the working directories")
     args = parser.parse_args()
 
@@ -158,6 +254,14 @@ def main():
                 tally.ok(f"{name} ({run_example(name, argv, args, env, wav)})")
             except Failure as e:
                 tally.fail(f"{name}: {e}")
+        try:
+            if python is None:
+                raise Failure("no Python with PyGObject and GStreamer's introspection data: install the "
+                              "Debian packages python3-gi and gir1.2-gstreamer-1.0 (tools/setup installs them)")
+            ptt = [python, os.path.abspath(args.ptt_example)]
+            tally.ok(f"push_to_talk.py ({run_push_to_talk(ptt, args, env)})")
+        except Failure as e:
+            tally.fail(f"push_to_talk.py: {e}")
     except Failure as e:
         tally.fail(e)
     finally:

@@ -20,9 +20,11 @@
 #include <gst/gst.h>
 #include <stdio.h>
 
-/* The functions the model may call: FunctionDeclarations, as JSON. */
+/* The functions the model may call: FunctionDeclarations, as JSON. BLOCKING:
+ * the model waits for the time before it answers (gemini-3.8-live's default,
+ * NON_BLOCKING, would let it answer first and tell the time in a later turn). */
 static const gchar TOOLS[] =
-    "[{\"name\":\"get_time\","
+    "[{\"name\":\"get_time\",\"behavior\":\"BLOCKING\","
     "\"description\":\"Returns the current local time as HH:MM:SS.\"}]";
 
 typedef struct {

@@ -27,8 +27,10 @@ import gi
 gi.require_version("Gst", "1.0")
 from gi.repository import GLib, Gst  # noqa: E402
 
-# The functions the model may call: FunctionDeclarations.
-TOOLS = [{"name": "get_time", "description": "Returns the current local time as HH:MM:SS."}]
+# The functions the model may call: FunctionDeclarations. BLOCKING: the
+# model waits for the time before it answers (gemini-3.8-live's default,
+# NON_BLOCKING, would let it answer first and tell the time in a later turn).
+TOOLS = [{"name": "get_time", "behavior": "BLOCKING", "description": "Returns the current local time as HH:MM:SS."}]
 
 # The question's sound and three test frames go to the sink; the answer is
 # recorded as it arrives (paced=false), faster than real time.
