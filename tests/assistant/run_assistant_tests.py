@@ -19,7 +19,7 @@ Cases
                the answer mentions it.
   print-config --print-config with a key: the endpoint is Google's wss://
                URI without the key, and the setup has the default model, the
-               default system instruction, save_note and both transcription
+               default system instruction, save_note (BLOCKING) and both transcription
                configs; options (--model, --voice, --system-instruction) show
                up in it. Without a key it names the local server.
   save-note    the local server calls save_note (--local-tool-call): the note
@@ -253,6 +253,8 @@ def case_print_config(workdir):
     declarations = [d for t in setup["tools"] for d in t.get("functionDeclarations", [])]
     expect([d["name"] for d in declarations] == ["save_note"], f"declarations {declarations}")
     expect(declarations[0]["parameters"]["properties"]["note"]["type"] == "STRING", "note is not a STRING")
+    # BLOCKING on gemini-3.8-live: the model confirms the saved note in the same answer.
+    expect(declarations[0].get("behavior") == "BLOCKING", f"save_note behavior {declarations[0].get('behavior')}")
     expect("inputAudioTranscription" in setup and "outputAudioTranscription" in setup, "no transcription configs")
 
     _, _, custom = print_config(["--model", "gemini-2.5-flash-native-audio-preview-09-2025", "--voice", "Kore",

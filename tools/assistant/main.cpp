@@ -20,6 +20,8 @@
 #include "pipeline.h"
 #include "plugin_loader.h"
 #include "print_config.h"
+#include "session/model_rules.h"
+#include "session/session_config.h"
 #include "session/session_error.h"
 #include "transcript.h"
 #include "virtual_screen.h"
@@ -76,10 +78,18 @@ bool plan_session(const Options& options, SinkSettings* settings, std::unique_pt
   settings->model = options.model;
   settings->voice = options.voice;
   settings->system_instruction = options.system_instruction;
-  settings->tools_json = NotesTool::declarations_json();
+  // save_note is BLOCKING where the model takes it: the model confirms the
+  // note after it is saved, in the same answer (gemini-3.8-live's default,
+  // NON_BLOCKING, would confirm in a later turn, after a one-exchange run
+  // has ended). Other models (and unknown ones) get no behavior.
+  const geminilive::session::ModelRules* rules = geminilive::session::find_model_rules(
+      options.model.empty() ? geminilive::session::kDefaultModel : options.model);
+  const bool blocking = rules && (rules->blocking_calls != geminilive::session::Accepts::No &&
+                                   std::string(rules->default_behavior) != "BLOCKING");
+  settings->tools_json = NotesTool::declarations_json(blocking);
   if (options.search || options.code_execution) {
     // The setup's own tools array: the function and the built-in tools.
-    settings->tools_json = std::string(R"([{"functionDeclarations":)") + NotesTool::declarations_json() + "}";
+    settings->tools_json = std::string(R"([{"functionDeclarations":)") + settings->tools_json + "}";
     if (options.search) settings->tools_json += R"(,{"googleSearch":{}})";
     if (options.code_execution) settings->tools_json += R"(,{"codeExecution":{}})";
     settings->tools_json += "]";

@@ -34,8 +34,8 @@ std::string one_line(const char* text) {
 
 }  // namespace
 
-const char* NotesTool::declarations_json() {
-  return R"([{"name":"save_note",)"
+std::string NotesTool::declarations_json(bool blocking) {
+  return std::string(R"([{"name":"save_note",)") + (blocking ? R"("behavior":"BLOCKING",)" : "") +
          R"("description":"Save a note for the user by appending it to their Markdown notes file. )"
          R"(Call it when the user asks to remember, note, save or write down something, for example )"
          R"(something visible on the screen.",)"

@@ -13,8 +13,9 @@ class NotesTool {
   explicit NotesTool(std::string path) : path_(std::move(path)) {}
 
   // The declaration for geminilivesink's `tools` property (a JSON array of
-  // FunctionDeclaration).
-  static const char* declarations_json();
+  // FunctionDeclaration). `blocking`: "behavior":"BLOCKING", the model waits
+  // for the note to be saved before it goes on (and confirms it).
+  static std::string declarations_json(bool blocking = false);
 
   struct Result {
     std::string response_json;  // {"result":"saved"} or {"error":"…"}
