@@ -2,21 +2,17 @@
 
 #include <glib.h>
 
-#include <cstdlib>
-#include <cstring>
 #include <utility>
 #include <variant>
+
+#include "protocol/pcm_mime.h"
 
 namespace geminilive::session {
 
 bool is_utf8(const std::string& text) { return g_utf8_validate_len(text.data(), text.size(), nullptr); }
 
 std::chrono::microseconds pcm_duration(const protocol::Blob& audio) {
-  long rate = 16000;
-  if (const char* at = std::strstr(audio.mime_type.c_str(), "rate=")) {
-    const long parsed = std::strtol(at + 5, nullptr, 10);
-    if (parsed > 0) rate = parsed;
-  }
+  const int rate = protocol::pcm_rate(audio.mime_type).value_or(16000);
   const uint64_t samples = audio.data.size() / 2;
   return std::chrono::microseconds(static_cast<int64_t>(samples * 1000000 / static_cast<uint64_t>(rate)));
 }

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "protocol/pcm_mime.h"
+
 namespace geminilive::mock {
 namespace {
 
@@ -64,23 +66,7 @@ std::optional<ImageInfo> probe_image(std::string_view bytes) {
 }
 
 unsigned pcm_rate_from_mime(std::string_view mime, unsigned fallback) {
-  // Parameters are ";"-separated, case-insensitive names, optional spaces.
-  std::size_t at = 0;
-  while ((at = mime.find(';', at)) != std::string_view::npos) {
-    ++at;
-    while (at < mime.size() && mime[at] == ' ') ++at;
-    std::string_view rest = mime.substr(at);
-    if (rest.size() > 5 && (rest[0] == 'r' || rest[0] == 'R') && (rest[1] == 'a' || rest[1] == 'A') &&
-        (rest[2] == 't' || rest[2] == 'T') && (rest[3] == 'e' || rest[3] == 'E') && rest[4] == '=') {
-      unsigned long rate = 0;
-      std::size_t i = 5;
-      for (; i < rest.size() && rest[i] >= '0' && rest[i] <= '9' && rate < 10000000; ++i)
-        rate = rate * 10 + static_cast<unsigned>(rest[i] - '0');
-      if (i > 5 && rate > 0 && rate < 10000000) return static_cast<unsigned>(rate);
-      return fallback;
-    }
-  }
-  return fallback;
+  return static_cast<unsigned>(protocol::pcm_rate(mime).value_or(static_cast<int>(fallback)));
 }
 
 double pcm_rms(std::string_view s16le) {
