@@ -206,7 +206,7 @@ std::vector<UrlRetrieval> url_retrievals(const JsonValue& url_context_metadata) 
   if (!o) return retrievals;
   for_each_object(*o, "urlMetadata", [&](const ObjectView& m) {
     auto url = m.get_string("retrievedUrl");
-    if (!url) return;
+    if (!url || url->empty()) return;
     retrievals.push_back({*url, m.get_string("urlRetrievalStatus").value_or("URL_RETRIEVAL_STATUS_UNSPECIFIED")});
   });
   return retrievals;
