@@ -40,7 +40,8 @@ against `geminilive-mock-server` (no tool call), and is checked for:
     the same kind of sentence: the new instruction reached the server while
     PLAYING and the second answer follows it;
   - the server's log: the setup with "manual activity" (automatic
-    activity detection disabled), "contextUpdate: systemInstruction "Answer
+    activity detection disabled), activityStart, activityEnd, the
+    contextUpdate, activityStart, activityEnd in that order, "contextUpdate: systemInstruction "Answer
     in French."", two turns that heard the audio, and a summary of 2 turns
     completed, 1 context update and 64000 audio bytes (2 x 1.0 s at 16 kHz).
 
@@ -184,6 +185,9 @@ def check_push_to_talk(out, err, status, log):
 
     if not re.search(r"connection 1: setup \S+ \(AUDIO\).*, manual activity", log):
         problems.append("the server's setup line does not say manual activity (automatic activity detection off)")
+    marks = re.findall(r"\b(activityStart|activityEnd|contextUpdate)\b", log)
+    if marks != ["activityStart", "activityEnd", "contextUpdate", "activityStart", "activityEnd"]:
+        problems.append(f"the server saw {marks}; want activityStart, activityEnd, contextUpdate, then the second turn's")
     if f'contextUpdate: systemInstruction "{INSTRUCTION}"' not in log:
         problems.append("the server logged no contextUpdate with the new instruction")
     turns = re.findall(r"turn (\d+): (.*)$", log, re.M)

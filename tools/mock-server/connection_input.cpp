@@ -124,6 +124,7 @@ void LiveConnection::handle_realtime(const protocol::RealtimeInput& input) {
   }
   realtime_started();
   if (input.activity_start) {
+    log("activityStart");
     if (turn_phase_ != TurnPhase::None && interruptions_allowed()) {
       log("activityStart during the reply: barge-in");
       interrupt();
@@ -152,6 +153,7 @@ void LiveConnection::handle_realtime(const protocol::RealtimeInput& input) {
     if (!manual_activity_) end_user_turn(true);
   }
   if (input.activity_end) {
+    log("activityEnd");
     turn_open_ = false;
     end_user_turn(true);
   }
