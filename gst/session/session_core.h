@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// The session proper behind LiveSession (live_session.h is its public face):
+// the state machine that connects, sends the setup, streams, switches to a
+// new connection (switchover.cpp) and ends. LiveSession's handle owns it for
+// the user; posted tasks, timers and listener calls hold it only weakly, so
+// whatever thread drops the handle tears the session down, and a callback
+// under way keeps the core (not the connection) alive until it returns.
+// Internal to gst/session.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "session/connections.h"
+#include "session/live_session.h"
+#include "session/outbox.h"
+#include "session/phase_deadline.h"
+#include "session/reconnect_policy.h"
+#include "session/session_setup.h"
+#include "session/tool_calls.h"
+#include "session/turn_tracker.h"
+#include "transport/source_timer.h"
+#include "transport/websocket_client.h"
+
+namespace geminilive::session {
+
+class SessionCore : public std::enable_shared_from_this<SessionCore> {
+ public:
+  SessionCore(SessionConfig config, std::shared_ptr<SessionObserver> observer,
+              std::shared_ptr<transport::EventLoopThread> loop);
+
+  // ---- any thread ----
+
+  void start() { post([](SessionCore& s) { s.begin(); }); }
+  bool enqueue(Outbound message, bool latest_frame);
+  void update_context(const ContextChange& change);
+  bool respond(protocol::FunctionResponse response);
+  void end_input(bool audio_stream_end);
+  // The caller holds the handle, so `this` outlives the wait.
+  void stop() { loop_->run_sync([this] { teardown(); }); }
+  SessionState state() const { return state_.load(); }
+  bool has_room() const { return out_.has_room(); }
+  SessionStats stats() const { return out_.stats(); }
+
+ private:
+  using Wait = PhaseDeadline::Wait;
+
+  template <typename Fn>
+  void post(Fn fn) {
+    loop_->post([weak = weak_from_this(), fn] {
+      if (auto self = weak.lock()) fn(*self);
+    });
+  }
+
+  // ---- loop thread: connection (live_session.cpp) ----
+  void begin();
+  uint64_t open_connection(bool handover);
+  transport::WebSocketListener listener_for(uint64_t generation);
+  // Runs a listener call of a connection the session still uses (a
+  // replaced client's late calls are ignored).
+  template <typename Fn>
+  void dispatch(uint64_t generation, Fn&& fn) {
+    const std::optional<Role> role = conns_.role_of(generation);
+    if (torn_down_ || !role) return;
+    ++in_callback_;
+    fn(*role);
+    --in_callback_;
+  }
+  void opened(Role role);
+  void received(Role role, uint64_t generation, std::string_view payload);
+  void closed(Role role, uint64_t generation, const transport::CloseInfo& info);
+  void remember_handle(const protocol::SessionResumptionUpdate& update);
+  void new_current_connection();
+
+  // ---- loop thread: function calls (live_session.cpp) ----
+  void tool_call_received(const protocol::ToolCall& call, Role role);
+  void abandon_calls(bool resumes);
+  void arm_tool_timer();
+  void tool_deadline();
+
+  // ---- loop thread: moving to a new connection (switchover.cpp) ----
+  void begin_switch();
+  bool context_stale() const;
+  void report_context(bool reconnected);
+  void complete_switch();
+  void end_draining(uint64_t generation, bool close);
+  const Outbound* history() const;
+  void stay_on_current(const std::string& what, const std::string& why);
+  void promote_next();
+  void enter_reconnecting();
+  void reconnect_after(const transport::CloseInfo& info);
+  void cut_reply();
+
+  // ---- loop thread: the session's phases (live_session.cpp) ----
+  void become_ready();
+  void input_ended(bool audio_stream_end);
+  void enter_finishing();
+  void after_turn_events(const TurnEvents& turn);
+  void finish();
+  void fail(const SessionError& error);
+  void teardown();
+
+  // ---- loop thread: helpers (live_session.cpp) ----
+  void set_state(SessionState s);
+  void emit_warning(const std::string& text);
+  // Observer code is user code: it must not unwind into GLib, and it may
+  // drop the session's handle, so the observer is held for the call.
+  template <typename Fn>
+  void emit(Fn&& fn) {
+    if (torn_down_ || !observer_) return;
+    std::shared_ptr<SessionObserver> observer = observer_;
+    ++in_callback_;
+    try {
+      fn(*observer);
+    } catch (const std::exception& e) {
+      observer_threw(e.what());
+    } catch (...) {
+      observer_threw(nullptr);
+    }
+    --in_callback_;
+  }
+  static void observer_threw(const char* what);
+  void report_dropped();
+  void close_connection();
+  void retire(std::shared_ptr<transport::WebSocketClient> client);
+  // A callback that holds the core for its run (nothing once it is gone).
+  template <typename Fn>
+  std::function<void()> held(Fn fn) {
+    return [weak = weak_from_this(), fn] {
+      if (auto self = weak.lock()) fn();
+    };
+  }
+  // A timer whose callback holds the core for its run; teardown cancels it.
+  template <typename Fn>
+  void after(transport::SourceTimer& timer, std::chrono::milliseconds delay, Fn fn) {
+    timer.start(loop_->context(), delay, held(std::move(fn)));
+  }
+  void arm(Wait what);
+  void disarm();
+  void deadline_passed();
+
+  const SessionConfig config_;
+  const std::shared_ptr<transport::EventLoopThread> loop_;
+  SessionSetup setup_;  // thread-safe: the setup with context changes
+  ToolCalls calls_;     // thread-safe
+  std::atomic<SessionState> state_{SessionState::Idle};  // written on the loop
+  std::atomic<bool> end_input_called_{false};
+
+  Outbox out_;              // thread-safe: the client, held input, stats
+  const Outbound history_;  // sent first on a connection that does not resume
+
+  // Loop thread only.
+  std::shared_ptr<SessionObserver> observer_;
+  Connections conns_;  // the current connection's facts, the next one, the draining ones
+  bool current_go_away_ = false;  // the current connection got a goAway: its end is expected
+  bool switch_wanted_ = false;    // goAway came while not resumable: switch at the next handle
+  bool handle_current_ = true;    // no resumable:false update came after handle_
+  std::string handle_;            // the latest resumable handle
+  uint64_t handles_seen_ = 0;     // resumable handles so far (a call before one is held by it)
+  uint64_t reported_version_ = 0;   // the last reported by on_context_changed (without contextUpdate)
+  uint64_t context_given_up_ = 0;   // a version whose switch failed
+  ReconnectPolicy reconnect_;       // reconnections in a row after drops, and their delays
+  gint64 outage_started_us_ = 0;
+  transport::SourceTimer reconnect_timer_;
+  transport::SourceTimer switch_timer_;
+  transport::SourceTimer stable_timer_;
+  transport::SourceTimer tool_timer_;
+  PhaseDeadline deadline_;  // what the current phase waits for, and its timer
+  int in_callback_ = 0;       // listener or observer calls under way
+  bool torn_down_ = false;
+  bool input_ended_ = false;
+  bool audio_stream_ended_ = false;  // end_input() sent audioStreamEnd
+  TurnTracker turns_;
+};
+
+}  // namespace geminilive::session
