@@ -9,6 +9,8 @@
 #include <mutex>
 
 #include "common/gobject_ptr.h"
+#include "transport/close_codes.h"
+#include "transport/handshake.h"
 #include "transport/socket_activity.h"
 #include "transport/transport_debug.h"
 
@@ -16,70 +18,6 @@
 
 namespace geminilive::transport {
 namespace {
-
-// A WebSocket close frame holds 125 payload bytes: 2 for the code, so 123 for
-// the reason. libsoup fails the whole connection with a protocol error when a
-// longer reason reaches it, so cut here, on a UTF-8 boundary.
-std::string truncate_reason(std::string reason) {
-  constexpr std::size_t kMax = 123;
-  if (reason.size() <= kMax) return reason;
-  std::size_t end = kMax;
-  while (end > 0 && (static_cast<unsigned char>(reason[end]) & 0xC0) == 0x80) --end;
-  reason.resize(end);
-  return reason;
-}
-
-// libsoup turns some valid codes (1012-1014) into a protocol error and
-// rejects 1011 from a client with a critical; only send codes it accepts.
-int sendable_close_code(int code) {
-  switch (code) {
-    case 1000: case 1001: case 1002: case 1003: case 1005: case 1007:
-    case 1008: case 1009: case 1010:
-      return code;
-    default:
-      return code >= 3000 && code <= 4999 ? code : 1000;
-  }
-}
-
-// The URI as logs may show it: values of key-like query parameters hidden,
-// in case a caller ignored the "no key in the URI" rule.
-std::string redact_uri(const std::string& uri) {
-  const auto query = uri.find('?');
-  if (query == std::string::npos) return uri;
-  std::string out = uri.substr(0, query + 1);
-  std::size_t pos = query + 1;
-  while (pos <= uri.size()) {
-    std::size_t amp = uri.find('&', pos);
-    if (amp == std::string::npos) amp = uri.size();
-    std::string param = uri.substr(pos, amp - pos);
-    const auto eq = param.find('=');
-    const std::string name = param.substr(0, eq);
-    if (eq != std::string::npos &&
-        (name == "key" || name == "access_token" || name == "token")) {
-      param = name + "=<redacted>";
-    }
-    out += param;
-    if (amp < uri.size()) out += '&';
-    pos = amp + 1;
-  }
-  return out;
-}
-
-std::string describe_tls_errors(GTlsCertificateFlags flags) {
-  std::string out;
-  auto add = [&out](const char* text) {
-    if (!out.empty()) out += ", ";
-    out += text;
-  };
-  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA) add("certificate not trusted (unknown CA)");
-  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY) add("certificate does not match the host");
-  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED) add("certificate not yet valid");
-  if (flags & G_TLS_CERTIFICATE_EXPIRED) add("certificate expired");
-  if (flags & G_TLS_CERTIFICATE_REVOKED) add("certificate revoked");
-  if (flags & G_TLS_CERTIFICATE_INSECURE) add("certificate uses an insecure algorithm");
-  if (flags & G_TLS_CERTIFICATE_GENERIC_ERROR) add("certificate error");
-  return out;
-}
 
 const char* kind_name(CloseInfo::Kind kind) {
   switch (kind) {
@@ -178,24 +116,21 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     last_error.clear();
 
     const std::string shown_uri = redact_uri(options.uri);
-    if (!session && !make_session()) return;
+    if (!session) {
+      std::string error;
+      session = handshake_session(options, error);
+      if (!session) {
+        fail_connect(std::move(error));
+        return;
+      }
+    }
 
     const std::string problem = websocket_uri_problem(options.uri);
     if (!problem.empty()) {
       fail_connect(problem);
       return;
     }
-    g_autoptr(GUri) uri =
-        g_uri_parse(options.uri.c_str(), static_cast<GUriFlags>(SOUP_HTTP_URI_FLAGS), nullptr);
-    message.reset(soup_message_new_from_uri(SOUP_METHOD_GET, uri));
-
-    SoupMessageHeaders* headers = soup_message_get_request_headers(message.get());
-    for (const auto& [name, value] : options.headers) {
-      soup_message_headers_append(headers, name.c_str(), value.c_str());
-    }
-    if (!options.api_key.empty()) {
-      soup_message_headers_replace(headers, "x-goog-api-key", options.api_key.c_str());
-    }
+    message = handshake_request(options);
     g_signal_connect(message.get(), "accept-certificate", G_CALLBACK(on_accept_certificate),
                      this);
 
@@ -213,25 +148,6 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     soup_session_websocket_connect_async(session.get(), message.get(), nullptr, nullptr,
                                          G_PRIORITY_DEFAULT, cancellable.get(), on_connected,
                                          new ConnectCall{shared_from_this(), attempt});
-  }
-
-  bool make_session() {
-    g_autoptr(GTlsDatabase) database = nullptr;
-    if (!options.ca_file.empty()) {
-      g_autoptr(GError) error = nullptr;
-      database = g_tls_file_database_new(options.ca_file.c_str(), &error);
-      if (!database) {
-        // Never fall back to the system store: the caller asked for this CA.
-        fail_connect("cannot load ca-file '" + options.ca_file + "': " + error->message);
-        return false;
-      }
-    }
-    // "timeout" 0: the connect timeout below covers the handshake, and an idle
-    // live session must not be cut by a socket I/O timeout.
-    session.reset(soup_session_new_with_options("timeout", 0u, "user-agent", "geminilive",
-                                                nullptr));
-    if (database) soup_session_set_tls_database(session.get(), database);
-    return true;
   }
 
   void clear_timeout() {
@@ -263,22 +179,11 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     cancellable.reset();
 
     if (!new_conn) {
-      std::string reason = err ? err->message : "unknown error";
-      int http_status = 0;
-      const unsigned status = message ? soup_message_get_status(message.get()) : 0;
-      if (timed_out) {
-        reason = "connection timed out after " + std::to_string(options.connect_timeout_s) + " s";
-      } else if (tls_errors != 0) {
-        reason += ": " + describe_tls_errors(tls_errors);
-      } else if (status != 0 && status != SOUP_STATUS_SWITCHING_PROTOCOLS) {
-        http_status = static_cast<int>(status);
-        const char* phrase = soup_message_get_reason_phrase(message.get());
-        reason += " (HTTP " + std::to_string(status) + (phrase && *phrase ? " " : "") +
-                  (phrase ? phrase : "") + ")";
-      }
-      GST_WARNING("connecting to %s failed: %s", redact_uri(options.uri).c_str(), reason.c_str());
+      ConnectFailure failure =
+          describe_connect_failure(err, message.get(), timed_out, options.connect_timeout_s, tls_errors);
+      GST_WARNING("connecting to %s failed: %s", redact_uri(options.uri).c_str(), failure.reason.c_str());
       message.reset();
-      fail_connect(std::move(reason), http_status);
+      fail_connect(std::move(failure.reason), failure.http_status);
       return;
     }
     message.reset();
@@ -654,46 +559,6 @@ void WebSocketClient::close(int code, std::string reason) {
 std::size_t WebSocketClient::queued_bytes() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   return impl_->queued;
-}
-
-std::string websocket_uri_problem(const std::string& uri) {
-  g_autoptr(GUri) parsed = g_uri_parse(uri.c_str(), static_cast<GUriFlags>(SOUP_HTTP_URI_FLAGS), nullptr);
-  const char* scheme = parsed ? g_uri_get_scheme(parsed) : nullptr;
-  const char* host = parsed ? g_uri_get_host(parsed) : nullptr;
-  if (!scheme || !host || !*host ||
-      (g_ascii_strcasecmp(scheme, "ws") != 0 && g_ascii_strcasecmp(scheme, "wss") != 0))
-    return "invalid WebSocket URI '" + redact_uri(uri) + "': it must be ws:// or wss:// with a host";
-  return "";
-}
-
-std::string ca_file_problem(const std::string& ca_file) {
-  g_autoptr(GError) error = nullptr;
-  g_autoptr(GTlsDatabase) database = g_tls_file_database_new(ca_file.c_str(), &error);
-  return database ? "" : "cannot load ca-file '" + ca_file + "': " + error->message;
-}
-
-const char* close_code_name(int code) {
-  switch (code) {
-    case 1000: return "normal closure";
-    case 1001: return "going away";
-    case 1002: return "protocol error";
-    case 1003: return "unsupported data";
-    case 1005: return "no status received";
-    case 1006: return "abnormal closure";
-    case 1007: return "invalid payload data";
-    case 1008: return "policy violation";
-    case 1009: return "message too big";
-    case 1010: return "mandatory extension";
-    case 1011: return "internal error";
-    case 1012: return "service restart";
-    case 1013: return "try again later";
-    case 1014: return "bad gateway";
-    case 1015: return "TLS handshake failure";
-    default:
-      if (code >= 4000 && code <= 4999) return "application-defined";
-      if (code >= 3000 && code <= 3999) return "registered";
-      return "unknown";
-  }
 }
 
 }  // namespace geminilive::transport
