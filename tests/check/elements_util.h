@@ -218,6 +218,12 @@ inline MessagePredicate message_of_type(GstMessageType type) {
   return [type](GstMessage* m) { return GST_MESSAGE_TYPE(m) == type; };
 }
 
+inline void wait_setup_complete(GstBus* bus) {
+  GstMessage* m = wait_message(bus, element_message("geminilive/setup-complete"));
+  fail_unless(m != nullptr, "no geminilive/setup-complete");
+  gst_message_unref(m);
+}
+
 // Collects the output transcript (what the model said) from the bus until a
 // message satisfies `until`; returns that message.
 inline GstMessage* collect_said(GstBus* bus, std::string* said, const MessagePredicate& until) {
