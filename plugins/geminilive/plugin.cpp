@@ -3,7 +3,8 @@
  *
  * Google's Gemini Live API in GStreamer pipelines: geminilivesink sends
  * audio, video frames and text to a Live session; geminilivesrc plays or
- * records what the model answers.
+ * records what the model answers; geminilivechangegate passes a video frame
+ * only when the picture changed.
  */
 #include "elements.h"
 
@@ -11,6 +12,7 @@ static gboolean plugin_init(GstPlugin* plugin) {
   gboolean ret = FALSE;
   ret |= GST_ELEMENT_REGISTER(geminilivesink, plugin);
   ret |= GST_ELEMENT_REGISTER(geminilivesrc, plugin);
+  ret |= GST_ELEMENT_REGISTER(geminilivechangegate, plugin);
   return ret;
 }
 
