@@ -42,9 +42,9 @@ struct LumaGrid {
 };
 
 struct GateSettings {
-  double threshold = 0.005;  // a frame changed when more than this fraction of cells did
-  int tolerance = 6;         // luma levels (of 255) a cell may drift and still be unchanged
-  int64_t keepalive_ns = 10'000'000'000;  // a still screen passes again after this; 0: never
+  double threshold = 0.005;                 // a frame changed when more than this fraction of cells did
+  int tolerance = 6;                        // luma levels (of 255) a cell may drift and still be unchanged
+  int64_t keepalive_ns = 10'000'000'000;    // a still screen passes again after this; 0: never
   int64_t min_interval_ns = 1'000'000'000;  // 1 / max-fps; 0: no limit
 };
 

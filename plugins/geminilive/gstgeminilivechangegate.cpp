@@ -101,9 +101,10 @@ GST_ELEMENT_REGISTER_DEFINE(geminilivechangegate, "geminilivechangegate", GST_RA
 
 // Formats whose luma is one byte per pixel to read: a Y plane or component,
 // GRAY8, or packed 8-bit RGB.
-#define GATE_CAPS                                                                                                     \
-  GST_VIDEO_CAPS_MAKE("{ I420, YV12, NV12, NV21, Y41B, Y42B, Y444, GRAY8, YUY2, UYVY, YVYU, RGB, BGR, RGBx, BGRx, " \
-                      "xRGB, xBGR, RGBA, BGRA, ARGB, ABGR }")
+#define GATE_CAPS                                                                                   \
+  GST_VIDEO_CAPS_MAKE(                                                                              \
+      "{ I420, YV12, NV12, NV21, Y41B, Y42B, Y444, GRAY8, YUY2, UYVY, YVYU, RGB, BGR, RGBx, BGRx, " \
+      "xRGB, xBGR, RGBA, BGRA, ARGB, ABGR }")
 
 static GstStaticPadTemplate sink_template =
     GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(GATE_CAPS));
@@ -113,8 +114,7 @@ static GstStaticPadTemplate src_template =
 static void gst_gemini_live_change_gate_finalize(GObject* object);
 static void gst_gemini_live_change_gate_set_property(GObject* object, guint prop_id, const GValue* value,
                                                      GParamSpec* pspec);
-static void gst_gemini_live_change_gate_get_property(GObject* object, guint prop_id, GValue* value,
-                                                     GParamSpec* pspec);
+static void gst_gemini_live_change_gate_get_property(GObject* object, guint prop_id, GValue* value, GParamSpec* pspec);
 static gboolean gst_gemini_live_change_gate_start(GstBaseTransform* trans);
 static gboolean gst_gemini_live_change_gate_sink_event(GstBaseTransform* trans, GstEvent* event);
 static gboolean gst_gemini_live_change_gate_set_info(GstVideoFilter* filter, GstCaps* incaps, GstVideoInfo* in_info,
@@ -128,15 +128,13 @@ static void gst_gemini_live_change_gate_class_init(GstGeminiLiveChangeGateClass*
   GstBaseTransformClass* trans_class = GST_BASE_TRANSFORM_CLASS(klass);
   GstVideoFilterClass* filter_class = GST_VIDEO_FILTER_CLASS(klass);
 
-  GST_DEBUG_CATEGORY_INIT(gst_gemini_live_change_gate_debug, "geminilivechangegate", 0,
-                          "Gemini Live change gate");
+  GST_DEBUG_CATEGORY_INIT(gst_gemini_live_change_gate_debug, "geminilivechangegate", 0, "Gemini Live change gate");
 
   gobject_class->finalize = gst_gemini_live_change_gate_finalize;
   gobject_class->set_property = gst_gemini_live_change_gate_set_property;
   gobject_class->get_property = gst_gemini_live_change_gate_get_property;
 
-  const auto playing =
-      static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+  const auto playing = static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
 
   /**
    * GstGeminiLiveChangeGate:threshold:
@@ -165,9 +163,8 @@ static void gst_gemini_live_change_gate_class_init(GstGeminiLiveChangeGateClass*
    */
   g_object_class_install_property(
       gobject_class, PROP_TOLERANCE,
-      g_param_spec_uint("tolerance", "Tolerance",
-                        "Luma levels (of 255) a cell's mean may drift and still be unchanged", 0, 255,
-                        kDefaultTolerance, playing));
+      g_param_spec_uint("tolerance", "Tolerance", "Luma levels (of 255) a cell's mean may drift and still be unchanged",
+                        0, 255, kDefaultTolerance, playing));
   /**
    * GstGeminiLiveChangeGate:keepalive:
    *
@@ -199,10 +196,9 @@ static void gst_gemini_live_change_gate_class_init(GstGeminiLiveChangeGateClass*
    * Posts the `geminilive/change-gate` element message with the counts so
    * far (it is also posted at EOS).
    */
-  g_signal_new_class_handler("post-stats", G_TYPE_FROM_CLASS(klass),
-                             static_cast<GSignalFlags>(G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
-                             G_CALLBACK(gst_gemini_live_change_gate_post_stats), nullptr, nullptr, nullptr,
-                             G_TYPE_NONE, 0);
+  g_signal_new_class_handler(
+      "post-stats", G_TYPE_FROM_CLASS(klass), static_cast<GSignalFlags>(G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
+      G_CALLBACK(gst_gemini_live_change_gate_post_stats), nullptr, nullptr, nullptr, G_TYPE_NONE, 0);
 
   gst_element_class_add_static_pad_template(element_class, &sink_template);
   gst_element_class_add_static_pad_template(element_class, &src_template);
@@ -256,8 +252,7 @@ static void gst_gemini_live_change_gate_set_property(GObject* object, guint prop
   GST_OBJECT_UNLOCK(self);
 }
 
-static void gst_gemini_live_change_gate_get_property(GObject* object, guint prop_id, GValue* value,
-                                                     GParamSpec* pspec) {
+static void gst_gemini_live_change_gate_get_property(GObject* object, guint prop_id, GValue* value, GParamSpec* pspec) {
   auto* self = GST_GEMINI_LIVE_CHANGE_GATE(object);
   GatePrivate* priv = self->priv;
   GST_OBJECT_LOCK(self);
@@ -283,10 +278,10 @@ static void gst_gemini_live_change_gate_get_property(GObject* object, guint prop
 
 static void gst_gemini_live_change_gate_post_stats(GstGeminiLiveChangeGate* self) {
   GatePrivate* priv = self->priv;
-  GstStructure* s = gst_structure_new("geminilive/change-gate", "frames-in", G_TYPE_UINT64, priv->in.load(),
-                                      "frames-passed", G_TYPE_UINT64, priv->passed.load(), "frames-unchanged",
-                                      G_TYPE_UINT64, priv->unchanged.load(), "frames-over-rate", G_TYPE_UINT64,
-                                      priv->over_rate.load(), nullptr);
+  GstStructure* s =
+      gst_structure_new("geminilive/change-gate", "frames-in", G_TYPE_UINT64, priv->in.load(), "frames-passed",
+                        G_TYPE_UINT64, priv->passed.load(), "frames-unchanged", G_TYPE_UINT64, priv->unchanged.load(),
+                        "frames-over-rate", G_TYPE_UINT64, priv->over_rate.load(), nullptr);
   GST_DEBUG_OBJECT(self, "stats: %" GST_PTR_FORMAT, s);
   gst_element_post_message(GST_ELEMENT(self), gst_message_new_element(GST_OBJECT(self), s));
 }
@@ -323,8 +318,8 @@ static gboolean gst_gemini_live_change_gate_sink_event(GstBaseTransform* trans, 
   return GST_BASE_TRANSFORM_CLASS(parent_class)->sink_event(trans, event);
 }
 
-static gboolean gst_gemini_live_change_gate_set_info(GstVideoFilter* filter, GstCaps*, GstVideoInfo* in_info,
-                                                     GstCaps*, GstVideoInfo*) {
+static gboolean gst_gemini_live_change_gate_set_info(GstVideoFilter* filter, GstCaps*, GstVideoInfo* in_info, GstCaps*,
+                                                     GstVideoInfo*) {
   auto* self = GST_GEMINI_LIVE_CHANGE_GATE(filter);
   GST_DEBUG_OBJECT(self, "%s %dx%d: the next frame passes as the first", GST_VIDEO_INFO_NAME(in_info),
                    GST_VIDEO_INFO_WIDTH(in_info), GST_VIDEO_INFO_HEIGHT(in_info));
@@ -353,19 +348,9 @@ static plugin::LumaView luma_view(const GstVideoFrame* frame) {
 }
 
 static const char* verdict_name(Verdict v) {
-  switch (v) {
-    case Verdict::kFirst:
-      return "passes: first";
-    case Verdict::kChanged:
-      return "passes: changed";
-    case Verdict::kKeepalive:
-      return "passes: keepalive";
-    case Verdict::kUnchanged:
-      return "dropped: unchanged";
-    case Verdict::kOverRate:
-      return "dropped: over max-fps";
-  }
-  return "?";
+  static const char* const names[] = {"passes: first", "passes: changed", "passes: keepalive", "dropped: unchanged",
+                                      "dropped: over max-fps"};
+  return names[static_cast<int>(v)];
 }
 
 static GstFlowReturn gst_gemini_live_change_gate_transform_frame_ip(GstVideoFilter* filter, GstVideoFrame* frame) {

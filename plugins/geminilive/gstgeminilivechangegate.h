@@ -10,7 +10,6 @@
 G_BEGIN_DECLS
 
 #define GST_TYPE_GEMINI_LIVE_CHANGE_GATE (gst_gemini_live_change_gate_get_type())
-G_DECLARE_FINAL_TYPE(GstGeminiLiveChangeGate, gst_gemini_live_change_gate, GST, GEMINI_LIVE_CHANGE_GATE,
-                     GstVideoFilter)
+G_DECLARE_FINAL_TYPE(GstGeminiLiveChangeGate, gst_gemini_live_change_gate, GST, GEMINI_LIVE_CHANGE_GATE, GstVideoFilter)
 
 G_END_DECLS

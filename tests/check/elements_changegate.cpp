@@ -126,8 +126,7 @@ GST_START_TEST(test_grid_luma) {
   fail_unless(std::abs(plugin::LumaGrid::of(q.view()).changed_fraction(g, 6) - 3.0 / 2304) < 1e-9);
   Picture r;
   r.fill(0, 0, kW, kH, 240);
-  fail_unless_equals_int(plugin::LumaGrid::of(r.view()).changed_fraction(plugin::LumaGrid::of(Picture().view()), 6),
-                         0);
+  fail_unless_equals_int(plugin::LumaGrid::of(r.view()).changed_fraction(plugin::LumaGrid::of(Picture().view()), 6), 0);
 }
 GST_END_TEST;
 
@@ -242,7 +241,7 @@ GST_END_TEST;
 // more often; a flush starts over.
 GST_START_TEST(test_formats_and_flush) {
   const char* formats[] = {"I420", "YV12", "NV12", "NV21", "Y41B", "Y42B", "Y444", "GRAY8", "YUY2", "UYVY", "YVYU",
-                           "RGB",  "BGR",  "RGBx", "BGRx", "xRGB", "xBGR", "RGBA", "BGRA", "ARGB", "ABGR"};
+                           "RGB",  "BGR",  "RGBx", "BGRx", "xRGB", "xBGR", "RGBA", "BGRA",  "ARGB", "ABGR"};
   for (const char* format : formats) {
     for (const char* pattern : {"colors", "ball"}) {
       g_autofree char* line = g_strdup_printf(
