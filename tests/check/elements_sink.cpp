@@ -39,12 +39,6 @@ protocol::Setup received_setup(const LiveServer& server) {
   return std::get<protocol::Setup>(m.value());
 }
 
-std::string reply_to_audio(const std::string& pcm, unsigned rate = 16000) {
-  mock::TurnInput turn;
-  turn.add_audio(pcm, rate);
-  return mock::reply_text(turn);
-}
-
 }  // namespace
 
 GST_START_TEST(test_sink_property_defaults) {

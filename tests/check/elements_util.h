@@ -1,6 +1,6 @@
 // Helpers for the element suites (elements_*.cpp): the
 // plugin's elements pointed at the in-process Live server, PCM to push,
-// bus and harness waits.
+// the local server's answers, bus and harness waits.
 #pragma once
 
 #include <glib/gstdio.h>
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "check_util.h"
+#include "turn_input.h"
 
 namespace geminilive::testing {
 
@@ -57,6 +58,21 @@ inline std::string wav_file(const std::string& pcm, unsigned rate) {
   const auto size = static_cast<uint32_t>(pcm.size());
   return "RIFF" + le(36 + size, 4) + "WAVEfmt " + le(16, 4) + le(1, 2) + le(1, 2) + le(rate, 4) + le(rate * 2, 4) +
          le(2, 2) + le(16, 2) + "data" + le(size, 4) + pcm;
+}
+
+// ---- the local server's answers ----
+
+// What the local Live server answers to `pcm` heard at `rate`, and to `text`.
+inline std::string reply_to_audio(const std::string& pcm, unsigned rate = 16000) {
+  mock::TurnInput turn;
+  turn.add_audio(pcm, rate);
+  return mock::reply_text(turn);
+}
+
+inline std::string reply_to_text(const std::string& text) {
+  mock::TurnInput turn;
+  turn.add_text(text);
+  return mock::reply_text(turn);
 }
 
 // ---- files ----
