@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "protocol/client_message.h"
 
-#include "protocol/json_fields.h"
-
 #include <iterator>
+
+#include "protocol/json_fields.h"
 
 namespace geminilive::protocol {
 
@@ -125,9 +126,7 @@ ToolResponse tool_response_from_json(const ObjectView& o) {
 
 }  // namespace
 
-const char* client_message_kind(const ClientMessage& message) {
-  return kClientMessageKinds[message.index()];
-}
+const char* client_message_kind(const ClientMessage& message) { return kClientMessageKinds[message.index()]; }
 
 std::string encode_client_message(const ClientMessage& message) {
   ObjectBuilder root;
@@ -146,9 +145,10 @@ Expected<ClientMessage> decode_client_message(std::string_view text) {
   int present = 0;
   for (const char* kind : kClientMessageKinds) present += root.has(kind);
   if (present != 1)
-    return Error{present == 0
-                     ? "no setup, clientContent, realtimeInput, toolResponse or contextUpdate in the message"
-                     : "more than one of setup, clientContent, realtimeInput, toolResponse, contextUpdate in the message"};
+    return Error{
+        present == 0
+            ? "no setup, clientContent, realtimeInput, toolResponse or contextUpdate in the message"
+            : "more than one of setup, clientContent, realtimeInput, toolResponse, contextUpdate in the message"};
 
   std::optional<ClientMessage> message;
   if (JsonNode* n = root.find("setup")) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Client → server messages (BidiGenerateContentClientMessage): exactly one of
 // setup, clientContent, realtimeInput, toolResponse, contextUpdate. The client encodes them;
 // the local server decodes them (accepting camelCase and snake_case, standard

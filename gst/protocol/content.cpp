@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Content, Part, Blob and function-call records, and their JSON form.
 #include "protocol/content.h"
 
@@ -122,8 +123,7 @@ std::optional<FunctionCall> function_call_from_json(JsonNode* node, const std::s
   return call;
 }
 
-std::optional<FunctionResponse> function_response_from_json(JsonNode* node, const std::string& path,
-                                                            Errors& errors) {
+std::optional<FunctionResponse> function_response_from_json(JsonNode* node, const std::string& path, Errors& errors) {
   auto obj = as_object(node, path, errors);
   if (!obj) return std::nullopt;
   FunctionResponse response;

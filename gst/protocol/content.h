@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Building blocks shared by client and server messages: Blob, Part, Content
 // and the function-calling records (BidiGenerateContent protocol, see
 // docs/protocol.md).

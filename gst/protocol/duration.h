@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // google.protobuf.Duration in its JSON form: decimal seconds with an `s`
 // suffix, e.g. "50s", "1.500s" (goAway.timeLeft, voiceActivity.audioOffset).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // A value or the reason it could not be produced. Decoders return this
 // instead of throwing: they run inside C callbacks where exceptions must not go.
 #pragma once

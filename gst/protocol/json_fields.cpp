@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "protocol/json_fields.h"
 
 #include <cerrno>
 #include <cmath>
-#include <limits>
 #include <cstdlib>
+#include <limits>
 
 namespace geminilive::protocol::json {
 namespace {
@@ -24,15 +25,22 @@ std::string snake_case(const char* camel) {
 
 const char* value_type_name(JsonNode* node) {
   switch (json_node_get_node_type(node)) {
-    case JSON_NODE_OBJECT: return "an object";
-    case JSON_NODE_ARRAY: return "an array";
-    case JSON_NODE_NULL: return "null";
-    case JSON_NODE_VALUE: break;
+    case JSON_NODE_OBJECT:
+      return "an object";
+    case JSON_NODE_ARRAY:
+      return "an array";
+    case JSON_NODE_NULL:
+      return "null";
+    case JSON_NODE_VALUE:
+      break;
   }
   switch (json_node_get_value_type(node)) {
-    case G_TYPE_STRING: return "a string";
-    case G_TYPE_BOOLEAN: return "a boolean";
-    default: return "a number";
+    case G_TYPE_STRING:
+      return "a string";
+    case G_TYPE_BOOLEAN:
+      return "a boolean";
+    default:
+      return "a number";
   }
 }
 
@@ -45,9 +53,7 @@ bool holds_value_of(JsonNode* node, GType type) {
   return JSON_NODE_HOLDS_VALUE(node) && json_node_get_value_type(node) == type;
 }
 
-bool holds_number(JsonNode* node) {
-  return holds_value_of(node, G_TYPE_INT64) || holds_value_of(node, G_TYPE_DOUBLE);
-}
+bool holds_number(JsonNode* node) { return holds_value_of(node, G_TYPE_INT64) || holds_value_of(node, G_TYPE_DOUBLE); }
 
 }  // namespace
 
@@ -93,8 +99,7 @@ std::optional<int64_t> ObjectView::get_int(const char* camel) const {
   if (holds_value_of(node, G_TYPE_DOUBLE)) {
     // Range first: casting a double beyond int64 is undefined behaviour.
     double d = json_node_get_double(node);
-    if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 && d == std::floor(d))
-      return static_cast<int64_t>(d);
+    if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 && d == std::floor(d)) return static_cast<int64_t>(d);
   } else if (holds_value_of(node, G_TYPE_STRING)) {
     const char* s = json_node_get_string(node);
     char* end = nullptr;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Internal helpers for the codecs: reading typed fields out of json-glib
 // objects (camelCase or snake_case, errors naming the field's path) and
 // building objects in wire order. Not part of the public protocol API.
@@ -104,7 +105,9 @@ class ObjectBuilder {
   }
   ObjectBuilder& set_int(const char* name, const std::optional<int64_t>& v) { return v ? set_int(name, *v) : *this; }
   ObjectBuilder& set_int(const char* name, const std::optional<int>& v) { return v ? set_int(name, *v) : *this; }
-  ObjectBuilder& set_double(const char* name, const std::optional<double>& v) { return v ? set_double(name, *v) : *this; }
+  ObjectBuilder& set_double(const char* name, const std::optional<double>& v) {
+    return v ? set_double(name, *v) : *this;
+  }
 
   bool empty() const;
   // Hands the object over as a node; the builder is empty afterwards.
@@ -128,8 +131,7 @@ JsonNode* function_response_to_json(const FunctionResponse& response);
 std::optional<Blob> blob_from_json(JsonNode* node, const std::string& path, Errors& errors);
 std::optional<Content> content_from_json(JsonNode* node, const std::string& path, Errors& errors);
 std::optional<FunctionCall> function_call_from_json(JsonNode* node, const std::string& path, Errors& errors);
-std::optional<FunctionResponse> function_response_from_json(JsonNode* node, const std::string& path,
-                                                            Errors& errors);
+std::optional<FunctionResponse> function_response_from_json(JsonNode* node, const std::string& path, Errors& errors);
 
 JsonNode* setup_to_json(const Setup& setup);
 // The setup's `tools` array; contextUpdate's `tools.tools` is the same.

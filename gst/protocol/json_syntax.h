@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // A strict lexical check of JSON text before json-glib parses it. json-glib
 // accepts more than JSON (single-quoted strings, comments, octal escapes),
 // recurses once per nesting level (hostile nesting overflows the stack),

@@ -1,11 +1,12 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "protocol/json_value.h"
-
-#include "protocol/json_syntax.h"
 
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
+
+#include "protocol/json_syntax.h"
 
 namespace geminilive::protocol {
 namespace {
@@ -19,13 +20,27 @@ void append_escaped(std::string& out, const char* s) {
     out.append(run, p - run);
     run = p + 1;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default: {
         char buf[8];
         std::snprintf(buf, sizeof buf, "\\u%04x", c);
@@ -192,8 +207,7 @@ bool json_nodes_equal(JsonNode* a, JsonNode* b) {
       guint n = json_array_get_length(x);
       if (n != json_array_get_length(y)) return false;
       for (guint i = 0; i < n; ++i)
-        if (!json_nodes_equal(json_array_get_element(x, i), json_array_get_element(y, i)))
-          return false;
+        if (!json_nodes_equal(json_array_get_element(x, i), json_array_get_element(y, i))) return false;
       return true;
     }
     case JSON_NODE_OBJECT: {
@@ -218,8 +232,7 @@ JsonValue::JsonValue(JsonNode* node) : node_(node) {
   if (node_) json_node_seal(node_);
 }
 
-JsonValue::JsonValue(const JsonValue& other)
-    : node_(other.node_ ? json_node_ref(other.node_) : nullptr) {}
+JsonValue::JsonValue(const JsonValue& other) : node_(other.node_ ? json_node_ref(other.node_) : nullptr) {}
 
 JsonValue::JsonValue(JsonValue&& other) noexcept : node_(std::exchange(other.node_, nullptr)) {}
 
@@ -249,16 +262,27 @@ Expected<JsonValue> parse_json_object(std::string_view text) {
   if (parsed->is_object()) return parsed;
   const char* got = "a value";
   switch (json_node_get_node_type(parsed->node())) {
-    case JSON_NODE_ARRAY: got = "an array"; break;
-    case JSON_NODE_NULL: got = "null"; break;
+    case JSON_NODE_ARRAY:
+      got = "an array";
+      break;
+    case JSON_NODE_NULL:
+      got = "null";
+      break;
     case JSON_NODE_VALUE:
       switch (json_node_get_value_type(parsed->node())) {
-        case G_TYPE_STRING: got = "a string"; break;
-        case G_TYPE_BOOLEAN: got = "a boolean"; break;
-        default: got = "a number"; break;
+        case G_TYPE_STRING:
+          got = "a string";
+          break;
+        case G_TYPE_BOOLEAN:
+          got = "a boolean";
+          break;
+        default:
+          got = "a number";
+          break;
       }
       break;
-    case JSON_NODE_OBJECT: break;
+    case JSON_NODE_OBJECT:
+      break;
   }
   return Error{std::string("not a JSON object (got ") + got + ")"};
 }
@@ -298,9 +322,7 @@ JsonValue JsonValue::empty_object() {
   return JsonValue(node);
 }
 
-bool JsonValue::is_object() const {
-  return node_ && json_node_get_node_type(node_) == JSON_NODE_OBJECT;
-}
+bool JsonValue::is_object() const { return node_ && json_node_get_node_type(node_) == JSON_NODE_OBJECT; }
 
 JsonNode* JsonValue::copy_node() const { return node_ ? json_node_copy(node_) : json_node_new(JSON_NODE_NULL); }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // A free-form JSON value (a json-glib JsonNode, reference counted and sealed)
 // for the parts of the protocol that carry arbitrary JSON: function arguments
 // and responses, schemas, grounding metadata.

@@ -16,7 +16,9 @@ inline constexpr std::string_view kPcmMimePrefix = "audio/pcm";
 
 inline std::string pcm_mime_type(int rate) { return "audio/pcm;rate=" + std::to_string(rate); }
 
-inline bool is_pcm_mime_type(std::string_view mime_type) { return mime_type.substr(0, kPcmMimePrefix.size()) == kPcmMimePrefix; }
+inline bool is_pcm_mime_type(std::string_view mime_type) {
+  return mime_type.substr(0, kPcmMimePrefix.size()) == kPcmMimePrefix;
+}
 
 // The rate parameter of `mime_type` ("audio/pcm;rate=16000"; parameters
 // are ";"-separated, names case-insensitive, spaces allowed), or nothing

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "protocol/server_message.h"
 
 #include "protocol/duration.h"
@@ -113,8 +114,8 @@ UsageMetadata usage_from_json(const ObjectView& o) {
   u.prompt_token_count = o.get_int("promptTokenCount");
   u.cached_content_token_count = o.get_int("cachedContentTokenCount");
   // Vertex names the response "candidates".
-  u.response_token_count = o.has("responseTokenCount") ? o.get_int("responseTokenCount")
-                                                       : o.get_int("candidatesTokenCount");
+  u.response_token_count =
+      o.has("responseTokenCount") ? o.get_int("responseTokenCount") : o.get_int("candidatesTokenCount");
   u.tool_use_prompt_token_count = o.get_int("toolUsePromptTokenCount");
   u.thoughts_token_count = o.get_int("thoughtsTokenCount");
   u.total_token_count = o.get_int("totalTokenCount");

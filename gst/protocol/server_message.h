@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Server → client messages (BidiGenerateContentServerMessage). The service
 // sends a oneof (setupComplete | serverContent | toolCall |
 // toolCallCancellation | goAway | sessionResumptionUpdate) plus usageMetadata

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // The setup message's JSON form. Members are written in the order the JS SDK
 // writes them (liveConnectConfigToMldev), so captures read alike.
 #include "protocol/setup.h"
@@ -380,7 +381,8 @@ std::optional<Setup> setup_from_json(JsonNode* node, const std::string& path, Er
   Setup s;
   s.model = o->get_string("model").value_or("");
   if (auto g = o->get_object("generationConfig")) s.generation_config = generation_config_from_json(*g);
-  if (JsonNode* si = o->find("systemInstruction")) s.system_instruction = content_from_json(si, o->path("systemInstruction"), errors);
+  if (JsonNode* si = o->find("systemInstruction"))
+    s.system_instruction = content_from_json(si, o->path("systemInstruction"), errors);
   s.tools = tools_from_json(*o, "tools");
   if (auto r = o->get_object("sessionResumption")) {
     SessionResumptionConfig c;
@@ -388,8 +390,10 @@ std::optional<Setup> setup_from_json(JsonNode* node, const std::string& path, Er
     c.transparent = r->get_bool("transparent");
     s.session_resumption = c;
   }
-  if (auto t = o->get_object("inputAudioTranscription")) s.input_audio_transcription = transcription_config_from_json(*t);
-  if (auto t = o->get_object("outputAudioTranscription")) s.output_audio_transcription = transcription_config_from_json(*t);
+  if (auto t = o->get_object("inputAudioTranscription"))
+    s.input_audio_transcription = transcription_config_from_json(*t);
+  if (auto t = o->get_object("outputAudioTranscription"))
+    s.output_audio_transcription = transcription_config_from_json(*t);
   if (auto r = o->get_object("realtimeInputConfig")) s.realtime_input_config = realtime_input_config_from_json(*r);
   if (auto c = o->get_object("contextWindowCompression")) {
     ContextWindowCompression cwc;
@@ -398,7 +402,8 @@ std::optional<Setup> setup_from_json(JsonNode* node, const std::string& path, Er
     s.context_window_compression = cwc;
   }
   if (auto p = o->get_object("proactivity")) s.proactivity = Proactivity{p->get_bool("proactiveAudio")};
-  if (auto h = o->get_object("historyConfig")) s.history_config = HistoryConfig{h->get_bool("initialHistoryInClientContent")};
+  if (auto h = o->get_object("historyConfig"))
+    s.history_config = HistoryConfig{h->get_bool("initialHistoryInClientContent")};
   // The rest, as written, for Setup::extra.
   ObjectBuilder extra;
   g_autoptr(GList) members = json_object_get_members(o->object());

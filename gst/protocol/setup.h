@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // The `setup` message (BidiGenerateContentSetup): the whole configuration of a
 // Live connection, sent once as the first message. Field names mirror the
 // wire's camelCase in snake_case; unset optionals are left off the wire.
@@ -46,10 +47,10 @@ struct GenerationConfig {
 struct FunctionDeclaration {
   std::string name;
   std::optional<std::string> description;
-  JsonValue parameters;              // OpenAPI-subset Schema
-  JsonValue parameters_json_schema;  // JSON Schema alternative
-  JsonValue response;                 // Schema of the result
-  JsonValue response_json_schema;     // JSON Schema alternative
+  JsonValue parameters;                 // OpenAPI-subset Schema
+  JsonValue parameters_json_schema;     // JSON Schema alternative
+  JsonValue response;                   // Schema of the result
+  JsonValue response_json_schema;       // JSON Schema alternative
   std::optional<std::string> behavior;  // BLOCKING | NON_BLOCKING
 };
 

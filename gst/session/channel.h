@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // The rendezvous between geminilivesink (which owns the session) and the
 // geminilivesrc taps, by a channel name: a process-wide registry, like the
 // inter elements' surfaces. Either side may come first; taps stay subscribed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Client messages encoded and waiting for setupComplete (the protocol allows
 // nothing but setup before it). Bounded, because a live source keeps
 // producing while the service is slow to answer: past the limits the oldest
@@ -21,7 +22,7 @@ struct Outbound {
   enum class Kind { Audio, Video, Other };
   Kind kind = Kind::Other;
   std::string json;
-  std::size_t media_bytes = 0;       // raw audio or image bytes
+  std::size_t media_bytes = 0;         // raw audio or image bytes
   std::chrono::microseconds audio{0};  // playing time of the audio
   bool latest_wins = false;            // a frame from push_latest_frame()
   // The model answers it: realtime text, activityEnd, clientContent with

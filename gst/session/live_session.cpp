@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "session/live_session.h"
 
 #include <gst/gst.h>
@@ -80,8 +81,8 @@ void SessionCore::update_context(const ContextChange& change) {
 bool SessionCore::respond(protocol::FunctionResponse response) {
   const ToolCalls::Verdict verdict = calls_.respond(response);
   if (verdict != ToolCalls::Verdict::Send) {
-    GST_DEBUG("dropping the response to tool call %s (%s): the call was %s", response.id.c_str(),
-              response.name.c_str(), ToolCalls::verdict_name(verdict));
+    GST_DEBUG("dropping the response to tool call %s (%s): the call was %s", response.id.c_str(), response.name.c_str(),
+              ToolCalls::verdict_name(verdict));
     return false;
   }
   return enqueue(Outbound::encode(protocol::ToolResponse{{std::move(response)}}), false);
@@ -220,7 +221,9 @@ void SessionCore::received(Role role, uint64_t generation, std::string_view payl
 void SessionCore::closed(Role role, uint64_t generation, const CloseInfo& info) {
   if (is_terminal(state_)) return;  // we closed it: finished or failed already
   GST_INFO("%s connection ended in state %s: %d '%s'",
-           role == Role::Current ? "the" : role == Role::Next ? "the next" : "a draining",
+           role == Role::Current ? "the"
+           : role == Role::Next  ? "the next"
+                                 : "a draining",
            session_state_name(state_), info.code, info.reason.c_str());
   if (role == Role::Draining) {
     end_draining(generation, false);
@@ -445,8 +448,7 @@ void SessionCore::observer_threw(const char* what) {
 void SessionCore::report_dropped() {
   const Dropped dropped = out_.take_dropped();
   if (!dropped.any()) return;
-  emit_warning("dropped the oldest " + format_seconds(dropped.audio) + " of audio (" +
-               std::to_string(dropped.bytes) +
+  emit_warning("dropped the oldest " + format_seconds(dropped.audio) + " of audio (" + std::to_string(dropped.bytes) +
                " bytes) held while waiting for the service's setupComplete (at most " +
                format_seconds(held_limits(config_).audio) + " is held)");
 }
@@ -462,7 +464,9 @@ void SessionCore::retire(std::shared_ptr<WebSocketClient> client) {
   if (client && in_callback_ > 0) loop_->post([client] {});
 }
 
-void SessionCore::arm(Wait what) { deadline_.arm(what, loop_->context(), held([this] { deadline_passed(); })); }
+void SessionCore::arm(Wait what) {
+  deadline_.arm(what, loop_->context(), held([this] { deadline_passed(); }));
+}
 
 void SessionCore::disarm() { deadline_.disarm(); }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // One Live session: connect, send setup, wait for setupComplete, then stream
 // client messages out and server messages in, until the input ends and the
 // model's turn is over (or an error). The state machine runs on an

@@ -34,9 +34,12 @@ std::string_view strip_prefix(std::string_view model) {
 }
 
 const char* accepts_behavior(const ModelRules& rules, const std::string& behavior, Accepts* accepts) {
-  if (behavior == "BLOCKING") *accepts = rules.blocking_calls;
-  else if (behavior == "NON_BLOCKING") *accepts = rules.non_blocking_calls;
-  else *accepts = Yes;
+  if (behavior == "BLOCKING")
+    *accepts = rules.blocking_calls;
+  else if (behavior == "NON_BLOCKING")
+    *accepts = rules.non_blocking_calls;
+  else
+    *accepts = Yes;
   return behavior.c_str();
 }
 
@@ -75,8 +78,7 @@ std::optional<Refusal> refused_field(const ModelRules& rules, const protocol::Se
   }
   if (setup.proactivity && setup.proactivity->proactive_audio) {
     const bool on = *setup.proactivity->proactive_audio;
-    if (rules.proactive_audio == No)
-      return Refusal{"proactivity.proactiveAudio", model + " has no proactive audio"};
+    if (rules.proactive_audio == No) return Refusal{"proactivity.proactiveAudio", model + " has no proactive audio"};
     if (rules.proactive_audio == Always && !on)
       return Refusal{"proactivity.proactiveAudio", model + " always has proactive audio; it cannot be turned off"};
   }

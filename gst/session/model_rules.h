@@ -31,11 +31,11 @@ struct ModelRules {
   Accepts thinking_budget;
   Accepts proactive_audio;
   Accepts affective_dialog;
-  Accepts blocking_calls;      // function declarations with behavior BLOCKING
-  Accepts non_blocking_calls;  // ... with behavior NON_BLOCKING
-  const char* default_behavior;       // what a declaration without behavior is: "BLOCKING" | "NON_BLOCKING"
-  bool mid_session_client_content;    // clientContent after realtime input started (not only history)
-  bool context_update;                // contextUpdate messages
+  Accepts blocking_calls;           // function declarations with behavior BLOCKING
+  Accepts non_blocking_calls;       // ... with behavior NON_BLOCKING
+  const char* default_behavior;     // what a declaration without behavior is: "BLOCKING" | "NON_BLOCKING"
+  bool mid_session_client_content;  // clientContent after realtime input started (not only history)
+  bool context_update;              // contextUpdate messages
 };
 
 // The rows, in the order the docs list them.

@@ -28,8 +28,8 @@ class Outbox {
       : limits_(limits), hold_refused_(hold_refused), held_(limits), context_sent_(std::move(context_sent)) {}
 
   struct Taken {
-    bool accepted = false;     // false: the session takes no more input
-    bool first_drop = false;   // held audio started to be dropped: report it
+    bool accepted = false;    // false: the session takes no more input
+    bool first_drop = false;  // held audio started to be dropped: report it
   };
   // Any thread: straight to the connection while streaming, else held (a
   // latest frame replaces a waiting one).

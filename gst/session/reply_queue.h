@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // What one geminilivesrc has yet to output: the model's PCM or text
 // fragments, handed over from the session's thread (producer) to the
 // source's streaming thread (consumer). Thread-safe, no GStreamer. Audio is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // What a Live session needs to run: where, who, and the setup to send.
 // geminilivesink builds one from its properties.
 #pragma once

@@ -36,13 +36,17 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
 
   // ---- any thread ----
 
-  void start() { post([](SessionCore& s) { s.begin(); }); }
+  void start() {
+    post([](SessionCore& s) { s.begin(); });
+  }
   bool enqueue(Outbound message, bool latest_frame);
   void update_context(const ContextChange& change);
   bool respond(protocol::FunctionResponse response);
   void end_input(bool audio_stream_end);
   // The caller holds the handle, so `this` outlives the wait.
-  void stop() { loop_->run_sync([this] { teardown(); }); }
+  void stop() {
+    loop_->run_sync([this] { teardown(); });
+  }
   SessionState state() const { return state_.load(); }
   bool has_room() const { return out_.has_room(); }
   SessionStats stats() const { return out_.stats(); }
@@ -146,8 +150,8 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
 
   const SessionConfig config_;
   const std::shared_ptr<transport::EventLoopThread> loop_;
-  SessionSetup setup_;  // thread-safe: the setup with context changes
-  ToolCalls calls_;     // thread-safe
+  SessionSetup setup_;                                   // thread-safe: the setup with context changes
+  ToolCalls calls_;                                      // thread-safe
   std::atomic<SessionState> state_{SessionState::Idle};  // written on the loop
   std::atomic<bool> end_input_called_{false};
 
@@ -156,22 +160,22 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
 
   // Loop thread only.
   std::shared_ptr<SessionObserver> observer_;
-  Connections conns_;  // the current connection's facts, the next one, the draining ones
-  bool current_go_away_ = false;  // the current connection got a goAway: its end is expected
-  bool switch_wanted_ = false;    // goAway came while not resumable: switch at the next handle
-  bool handle_current_ = true;    // no resumable:false update came after handle_
-  std::string handle_;            // the latest resumable handle
-  uint64_t handles_seen_ = 0;     // resumable handles so far (a call before one is held by it)
-  uint64_t reported_version_ = 0;   // the last reported by on_context_changed (without contextUpdate)
-  uint64_t context_given_up_ = 0;   // a version whose switch failed
-  ReconnectPolicy reconnect_;       // reconnections in a row after drops, and their delays
+  Connections conns_;              // the current connection's facts, the next one, the draining ones
+  bool current_go_away_ = false;   // the current connection got a goAway: its end is expected
+  bool switch_wanted_ = false;     // goAway came while not resumable: switch at the next handle
+  bool handle_current_ = true;     // no resumable:false update came after handle_
+  std::string handle_;             // the latest resumable handle
+  uint64_t handles_seen_ = 0;      // resumable handles so far (a call before one is held by it)
+  uint64_t reported_version_ = 0;  // the last reported by on_context_changed (without contextUpdate)
+  uint64_t context_given_up_ = 0;  // a version whose switch failed
+  ReconnectPolicy reconnect_;      // reconnections in a row after drops, and their delays
   gint64 outage_started_us_ = 0;
   transport::SourceTimer reconnect_timer_;
   transport::SourceTimer switch_timer_;
   transport::SourceTimer stable_timer_;
   transport::SourceTimer tool_timer_;
   PhaseDeadline deadline_;  // what the current phase waits for, and its timer
-  int in_callback_ = 0;       // listener or observer calls under way
+  int in_callback_ = 0;     // listener or observer calls under way
   bool torn_down_ = false;
   bool input_ended_ = false;
   bool audio_stream_ended_ = false;  // end_input() sent audioStreamEnd

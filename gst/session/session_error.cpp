@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "session/session_error.h"
 
 #include <glib.h>
@@ -22,8 +23,7 @@ std::string closed_message(const CloseInfo& info, const char* fallback) {
   const std::string& words = info.reason.empty() ? std::string(fallback) : info.reason;
   return std::string(info.kind == CloseInfo::Kind::Dropped ? "The connection to Gemini Live was lost: "
                                                            : "Gemini Live closed the session: ") +
-         words + " (close code " + std::to_string(info.code) + " " +
-         transport::close_code_name(info.code) + ")";
+         words + " (close code " + std::to_string(info.code) + " " + transport::close_code_name(info.code) + ")";
 }
 
 SessionError make(SessionError::Kind kind, int code, std::string reason, std::string message) {
@@ -51,8 +51,7 @@ SessionError error_for_close(const CloseInfo& info, const std::string& uri) {
     // No WebSocket existed, so there is no close code.
     if (info.http_status == 401 || info.http_status == 403)
       return make(Kind::Unauthorized, 0, info.reason,
-                  "Gemini Live refused the connection to " + shown_uri(uri) + ": " + info.reason + ". " +
-                      kKeyHint);
+                  "Gemini Live refused the connection to " + shown_uri(uri) + ": " + info.reason + ". " + kKeyHint);
     return make(Kind::Connect, 0, info.reason,
                 "Could not connect to Gemini Live at " + shown_uri(uri) + ": " + info.reason);
   }
@@ -112,8 +111,7 @@ SessionError settings_error(std::string message) {
 
 SessionError setup_timeout_error(std::chrono::milliseconds timeout, const std::string& uri) {
   return make(SessionError::Kind::Connect, 0, "setup timed out",
-              "Gemini Live at " + shown_uri(uri) + " did not complete the setup within " +
-                  format_seconds(timeout));
+              "Gemini Live at " + shown_uri(uri) + " did not complete the setup within " + format_seconds(timeout));
 }
 
 }  // namespace geminilive::session

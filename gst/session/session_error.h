@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // What a connection's end means for the user: the one place that turns the
 // transport's CloseInfo into a SessionError (kind, the service's words and a
 // sentence saying what to do). Elements map the kind onto GStreamer error

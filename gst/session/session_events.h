@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // What a session tells the code above it. Everything is delivered on the
 // session's event-loop thread; observers must not block and must not call
 // back into the session or channel from inside a callback.
@@ -11,15 +12,15 @@
 namespace geminilive::session {
 
 enum class SessionState {
-  Idle,        // created, not started
-  Connecting,  // WebSocket handshake under way
-  SettingUp,   // setup sent, waiting for setupComplete
-  Ready,       // streaming both ways
+  Idle,          // created, not started
+  Connecting,    // WebSocket handshake under way
+  SettingUp,     // setup sent, waiting for setupComplete
+  Ready,         // streaming both ways
   Reconnecting,  // the connection dropped: input is held while a new one resumes the session
-  Finishing,   // input ended; waiting for the model's turn to end
-  Finished,    // the answer is complete: sources drain and end
-  Closed,      // stopped by its owner
-  Failed,      // ended by an error (see SessionError)
+  Finishing,     // input ended; waiting for the model's turn to end
+  Finished,      // the answer is complete: sources drain and end
+  Closed,        // stopped by its owner
+  Failed,        // ended by an error (see SessionError)
 };
 
 const char* session_state_name(SessionState state);
@@ -47,11 +48,11 @@ struct SessionError {
 struct Reconnection {
   enum class Cause { GoAway, Dropped };
   Cause cause = Cause::Dropped;
-  unsigned attempt = 0;        // 1, 2, ... in a row after drops; 0 for a goAway switch
+  unsigned attempt = 0;  // 1, 2, ... in a row after drops; 0 for a goAway switch
   std::chrono::milliseconds delay{0};
-  int close_code = 0;          // of the connection that ended; 0 for a goAway
-  std::string reason;          // why, in words ("Internal error encountered.", "the connection stalled...")
-  bool resuming = false;       // with a resumption handle: the model keeps the conversation
+  int close_code = 0;     // of the connection that ended; 0 for a goAway
+  std::string reason;     // why, in words ("Internal error encountered.", "the connection stalled...")
+  bool resuming = false;  // with a resumption handle: the model keeps the conversation
 };
 
 // A new connection carries the session (after setupComplete).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Event-loop threads for sessions. An EventLoopThread cannot be destroyed on
 // its own thread (it would join itself), yet a session's last reference may
 // go away there (a late callback held it); so sessions hold their loop

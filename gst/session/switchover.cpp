@@ -45,17 +45,18 @@ void SessionCore::begin_switch() {
     if (torn_down_) return;
   }
   if (!resumable)
-    emit_warning(std::string("The new system instruction or tools need a new connection, and ") +
-                 (config_.resumption ? "the service has not given a resumption handle yet"
-                                     : "session resumption is off") +
-                 ": the model starts a fresh conversation there and forgets what was said so far.");
+    emit_warning(
+        std::string("The new system instruction or tools need a new connection, and ") +
+        (config_.resumption ? "the service has not given a resumption handle yet" : "session resumption is off") +
+        ": the model starts a fresh conversation there and forgets what was said so far.");
   open_connection(true);
-  if (config_.connect_timeout.count() > 0) after(switch_timer_, config_.connect_timeout, [this] {
-    if (!conns_.next.client) return;
-    GST_INFO("the next connection did not complete its setup in time");
-    stay_on_current("the next connection did not complete its setup",
-                    "within " + format_seconds(config_.connect_timeout));
-  });
+  if (config_.connect_timeout.count() > 0)
+    after(switch_timer_, config_.connect_timeout, [this] {
+      if (!conns_.next.client) return;
+      GST_INFO("the next connection did not complete its setup in time");
+      stay_on_current("the next connection did not complete its setup",
+                      "within " + format_seconds(config_.connect_timeout));
+    });
 }
 
 // A context change is not in the current connection's setup yet (and no

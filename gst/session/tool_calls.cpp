@@ -106,10 +106,14 @@ protocol::FunctionResponse ToolCalls::timeout_response(const Call& call) const {
 
 const char* ToolCalls::verdict_name(Verdict verdict) {
   switch (verdict) {
-    case Verdict::Send: return "open";
-    case Verdict::Cancelled: return "cancelled by the service";
-    case Verdict::TimedOut: return "answered with an error by the tool timeout";
-    case Verdict::Abandoned: return "lost with the connection that made it";
+    case Verdict::Send:
+      return "open";
+    case Verdict::Cancelled:
+      return "cancelled by the service";
+    case Verdict::TimedOut:
+      return "answered with an error by the tool timeout";
+    case Verdict::Abandoned:
+      return "lost with the connection that made it";
   }
   return "closed";
 }

@@ -1,11 +1,11 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "session/turn_tracker.h"
 
 namespace geminilive::session {
 namespace {
 
 bool is_model_output(const protocol::ServerContent& c) {
-  return c.model_turn.has_value() || c.output_transcription.has_value() || c.generation_complete ||
-         c.interrupted;
+  return c.model_turn.has_value() || c.output_transcription.has_value() || c.generation_complete || c.interrupted;
 }
 
 }  // namespace

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Whether the model's turn is under way, from the server messages: it starts
 // with the first model output (content, output transcription,
 // generationComplete, interrupted) or toolCall, and ends with turnComplete.

@@ -21,8 +21,15 @@ std::string truncate_reason(std::string reason) {
 // rejects 1011 from a client with a critical; only send codes it accepts.
 int sendable_close_code(int code) {
   switch (code) {
-    case 1000: case 1001: case 1002: case 1003: case 1005: case 1007:
-    case 1008: case 1009: case 1010:
+    case 1000:
+    case 1001:
+    case 1002:
+    case 1003:
+    case 1005:
+    case 1007:
+    case 1008:
+    case 1009:
+    case 1010:
       return code;
     default:
       return code >= 3000 && code <= 4999 ? code : 1000;
@@ -31,21 +38,36 @@ int sendable_close_code(int code) {
 
 const char* close_code_name(int code) {
   switch (code) {
-    case 1000: return "normal closure";
-    case 1001: return "going away";
-    case 1002: return "protocol error";
-    case 1003: return "unsupported data";
-    case 1005: return "no status received";
-    case 1006: return "abnormal closure";
-    case 1007: return "invalid payload data";
-    case 1008: return "policy violation";
-    case 1009: return "message too big";
-    case 1010: return "mandatory extension";
-    case 1011: return "internal error";
-    case 1012: return "service restart";
-    case 1013: return "try again later";
-    case 1014: return "bad gateway";
-    case 1015: return "TLS handshake failure";
+    case 1000:
+      return "normal closure";
+    case 1001:
+      return "going away";
+    case 1002:
+      return "protocol error";
+    case 1003:
+      return "unsupported data";
+    case 1005:
+      return "no status received";
+    case 1006:
+      return "abnormal closure";
+    case 1007:
+      return "invalid payload data";
+    case 1008:
+      return "policy violation";
+    case 1009:
+      return "message too big";
+    case 1010:
+      return "mandatory extension";
+    case 1011:
+      return "internal error";
+    case 1012:
+      return "service restart";
+    case 1013:
+      return "try again later";
+    case 1014:
+      return "bad gateway";
+    case 1015:
+      return "TLS handshake failure";
     default:
       if (code >= 4000 && code <= 4999) return "application-defined";
       if (code >= 3000 && code <= 3999) return "registered";

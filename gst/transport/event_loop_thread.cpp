@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "transport/event_loop_thread.h"
 
 #include <gst/gst.h>
@@ -105,7 +106,8 @@ struct EventLoopThread::Impl {
       if (left_us > 0) {
         if (!wake) {
           wake = g_timeout_source_new(static_cast<guint>(left_us / 1000 + 1));
-          g_source_set_callback(wake, [](gpointer) -> gboolean { return G_SOURCE_REMOVE; }, nullptr, nullptr);
+          g_source_set_callback(
+              wake, [](gpointer) -> gboolean { return G_SOURCE_REMOVE; }, nullptr, nullptr);
           g_source_attach(wake, ctx);
         }
         g_main_context_iteration(ctx, TRUE);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // A thread that runs its own GMainContext. libsoup 3 objects must be created
 // and used on one thread only, and SoupWebsocketConnection attaches its I/O to
 // the thread-default context of its creator; so every soup call in geminilive

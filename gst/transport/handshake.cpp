@@ -33,8 +33,7 @@ std::string redact_uri(const std::string& uri) {
     std::string param = uri.substr(pos, amp - pos);
     const auto eq = param.find('=');
     const std::string name = param.substr(0, eq);
-    if (eq != std::string::npos &&
-        (name == "key" || name == "access_token" || name == "token")) {
+    if (eq != std::string::npos && (name == "key" || name == "access_token" || name == "token")) {
       param = name + "=<redacted>";
     }
     out += param;
@@ -57,15 +56,13 @@ GObjectPtr<SoupSession> handshake_session(const WebSocketOptions& options, std::
   }
   // "timeout" 0: the client's connect timeout covers the handshake, and an
   // idle live session must not be cut by a socket I/O timeout.
-  GObjectPtr<SoupSession> session(
-      soup_session_new_with_options("timeout", 0u, "user-agent", "geminilive", nullptr));
+  GObjectPtr<SoupSession> session(soup_session_new_with_options("timeout", 0u, "user-agent", "geminilive", nullptr));
   if (database) soup_session_set_tls_database(session.get(), database);
   return session;
 }
 
 GObjectPtr<SoupMessage> handshake_request(const WebSocketOptions& options) {
-  g_autoptr(GUri) uri =
-      g_uri_parse(options.uri.c_str(), static_cast<GUriFlags>(SOUP_HTTP_URI_FLAGS), nullptr);
+  g_autoptr(GUri) uri = g_uri_parse(options.uri.c_str(), static_cast<GUriFlags>(SOUP_HTTP_URI_FLAGS), nullptr);
   GObjectPtr<SoupMessage> message(soup_message_new_from_uri(SOUP_METHOD_GET, uri));
   SoupMessageHeaders* headers = soup_message_get_request_headers(message.get());
   for (const auto& [name, value] : options.headers) {
@@ -89,8 +86,8 @@ ConnectFailure describe_connect_failure(const GError* error, SoupMessage* reques
   } else if (status != 0 && status != SOUP_STATUS_SWITCHING_PROTOCOLS) {
     failure.http_status = static_cast<int>(status);
     const char* phrase = soup_message_get_reason_phrase(request);
-    failure.reason += " (HTTP " + std::to_string(status) + (phrase && *phrase ? " " : "") +
-                      (phrase ? phrase : "") + ")";
+    failure.reason +=
+        " (HTTP " + std::to_string(status) + (phrase && *phrase ? " " : "") + (phrase ? phrase : "") + ")";
   }
   return failure;
 }
@@ -99,8 +96,7 @@ std::string websocket_uri_problem(const std::string& uri) {
   g_autoptr(GUri) parsed = g_uri_parse(uri.c_str(), static_cast<GUriFlags>(SOUP_HTTP_URI_FLAGS), nullptr);
   const char* scheme = parsed ? g_uri_get_scheme(parsed) : nullptr;
   const char* host = parsed ? g_uri_get_host(parsed) : nullptr;
-  if (!scheme || !host || !*host ||
-      (g_ascii_strcasecmp(scheme, "ws") != 0 && g_ascii_strcasecmp(scheme, "wss") != 0))
+  if (!scheme || !host || !*host || (g_ascii_strcasecmp(scheme, "ws") != 0 && g_ascii_strcasecmp(scheme, "wss") != 0))
     return "invalid WebSocket URI '" + redact_uri(uri) + "': it must be ws:// or wss:// with a host";
   return "";
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "transport/socket_activity.h"
 
 #include <netinet/in.h>
@@ -14,7 +15,7 @@ GSocket* underlying_socket(GIOStream* stream) {
     GObjectClass* klass = G_OBJECT_GET_CLASS(stream);
     const char* property = g_object_class_find_property(klass, "base-iostream")    ? "base-iostream"
                            : g_object_class_find_property(klass, "base-io-stream") ? "base-io-stream"
-                                                                                    : nullptr;
+                                                                                   : nullptr;
     if (!property) return nullptr;
     GIOStream* base = nullptr;
     g_object_get(stream, property, &base, nullptr);

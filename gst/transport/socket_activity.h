@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // How long ago the kernel last received data on the TCP socket under a
 // connection's stream (TLS and libsoup wrappers are looked through). Stall
 // detection needs it because libsoup 3.2 answers our pings' pongs silently:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "transport/source_timer.h"
 
 namespace geminilive::transport {
@@ -9,8 +10,7 @@ struct SourceTimer::Data {
 
 void SourceTimer::start(GMainContext* context, std::chrono::milliseconds delay, std::function<void()> fn) {
   cancel();
-  GSource* source =
-      delay.count() > 0 ? g_timeout_source_new(static_cast<guint>(delay.count())) : g_idle_source_new();
+  GSource* source = delay.count() > 0 ? g_timeout_source_new(static_cast<guint>(delay.count())) : g_idle_source_new();
   g_source_set_priority(source, G_PRIORITY_DEFAULT);
   g_source_set_callback(source, &SourceTimer::dispatch, new Data{this, std::move(fn)}, &SourceTimer::destroy);
   g_source_attach(source, context);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // A one-shot timer on a given GMainContext that owns its GSource: cancelling
 // it, re-arming it or destroying it removes the pending callback, so an
 // object that dies with timers armed is never called back (no

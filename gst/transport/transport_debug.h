@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // The transport's GStreamer debug category, "geminilivetransport"
 // (GST_DEBUG=geminilivetransport:6), shared by the event loop thread and the
 // WebSocket client. Internal to gst/transport.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "transport/websocket_client.h"
 
 #include <gio/gio.h>
@@ -21,9 +22,12 @@ namespace {
 
 const char* kind_name(CloseInfo::Kind kind) {
   switch (kind) {
-    case CloseInfo::Kind::ConnectFailed: return "connect failed";
-    case CloseInfo::Kind::Closed: return "closed";
-    case CloseInfo::Kind::Dropped: return "dropped";
+    case CloseInfo::Kind::ConnectFailed:
+      return "connect failed";
+    case CloseInfo::Kind::Closed:
+      return "closed";
+    case CloseInfo::Kind::Dropped:
+      return "dropped";
   }
   return "?";
 }
@@ -131,8 +135,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
       return;
     }
     message = handshake_request(options);
-    g_signal_connect(message.get(), "accept-certificate", G_CALLBACK(on_accept_certificate),
-                     this);
+    g_signal_connect(message.get(), "accept-certificate", G_CALLBACK(on_accept_certificate), this);
 
     cancellable.reset(g_cancellable_new());
     if (options.connect_timeout_s > 0) {
@@ -143,11 +146,9 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     }
 
     GST_INFO("connecting to %s%s (%zu extra headers)", shown_uri.c_str(),
-             options.api_key.empty() ? "" : " with x-goog-api-key: <redacted>",
-             options.headers.size());
-    soup_session_websocket_connect_async(session.get(), message.get(), nullptr, nullptr,
-                                         G_PRIORITY_DEFAULT, cancellable.get(), on_connected,
-                                         new ConnectCall{shared_from_this(), attempt});
+             options.api_key.empty() ? "" : " with x-goog-api-key: <redacted>", options.headers.size());
+    soup_session_websocket_connect_async(session.get(), message.get(), nullptr, nullptr, G_PRIORITY_DEFAULT,
+                                         cancellable.get(), on_connected, new ConnectCall{shared_from_this(), attempt});
   }
 
   void clear_timeout() {
@@ -189,8 +190,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     message.reset();
 
     conn = std::move(new_conn);
-    soup_websocket_connection_set_max_incoming_payload_size(conn.get(),
-                                                            options.max_incoming_payload);
+    soup_websocket_connection_set_max_incoming_payload_size(conn.get(), options.max_incoming_payload);
     soup_websocket_connection_set_keepalive_interval(conn.get(), keepalive_interval_s());
     g_signal_connect(conn.get(), "message", G_CALLBACK(on_message), this);
     g_signal_connect(conn.get(), "error", G_CALLBACK(on_error), this);
@@ -301,8 +301,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
       // Hand the string itself to soup: no copy of multi-megabyte frames.
       auto* owned = new std::string(std::move(text));
       g_autoptr(GBytes) bytes = g_bytes_new_with_free_func(
-          owned->data(), owned->size(),
-          [](gpointer p) { delete static_cast<std::string*>(p); }, owned);
+          owned->data(), owned->size(), [](gpointer p) { delete static_cast<std::string*>(p); }, owned);
       soup_websocket_connection_send_message(conn.get(), SOUP_WEBSOCKET_DATA_TEXT, bytes);
       std::lock_guard<std::mutex> lock(mutex);
       queued -= size;
@@ -344,8 +343,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
         we_closed = true;
         our_code = sendable_close_code(code);
         our_reason = truncate_reason(std::move(reason));
-        GST_INFO("closing with %d (%s) '%s'", our_code, close_code_name(our_code),
-                 our_reason.c_str());
+        GST_INFO("closing with %d (%s) '%s'", our_code, close_code_name(our_code), our_reason.c_str());
         soup_websocket_connection_close(conn.get(), static_cast<gushort>(our_code),
                                         our_reason.empty() ? nullptr : our_reason.c_str());
         return;
@@ -370,8 +368,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
       accepting = false;
     }
     drop_queue();
-    GST_INFO("%s: %d (%s) '%s'%s", kind_name(info.kind), info.code, close_code_name(info.code),
-             info.reason.c_str(),
+    GST_INFO("%s: %d (%s) '%s'%s", kind_name(info.kind), info.code, close_code_name(info.code), info.reason.c_str(),
              info.http_status ? (" HTTP " + std::to_string(info.http_status)).c_str() : "");
     if (!detached && listener.on_closed) guarded("on_closed", [&] { listener.on_closed(info); });
   }
@@ -434,8 +431,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
   static void on_connected(GObject* source, GAsyncResult* result, gpointer data) {
     std::unique_ptr<ConnectCall> call(static_cast<ConnectCall*>(data));
     GError* error = nullptr;
-    SoupWebsocketConnection* c =
-        soup_session_websocket_connect_finish(SOUP_SESSION(source), result, &error);
+    SoupWebsocketConnection* c = soup_session_websocket_connect_finish(SOUP_SESSION(source), result, &error);
     guarded("connect completion", [&] { call->impl->connected(call->attempt, c, error); });
   }
 
@@ -449,8 +445,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     return G_SOURCE_REMOVE;
   }
 
-  static gboolean on_accept_certificate(SoupMessage*, GTlsCertificate*,
-                                        GTlsCertificateFlags errors, gpointer data) {
+  static gboolean on_accept_certificate(SoupMessage*, GTlsCertificate*, GTlsCertificateFlags errors, gpointer data) {
     // Only remembered for the failure reason; the certificate is refused.
     static_cast<Impl*>(data)->tls_errors = errors;
     return FALSE;
@@ -464,9 +459,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     const bool binary = type == SOUP_WEBSOCKET_DATA_BINARY;
     self->last_message_us = g_get_monotonic_time();
     GST_LOG("received %s frame of %" G_GSIZE_FORMAT " bytes", binary ? "binary" : "text", size);
-    guarded("on_message", [&] {
-      self->listener.on_message(std::string_view(bytes ? bytes : "", size), binary);
-    });
+    guarded("on_message", [&] { self->listener.on_message(std::string_view(bytes ? bytes : "", size), binary); });
   }
 
   static void on_error(SoupWebsocketConnection*, GError* error, gpointer data) {
@@ -485,8 +478,8 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     // (EOF, reset, or its own close timeout): that is the wire's 1006.
     const int peer_code = soup_websocket_connection_get_close_code(c);
     const char* peer_reason = soup_websocket_connection_get_close_data(c);
-    GST_DEBUG("libsoup closed: peer close code %d, data '%s', we closed: %d, last error '%s'",
-              peer_code, peer_reason ? peer_reason : "", we_closed, last_error.c_str());
+    GST_DEBUG("libsoup closed: peer close code %d, data '%s', we closed: %d, last error '%s'", peer_code,
+              peer_reason ? peer_reason : "", we_closed, last_error.c_str());
     CloseInfo info;
     if (peer_code != 0) {
       info.kind = CloseInfo::Kind::Closed;
@@ -512,8 +505,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
 
 WebSocketClient::WebSocketClient(std::shared_ptr<EventLoopThread> loop, WebSocketOptions options,
                                  WebSocketListener listener)
-    : loop_(std::move(loop)),
-      impl_(std::make_shared<Impl>(loop_.get(), std::move(options), std::move(listener))) {
+    : loop_(std::move(loop)), impl_(std::make_shared<Impl>(loop_.get(), std::move(options), std::move(listener))) {
   ensure_transport_debug();
 }
 
@@ -551,9 +543,8 @@ void WebSocketClient::close(int code, std::string reason) {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     impl_->accepting = false;
   }
-  impl_->loop->post([impl = impl_, code, reason = std::move(reason)]() mutable {
-    impl->close_on_loop(code, std::move(reason));
-  });
+  impl_->loop->post(
+      [impl = impl_, code, reason = std::move(reason)]() mutable { impl->close_on_loop(code, std::move(reason)); });
 }
 
 std::size_t WebSocketClient::queued_bytes() const {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // A WebSocket client on libsoup 3. All soup calls run on an EventLoopThread;
 // any thread may send: messages go through a queue and the loop thread writes
 // them, so a streaming thread never waits on the network.
@@ -24,18 +25,18 @@ struct CloseInfo {
     Dropped,        // the connection ended without a close frame (wire code 1006)
   };
   Kind kind = Kind::Closed;
-  int code = 0;        // close code (1000..4999); 1006 when dropped or not connected
-  std::string reason;  // the peer's close reason, or what failed
-  int http_status = 0; // the upgrade's HTTP status when the server refused it
+  int code = 0;         // close code (1000..4999); 1006 when dropped or not connected
+  std::string reason;   // the peer's close reason, or what failed
+  int http_status = 0;  // the upgrade's HTTP status when the server refused it
 };
 
 struct WebSocketOptions {
-  std::string uri;                 // ws:// or wss://; must not carry the API key
-  std::string api_key;             // sent as the x-goog-api-key header; never logged
+  std::string uri;      // ws:// or wss://; must not carry the API key
+  std::string api_key;  // sent as the x-goog-api-key header; never logged
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string ca_file;             // PEM CAs trusted for wss:// instead of the system store (a proxy's, a test's)
+  std::string ca_file;  // PEM CAs trusted for wss:// instead of the system store (a proxy's, a test's)
   uint64_t max_incoming_payload = 64 * 1024 * 1024;  // libsoup's default is 128 KiB
-  unsigned keepalive_interval_s = 0;                  // 0: no WebSocket pings (but see stall_timeout)
+  unsigned keepalive_interval_s = 0;                 // 0: no WebSocket pings (but see stall_timeout)
   // A connection from which nothing arrives for this long, not even the
   // pong to our pings, is aborted and reported Dropped (1006). Pings go out
   // every third of it, so a quiet but healthy peer is never taken for a
@@ -53,8 +54,7 @@ struct WebSocketListener {
 
 class WebSocketClient {
  public:
-  WebSocketClient(std::shared_ptr<EventLoopThread> loop, WebSocketOptions options,
-                  WebSocketListener listener);
+  WebSocketClient(std::shared_ptr<EventLoopThread> loop, WebSocketOptions options, WebSocketListener listener);
   // Aborts the connection; no listener call happens after it returns.
   // Must not run inside a listener call of this client.
   ~WebSocketClient();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "bus_messages.h"
 
 #include <algorithm>
@@ -45,7 +46,8 @@ GstStructure* usage(const protocol::UsageMetadata& u) {
       {"tool-use-prompt", &u.tool_use_prompt_tokens_details}};
   for (const auto& [prefix, list] : details) {
     for (const auto& m : *list) {
-      if (m.modality.empty() || !std::all_of(m.modality.begin(), m.modality.end(), [](char c) { return g_ascii_isalpha(c); }))
+      if (m.modality.empty() ||
+          !std::all_of(m.modality.begin(), m.modality.end(), [](char c) { return g_ascii_isalpha(c); }))
         continue;  // a modality we cannot name
       g_autofree char* modality = g_ascii_strdown(m.modality.c_str(), -1);
       g_autofree char* field = g_strdup_printf("%s-%s-tokens", prefix, modality);
@@ -103,7 +105,9 @@ void part_structures(const protocol::Content& turn, std::vector<GstStructure*>& 
 GstStructure* voice_activity(bool start, const char* signal, std::optional<std::chrono::nanoseconds> offset) {
   GstStructure* s = gst_structure_new("geminilive/voice-activity", "type", G_TYPE_STRING, start ? "start" : "end",
                                       "signal", G_TYPE_STRING, signal, nullptr);
-  if (offset) gst_structure_set(s, "audio-offset", G_TYPE_UINT64, static_cast<guint64>(std::max<int64_t>(offset->count(), 0)), nullptr);
+  if (offset)
+    gst_structure_set(s, "audio-offset", G_TYPE_UINT64, static_cast<guint64>(std::max<int64_t>(offset->count(), 0)),
+                      nullptr);
   return s;
 }
 
@@ -134,7 +138,8 @@ std::vector<GstStructure*> server_message_structures(const protocol::ServerMessa
     if (c.generation_complete) out.push_back(gst_structure_new_empty("geminilive/generation-complete"));
     if (c.turn_complete) {
       GstStructure* s = gst_structure_new_empty("geminilive/turn-complete");
-      if (c.turn_complete_reason) gst_structure_set(s, "reason", G_TYPE_STRING, c.turn_complete_reason->c_str(), nullptr);
+      if (c.turn_complete_reason)
+        gst_structure_set(s, "reason", G_TYPE_STRING, c.turn_complete_reason->c_str(), nullptr);
       out.push_back(s);
     }
     if (c.interaction_status)
@@ -153,7 +158,8 @@ std::vector<GstStructure*> server_message_structures(const protocol::ServerMessa
     out.push_back(gst_structure_new("geminilive/tool-call-cancelled", "ids", G_TYPE_STRING, ids.c_str(), nullptr));
   }
   if (m.voice_activity && (m.voice_activity->type == "ACTIVITY_START" || m.voice_activity->type == "ACTIVITY_END"))
-    out.push_back(voice_activity(m.voice_activity->type == "ACTIVITY_START", "voiceActivity", m.voice_activity->audio_offset));
+    out.push_back(
+        voice_activity(m.voice_activity->type == "ACTIVITY_START", "voiceActivity", m.voice_activity->audio_offset));
   if (const auto& v = m.voice_activity_detection_signal;
       v && (v->vad_signal_type == "VAD_SIGNAL_TYPE_SOS" || v->vad_signal_type == "VAD_SIGNAL_TYPE_EOS"))
     out.push_back(voice_activity(v->vad_signal_type == "VAD_SIGNAL_TYPE_SOS", "voiceActivityDetectionSignal", {}));
@@ -161,7 +167,8 @@ std::vector<GstStructure*> server_message_structures(const protocol::ServerMessa
   if (m.go_away) {
     GstStructure* s = gst_structure_new_empty("geminilive/go-away");
     if (m.go_away->time_left)
-      gst_structure_set(s, "time-left", G_TYPE_UINT64, static_cast<guint64>(std::max<int64_t>(m.go_away->time_left->count(), 0)), nullptr);
+      gst_structure_set(s, "time-left", G_TYPE_UINT64,
+                        static_cast<guint64>(std::max<int64_t>(m.go_away->time_left->count(), 0)), nullptr);
     out.push_back(s);
   }
   return out;
@@ -176,8 +183,8 @@ const char* cause_name(session::Reconnection::Cause cause) {
 GstStructure* reconnecting_structure(const session::Reconnection& r) {
   return gst_structure_new("geminilive/reconnecting", "cause", G_TYPE_STRING, cause_name(r.cause), "reason",
                            G_TYPE_STRING, r.reason.c_str(), "attempt", G_TYPE_UINT, r.attempt, "delay-ms",
-                           G_TYPE_UINT64, static_cast<guint64>(r.delay.count()), "close-code", G_TYPE_INT,
-                           r.close_code, "resuming", G_TYPE_BOOLEAN, static_cast<gboolean>(r.resuming), nullptr);
+                           G_TYPE_UINT64, static_cast<guint64>(r.delay.count()), "close-code", G_TYPE_INT, r.close_code,
+                           "resuming", G_TYPE_BOOLEAN, static_cast<gboolean>(r.resuming), nullptr);
 }
 
 GstStructure* context_updated_structure(const session::ContextApplied& a) {
@@ -187,9 +194,9 @@ GstStructure* context_updated_structure(const session::ContextApplied& a) {
 }
 
 GstStructure* resumed_structure(const session::Resumption& r) {
-  return gst_structure_new("geminilive/resumed", "cause", G_TYPE_STRING, cause_name(r.cause), "resumed",
-                           G_TYPE_BOOLEAN, static_cast<gboolean>(r.resumed), "attempts", G_TYPE_UINT, r.attempts,
-                           "outage-ms", G_TYPE_UINT64, static_cast<guint64>(r.outage.count()), nullptr);
+  return gst_structure_new("geminilive/resumed", "cause", G_TYPE_STRING, cause_name(r.cause), "resumed", G_TYPE_BOOLEAN,
+                           static_cast<gboolean>(r.resumed), "attempts", G_TYPE_UINT, r.attempts, "outage-ms",
+                           G_TYPE_UINT64, static_cast<guint64>(r.outage.count()), nullptr);
 }
 
 }  // namespace geminilive::plugin

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // The geminilive/… element messages that geminilivesink posts for what the
 // service says (docs/elements.md lists them with their fields).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Session failures and warnings as GStreamer bus messages, in one place: the
 // error domain and code for each SessionError::Kind (see the comments in
 // session/session_events.h), the words the user reads, and the close code

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "gstgeminiliveinputsink.h"
 
 #include <gst/audio/audio.h>
@@ -64,14 +65,14 @@ struct InputSinkPrivate {
   std::shared_ptr<InputHost> host;
 
   // Streaming-thread state, reset on start and flush.
-  std::string audio_mime;  // "audio/pcm;rate=16000", from the caps
-  std::string video_mime;  // from the caps; empty: recognised from the bytes
+  std::string audio_mime;                            // "audio/pcm;rate=16000", from the caps
+  std::string video_mime;                            // from the caps; empty: recognised from the bytes
   GstClockTime last_frame_ts = GST_CLOCK_TIME_NONE;  // of the last frame sent
   std::optional<protocol::Blob> held_frame;          // the newest frame not sent yet
-  std::string text_tail;  // an incomplete UTF-8 sequence, completed by the next buffer
-  std::string audio_tail;  // the first byte of a sample cut by the end of a buffer
-  std::array<guint, N_DROPS> drops{};  // buffers dropped, by reason
-  int upstream_live = -1;  // -1: not asked yet
+  std::string text_tail;                             // an incomplete UTF-8 sequence, completed by the next buffer
+  std::string audio_tail;                            // the first byte of a sample cut by the end of a buffer
+  std::array<guint, N_DROPS> drops{};                // buffers dropped, by reason
+  int upstream_live = -1;                            // -1: not asked yet
 
   // render() waits here for room in the session (non-live input only);
   // unlock() wakes it.
@@ -153,7 +154,8 @@ struct _GstGeminiLiveInputSink {
 #define gst_gemini_live_input_sink_parent_class parent_class
 G_DEFINE_TYPE(GstGeminiLiveInputSink, gst_gemini_live_input_sink, GST_TYPE_BASE_SINK)
 
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+static GstStaticPadTemplate sink_template =
+    GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
 
 static void gst_gemini_live_input_sink_finalize(GObject* object);
 static GstCaps* gst_gemini_live_input_sink_get_caps(GstBaseSink* bsink, GstCaps* filter);
@@ -169,8 +171,7 @@ static void gst_gemini_live_input_sink_class_init(GstGeminiLiveInputSinkClass* k
   GstElementClass* element_class = GST_ELEMENT_CLASS(klass);
   GstBaseSinkClass* base_sink_class = GST_BASE_SINK_CLASS(klass);
 
-  GST_DEBUG_CATEGORY_INIT(gst_gemini_live_input_sink_debug, "geminiliveinputsink", 0,
-                          "geminilivesink's per-pad input");
+  GST_DEBUG_CATEGORY_INIT(gst_gemini_live_input_sink_debug, "geminiliveinputsink", 0, "geminilivesink's per-pad input");
 
   gobject_class->finalize = gst_gemini_live_input_sink_finalize;
 
@@ -273,19 +274,19 @@ static void warn_drop_totals(GstGeminiLiveInputSink* self) {
                                                       : "text buffers";
   if (priv->drops[DROP_WRONG_FORMAT] > 1)
     GST_ELEMENT_WARNING(self, STREAM, FORMAT,
-                        ("%u video frames in all were dropped because they were not %s.", priv->drops[DROP_WRONG_FORMAT],
-                         priv->video_mime.c_str()),
+                        ("%u video frames in all were dropped because they were not %s.",
+                         priv->drops[DROP_WRONG_FORMAT], priv->video_mime.c_str()),
                         (nullptr));
   if (priv->drops[DROP_TOO_LARGE] > 1)
-    GST_ELEMENT_WARNING(self, STREAM, FAILED,
-                        ("%u %s in all were dropped because they were larger than max-frame-size.",
-                         priv->drops[DROP_TOO_LARGE], what),
-                        (nullptr));
+    GST_ELEMENT_WARNING(
+        self, STREAM, FAILED,
+        ("%u %s in all were dropped because they were larger than max-frame-size.", priv->drops[DROP_TOO_LARGE], what),
+        (nullptr));
   if (priv->drops[DROP_INVALID_TEXT] > 1)
-    GST_ELEMENT_WARNING(self, STREAM, FORMAT,
-                        ("%u text buffers in all were dropped because they were not valid UTF-8.",
-                         priv->drops[DROP_INVALID_TEXT]),
-                        (nullptr));
+    GST_ELEMENT_WARNING(
+        self, STREAM, FORMAT,
+        ("%u text buffers in all were dropped because they were not valid UTF-8.", priv->drops[DROP_INVALID_TEXT]),
+        (nullptr));
   priv->drops.fill(0);
 }
 
@@ -391,8 +392,7 @@ static GstFlowReturn render_text(GstGeminiLiveInputSink* self, session::LiveSess
     // The transport would refuse it; a character begun here goes too.
     priv->text_tail.clear();
     if (count_drop(self, DROP_INVALID_TEXT))
-      GST_ELEMENT_WARNING(self, STREAM, FORMAT,
-                          ("Text that is not valid UTF-8 was dropped (%zu bytes).", bytes.size()),
+      GST_ELEMENT_WARNING(self, STREAM, FORMAT, ("Text that is not valid UTF-8 was dropped (%zu bytes).", bytes.size()),
                           ("later ones are counted, and their total is given at EOS"));
     return GST_FLOW_OK;
   }
@@ -463,8 +463,8 @@ static GstFlowReturn gst_gemini_live_input_sink_render(GstBaseSink* bsink, GstBu
   if (max_size > 0 && size > max_size) {
     if (count_drop(self, DROP_TOO_LARGE))
       GST_ELEMENT_WARNING(self, STREAM, FAILED,
-                          ("%s of %" G_GSIZE_FORMAT " bytes was dropped: it is larger than max-frame-size, %"
-                           G_GUINT64_FORMAT " bytes.",
+                          ("%s of %" G_GSIZE_FORMAT
+                           " bytes was dropped: it is larger than max-frame-size, %" G_GUINT64_FORMAT " bytes.",
                            buffer_name(self->priv->kind), size, max_size),
                           ("later ones are counted, and their total is given at EOS"));
     return GST_FLOW_OK;

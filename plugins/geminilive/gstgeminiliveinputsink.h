@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // The private sink behind each request pad of geminilivesink: a GstBaseSink
 // (so sync, preroll, flushing and EOS come from the base class) that turns
 // buffers into client messages on the owner's session. Not registered as an

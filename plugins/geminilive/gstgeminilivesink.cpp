@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /**
  * SECTION:element-geminilivesink
  * @title: geminilivesink
@@ -94,7 +95,7 @@ std::string env_api_key() {
 }
 
 struct SinkPrivate {
-  SinkSettings settings;  // object lock
+  SinkSettings settings;      // object lock
   std::string running_model;  // the model of the running session; object lock
   std::shared_ptr<SinkCore> core;
   std::shared_ptr<session::Channel> channel;  // while PAUSED or PLAYING
@@ -150,7 +151,8 @@ static void gst_gemini_live_sink_class_init(GstGeminiLiveSinkClass* klass) {
   SinkSettings::install_properties(gobject_class, static_cast<GParamFlags>(GST_PARAM_MUTABLE_READY),
                                    static_cast<GParamFlags>(GST_PARAM_MUTABLE_PLAYING));
   for (const auto& row : plugin::sink_setting_rows())
-    if (row.choices) gst_type_mark_as_plugin_api(SinkSettings::enum_type(*row.choices), static_cast<GstPluginAPIFlags>(0));
+    if (row.choices)
+      gst_type_mark_as_plugin_api(SinkSettings::enum_type(*row.choices), static_cast<GstPluginAPIFlags>(0));
 
   const auto action = static_cast<GSignalFlags>(G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION);
   /**
@@ -226,8 +228,8 @@ static void gst_gemini_live_sink_class_init(GstGeminiLiveSinkClass* klass) {
    * now or later, within #GstGeminiLiveSink:tool-timeout.
    */
   plugin::sink_signals[plugin::SIGNAL_TOOL_CALL] =
-      g_signal_new("tool-call", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, nullptr, nullptr, nullptr,
-                   G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+      g_signal_new("tool-call", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, nullptr, nullptr, nullptr, G_TYPE_NONE,
+                   3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
   /**
    * GstGeminiLiveSink::tool-call-cancelled:
    * @sink: the sink
@@ -361,9 +363,12 @@ static void gst_gemini_live_sink_set_property(GObject* object, guint prop_id, co
   }
   // The settings the element itself acts on.
   const std::string name = row->name;
-  if (name == "max-video-fps") self->priv->core->set_max_video_fps(std::get<double>(after));
-  else if (name == "max-frame-size") self->priv->core->set_max_frame_size(std::get<guint64>(after));
-  else if (name == "sync" || name == "async") set_on_inputs(self, row->name, std::get<bool>(after));
+  if (name == "max-video-fps")
+    self->priv->core->set_max_video_fps(std::get<double>(after));
+  else if (name == "max-frame-size")
+    self->priv->core->set_max_frame_size(std::get<guint64>(after));
+  else if (name == "sync" || name == "async")
+    set_on_inputs(self, row->name, std::get<bool>(after));
   else if ((name == "system-instruction" || name == "tools") && before != after)
     change_context(self, name, std::get<std::string>(after));
 }
@@ -458,10 +463,10 @@ static bool gst_gemini_live_sink_start(GstGeminiLiveSink* self) {
   const std::string& channel_name = settings.get_string("channel");
   auto channel = session::Channel::acquire(channel_name);
   if (!channel->claim_owner(self)) {
-    GST_ELEMENT_ERROR(self, RESOURCE, BUSY,
-                      ("Another geminilivesink already uses channel \"%s\"; give each sink its own channel.",
-                       channel_name.c_str()),
-                      (nullptr));
+    GST_ELEMENT_ERROR(
+        self, RESOURCE, BUSY,
+        ("Another geminilivesink already uses channel \"%s\"; give each sink its own channel.", channel_name.c_str()),
+        (nullptr));
     return false;
   }
   channel->add_tap(priv->core);
@@ -518,7 +523,6 @@ static void gst_gemini_live_sink_handle_message(GstBin* bin, GstMessage* message
   }
   GST_BIN_CLASS(parent_class)->handle_message(bin, message);
 }
-
 
 static gboolean gst_gemini_live_sink_send_text(GstGeminiLiveSink* self, const gchar* text) {
   return plugin::send_text(action_context(self), text);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // geminilivesink: the end of a pipeline that talks to a Gemini Live session.
 // A GstBin with request pads audio, video and text, each backed by a private
 // GstBaseSink (gstgeminiliveinputsink.h); it owns the session of its channel.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /**
  * SECTION:element-geminilivesrc
  * @title: geminilivesrc
@@ -66,13 +67,13 @@ namespace protocol = geminilive::protocol;
 namespace session = geminilive::session;
 using session::ReplyQueue;
 
+using plugin::kReplyRate;
 using plugin::SrcTap;
 using plugin::Stream;
 using plugin::STREAM_AUDIO;
-using plugin::STREAM_TEXT;
 using plugin::STREAM_INPUT_TRANSCRIPTION;
 using plugin::STREAM_OUTPUT_TRANSCRIPTION;
-using plugin::kReplyRate;
+using plugin::STREAM_TEXT;
 
 constexpr int kBytesPerSample = 2;
 constexpr GstClockTime kDefaultPeriod = 20 * GST_MSECOND;
@@ -104,10 +105,10 @@ struct SrcPrivate {
   guint64 period_samples = 0;
 
   // Streaming thread.
-  guint64 samples = 0;                           // audio samples output so far
-  GstClockTime first_ts = GST_CLOCK_TIME_NONE;   // unpaced audio: running time of the first buffer
-  GstClockTime position = GST_CLOCK_TIME_NONE;   // text: end of what was pushed (buffers, GAPs)
-  bool segment_pushed = false;                   // text: before the first GAP
+  guint64 samples = 0;                          // audio samples output so far
+  GstClockTime first_ts = GST_CLOCK_TIME_NONE;  // unpaced audio: running time of the first buffer
+  GstClockTime position = GST_CLOCK_TIME_NONE;  // text: end of what was pushed (buffers, GAPs)
+  bool segment_pushed = false;                  // text: before the first GAP
   bool error_posted = false;
 };
 
@@ -181,8 +182,8 @@ static void gst_gemini_live_src_class_init(GstGeminiLiveSrcClass* klass) {
    */
   g_object_class_install_property(
       gobject_class, PROP_CHANNEL,
-      g_param_spec_string("channel", "Channel", "The geminilivesink to hear (same channel name)", plugin::kDefaultChannel,
-                          ready));
+      g_param_spec_string("channel", "Channel", "The geminilivesink to hear (same channel name)",
+                          plugin::kDefaultChannel, ready));
   /**
    * GstGeminiLiveSrc:stream:
    *
@@ -381,8 +382,7 @@ static gboolean gst_gemini_live_src_query(GstBaseSrc* bsrc, GstQuery* query) {
 
 // Paced audio syncs each buffer on the clock (interaudiosrc); the rest is
 // pushed as soon as it is there.
-static void gst_gemini_live_src_get_times(GstBaseSrc* bsrc, GstBuffer* buffer, GstClockTime* start,
-                                          GstClockTime* end) {
+static void gst_gemini_live_src_get_times(GstBaseSrc* bsrc, GstBuffer* buffer, GstClockTime* start, GstClockTime* end) {
   auto* self = GST_GEMINI_LIVE_SRC(bsrc);
   *start = *end = GST_CLOCK_TIME_NONE;
   if (!paced_audio(self->priv) || !GST_BUFFER_PTS_IS_VALID(buffer)) return;

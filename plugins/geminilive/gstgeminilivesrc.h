@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // geminilivesrc: a live source of what the model says on a channel: its
 // audio (paced for playback or raw for recording), its text, or the
 // transcripts. Any number may tap one channel.

@@ -106,8 +106,8 @@ bool send_tool_response(const ActionContext& c, const char* id, const char* name
                           (response ? std::string("got another JSON value") : response.error()) + ").");
   auto wire = scheduling_wire(scheduling);
   if (!wire)
-    return decline(c, prefix + "scheduling must be \"silent\", \"when-idle\", \"interrupt\" or NULL, not \"" +
-                          scheduling + "\".");
+    return decline(
+        c, prefix + "scheduling must be \"silent\", \"when-idle\", \"interrupt\" or NULL, not \"" + scheduling + "\".");
   std::string why;
   auto session = running_session(c, &why);
   if (!session) return decline(c, prefix + why);

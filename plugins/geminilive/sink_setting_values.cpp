@@ -61,8 +61,8 @@ protocol::Expected<std::vector<protocol::Tool>> resolve_tools(const std::string&
     return protocol::Error{"Cannot read the tools file: " + std::string(error->message)};
   auto tools = protocol::parse_tools_json(std::string_view(contents, length));
   if (!tools)
-    return protocol::Error{"The tools file \"" + value + "\" does not hold valid function declarations: " +
-                           tools.error()};
+    return protocol::Error{"The tools file \"" + value +
+                           "\" does not hold valid function declarations: " + tools.error()};
   return tools;
 }
 
@@ -70,7 +70,8 @@ protocol::Expected<std::vector<protocol::Tool>> resolve_tools(const std::string&
 protocol::Expected<std::vector<protocol::Content>> parse_history(const std::string& json) {
   auto parsed = protocol::JsonValue::parse(json);
   if (!parsed) return protocol::Error{"The history is not JSON: " + parsed.error()};
-  if (!JSON_NODE_HOLDS_ARRAY(parsed->node())) return protocol::Error{"The history must be a JSON array of Content objects."};
+  if (!JSON_NODE_HOLDS_ARRAY(parsed->node()))
+    return protocol::Error{"The history must be a JSON array of Content objects."};
   // The clientContent decoder reads turns exactly as the service does.
   auto message = protocol::decode_client_message("{\"clientContent\":{\"turns\":" + json + "}}");
   if (!message) return protocol::Error{"The history is not a list of Content objects: " + message.error()};
@@ -87,7 +88,8 @@ std::optional<std::string> check_history(const std::string& value) {
 std::optional<std::string> check_setup_extra(const std::string& value) {
   if (value.empty()) return std::nullopt;
   auto parsed = protocol::parse_json_object(value);
-  if (!parsed) return "setup-extra is not a JSON object, such as {\"generationConfig\":{\"seed\":7}}: " + parsed.error();
+  if (!parsed)
+    return "setup-extra is not a JSON object, such as {\"generationConfig\":{\"seed\":7}}: " + parsed.error();
   return std::nullopt;
 }
 

@@ -32,8 +32,8 @@ GParamSpec* param_spec(const SettingRow& r, GParamFlags flags) {
     case SettingType::Boolean:
       return g_param_spec_boolean(r.name, r.nick, r.blurb, std::get<bool>(r.default_value), flags);
     case SettingType::Int:
-      return g_param_spec_int(r.name, r.nick, r.blurb, gint(r.min), gint(r.max), gint(std::get<gint64>(r.default_value)),
-                              flags);
+      return g_param_spec_int(r.name, r.nick, r.blurb, gint(r.min), gint(r.max),
+                              gint(std::get<gint64>(r.default_value)), flags);
     case SettingType::UInt:
       return g_param_spec_uint(r.name, r.nick, r.blurb, guint(r.min), guint(r.max),
                                guint(std::get<guint64>(r.default_value)), flags);
@@ -78,8 +78,8 @@ std::string property_for(const SinkSettings& settings, const std::string& wire_p
 // and its transcript is the text (geminilivesrc stream=text carries it).
 void adapt_to_model(session::SessionConfig& config, const session::ModelRules* rules) {
   auto& generation = config.setup.generation_config;
-  const bool wants_text = generation && std::count(generation->response_modalities.begin(),
-                                                   generation->response_modalities.end(), "TEXT");
+  const bool wants_text =
+      generation && std::count(generation->response_modalities.begin(), generation->response_modalities.end(), "TEXT");
   if (wants_text && rules && !rules->text_output) {
     generation->response_modalities = {"AUDIO"};
     config.setup.output_audio_transcription.emplace();

@@ -61,8 +61,8 @@ struct SettingRow {
   double max;
   SettingValue default_value;
   unsigned flags;
-  const char* wire;      // where it goes in the setup ("generationConfig.temperature"), null: not in the setup
-  SettingApply apply;    // null: the element's own (channel, sync, ...), or applied elsewhere (api-key)
+  const char* wire;            // where it goes in the setup ("generationConfig.temperature"), null: not in the setup
+  SettingApply apply;          // null: the element's own (channel, sync, ...), or applied elsewhere (api-key)
   const SettingEnum* choices;  // Enum rows
   SettingCheck check;          // String rows, optional
 };

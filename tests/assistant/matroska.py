@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """A minimal Matroska (EBML) reader for the --record test: the track entries
 (type, codec, name, rate, channels, size) and each track's block payloads."""
 

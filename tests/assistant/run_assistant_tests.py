@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Runs geminilive-assistant (tools/assistant) as a user would, on a machine
 without a display or audio devices, and checks what it did.
 

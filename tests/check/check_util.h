@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Helpers shared by the gst-check suites: a string assertion that is safe
 // with temporaries, test fixtures, the in-process Live server and a WebSocket
 // listener that records what it sees for the test thread to wait on.
@@ -47,8 +48,7 @@ using transport::WebSocketClient;
 using transport::WebSocketListener;
 using transport::WebSocketOptions;
 
-inline constexpr char kLivePath[] =
-    "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent";
+inline constexpr char kLivePath[] = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent";
 
 // How long a test waits for something that should happen.
 inline constexpr std::chrono::milliseconds kWait{15000};
@@ -77,8 +77,8 @@ inline std::string read_fixture(const char* name) {
   g_autofree char* contents = nullptr;
   gsize length = 0;
   g_autoptr(GError) error = nullptr;
-  fail_unless(g_file_get_contents(path.c_str(), &contents, &length, &error), "cannot read %s: %s",
-              path.c_str(), error ? error->message : "");
+  fail_unless(g_file_get_contents(path.c_str(), &contents, &length, &error), "cannot read %s: %s", path.c_str(),
+              error ? error->message : "");
   return std::string(contents, length);
 }
 
@@ -157,8 +157,7 @@ class Recorder {
   }
   // The (first) close, once it arrived.
   CloseInfo wait_closed() {
-    fail_unless(wait([this] { return !closes_.empty(); }),
-                "the connection did not end (on_closed was not called)");
+    fail_unless(wait([this] { return !closes_.empty(); }), "the connection did not end (on_closed was not called)");
     std::lock_guard<std::mutex> lock(mutex_);
     return closes_.front();
   }
@@ -175,8 +174,8 @@ class Recorder {
   }
 
   // Index of the first server message at or after `from` that satisfies `pred`.
-  std::size_t wait_message(const std::function<bool(const protocol::ServerMessage&)>& pred,
-                           std::size_t from = 0, std::chrono::milliseconds timeout = kWait) {
+  std::size_t wait_message(const std::function<bool(const protocol::ServerMessage&)>& pred, std::size_t from = 0,
+                           std::chrono::milliseconds timeout = kWait) {
     std::size_t found = SIZE_MAX;
     std::size_t checked = from;
     bool ok = wait(
@@ -327,7 +326,7 @@ class MutePeer {
   GObjectPtr<GSocket> listener_;
   GObjectPtr<GCancellable> cancel_{g_cancellable_new()};
   std::vector<GObjectPtr<GSocket>> accepted_;  // the serving thread's
-  std::thread thread_;  // last: starts once the rest is made
+  std::thread thread_;                         // last: starts once the rest is made
 };
 
 // ---- sockets ----

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // The protocol codec: every client and server message both ways, against the
 // messages quoted in the wire reference and the official SDK's captures.
 // Malformed input, JSON numbers, base64, durations, tools JSON and the
@@ -154,8 +155,10 @@ GST_START_TEST(test_realtime_input_wire_bytes) {
   std::string pcm("\x00\x00\x01\x00\xff\x7f", 6);
   assert_str(encode_client_message(RealtimeInput::with_audio({"audio/pcm;rate=16000", pcm})),
              R"({"realtimeInput":{"audio":{"mimeType":"audio/pcm;rate=16000","data":"AAABAP9/"}}})");
-  assert_str(encode_client_message(RealtimeInput::with_text("a\x01\"\\\n")), R"({"realtimeInput":{"text":"a\u0001\"\\\n"}})");
-  auto r = std::get<RealtimeInput>(decode_client_ok(R"({"realtimeInput":{"audio":{"data":"AAABAP9/","mimeType":"audio/pcm;rate=16000"}}})"));
+  assert_str(encode_client_message(RealtimeInput::with_text("a\x01\"\\\n")),
+             R"({"realtimeInput":{"text":"a\u0001\"\\\n"}})");
+  auto r = std::get<RealtimeInput>(
+      decode_client_ok(R"({"realtimeInput":{"audio":{"data":"AAABAP9/","mimeType":"audio/pcm;rate=16000"}}})"));
   fail_unless(r.audio->data == pcm);
   fail_unless_equals_string(r.audio->mime_type.c_str(), "audio/pcm;rate=16000");
   fail_if(r.video || r.text || r.activity_start || r.audio_stream_end);
@@ -205,7 +208,8 @@ GST_START_TEST(test_server_fields_decode) {
 GST_END_TEST;
 
 GST_START_TEST(test_unknown_fields_ignored) {
-  auto m = decode_server_ok(R"({"serverContent":{"turnComplete":true,"futureField":{"x":[1,2]}},"somethingNew":{"a":1}})");
+  auto m =
+      decode_server_ok(R"({"serverContent":{"turnComplete":true,"futureField":{"x":[1,2]}},"somethingNew":{"a":1}})");
   fail_unless(m.server_content->turn_complete);
   fail_unless(decode_server_ok(R"({"somethingNew":{"a":1}})").empty());
   auto c = decode_client_ok(R"({"realtimeInput":{"text":"hi","futureField":true}})");
@@ -294,7 +298,8 @@ GST_START_TEST(test_setup_live_fields_decode) {
       R"({"setup":{"model":"models/gemini-3.1-flash-live-preview","historyConfig":{"initialHistoryInClientContent":true}}})";
   assert_str(encode_client_message(h), wire);
   fail_unless(*std::get<Setup>(decode_client_ok(wire.c_str())).history_config->initial_history_in_client_content);
-  auto snake = decode_client_ok(R"({"setup":{"model":"m","history_config":{"initial_history_in_client_content":false}}})");
+  auto snake =
+      decode_client_ok(R"({"setup":{"model":"m","history_config":{"initial_history_in_client_content":false}}})");
   fail_if(*std::get<Setup>(snake).history_config->initial_history_in_client_content);
 }
 GST_END_TEST;
@@ -304,7 +309,8 @@ GST_START_TEST(test_client_messages_live_fields) {
   auto clear = std::get<ContextUpdate>(decode_client_ok(R"({"contextUpdate":{"tools":{"tools":[]}}})"));
   fail_unless(clear.tools && clear.tools->empty() && !clear.system_instruction);
   assert_str(encode_client_message(clear), R"({"contextUpdate":{"tools":{"tools":[]}}})");
-  auto keep = std::get<ContextUpdate>(decode_client_ok(R"({"contextUpdate":{"systemInstruction":{"parts":[{"text":"x"}]}}})"));
+  auto keep =
+      std::get<ContextUpdate>(decode_client_ok(R"({"contextUpdate":{"systemInstruction":{"parts":[{"text":"x"}]}}})"));
   fail_if(keep.tools.has_value());
   assert_str(keep.system_instruction->text(), "x");
   fail_if(keep.system_instruction->role.has_value());  // Vertex sends the Content as given

@@ -62,8 +62,8 @@ GST_START_TEST(test_malformed_server_input) {
   for (const auto& c : cases) {
     auto m = decode_server_message(c.input);
     fail_if(m.ok(), "accepted: %.80s", c.input.c_str());
-    fail_unless(m.error().find(c.error) != std::string::npos, "input %.80s: error '%s' lacks '%s'",
-                c.input.c_str(), m.error().c_str(), c.error);
+    fail_unless(m.error().find(c.error) != std::string::npos, "input %.80s: error '%s' lacks '%s'", c.input.c_str(),
+                m.error().c_str(), c.error);
   }
 }
 GST_END_TEST;
@@ -75,12 +75,14 @@ GST_START_TEST(test_malformed_client_input) {
   } cases[] = {
       {"{}", "no setup, clientContent, realtimeInput, toolResponse or contextUpdate"},
       {R"({"setup":{"model":"m"},"realtimeInput":{}})", "more than one of"},
-      {R"({"realtimeInput":{"audio":{"data":"!!","mimeType":"audio/pcm"}}})", "realtimeInput.audio.data: invalid base64"},
+      {R"({"realtimeInput":{"audio":{"data":"!!","mimeType":"audio/pcm"}}})",
+       "realtimeInput.audio.data: invalid base64"},
       {R"({"realtimeInput":{"audio":"AAAA"}})", "realtimeInput.audio: expected an object, got a string"},
       {R"({"realtimeInput":{"audioStreamEnd":"true"}})", "realtimeInput.audioStreamEnd: expected a boolean"},
       {R"({"setup":{"model":5}})", "setup.model: expected a string, got a number"},
       {R"({"setup":{"model":"m","tools":{}}})", "setup.tools: expected an array"},
-      {R"({"clientContent":{"turns":[{"parts":[{"text":1}]}]}})", "clientContent.turns[0].parts[0].text: expected a string"},
+      {R"({"clientContent":{"turns":[{"parts":[{"text":1}]}]}})",
+       "clientContent.turns[0].parts[0].text: expected a string"},
       {R"({"setup":{"model":"m","generationConfig":{"topK":4294967297}}})",
        "setup.generationConfig.topK: integer out of range"},
       {R"({"toolResponse":{"functionResponses":null}})", ""},  // null = absent: a valid, empty response
@@ -123,11 +125,19 @@ GST_START_TEST(test_json_numbers_like_javascript) {
   struct {
     double value;
     const char* js;
-  } numbers[] = {{1.5e-5, "0.000015"}, {1e-6, "0.000001"},  {1.2345e-7, "1.2345e-7"},
-                 {1e20, "1e+20"}, {1.2345678901234568e20, "1.2345678901234568e+20"}, {9.2e18, "9200000000000000000"},
-                 {1e21, "1e+21"}, {-3.5e300, "-3.5e+300"}, {5e-324, "5e-324"},
-                 {1.7976931348623157e308, "1.7976931348623157e+308"}, {9007199254740994.0, "9007199254740994"},
-                 {0.5, "0.5"}, {-12.25, "-12.25"}};
+  } numbers[] = {{1.5e-5, "0.000015"},
+                 {1e-6, "0.000001"},
+                 {1.2345e-7, "1.2345e-7"},
+                 {1e20, "1e+20"},
+                 {1.2345678901234568e20, "1.2345678901234568e+20"},
+                 {9.2e18, "9200000000000000000"},
+                 {1e21, "1e+21"},
+                 {-3.5e300, "-3.5e+300"},
+                 {5e-324, "5e-324"},
+                 {1.7976931348623157e308, "1.7976931348623157e+308"},
+                 {9007199254740994.0, "9007199254740994"},
+                 {0.5, "0.5"},
+                 {-12.25, "-12.25"}};
   for (const auto& n : numbers) {
     JsonNode* node = json_node_new(JSON_NODE_VALUE);
     json_node_set_double(node, n.value);
@@ -150,7 +160,8 @@ GST_START_TEST(test_base64) {
     fail_unless(base64_decode(in, out), "%s", in);
     fail_unless(out == std::string("\xfb\xff", 2), "%s", in);
   }
-  for (const char* bad : {"A", "A===", "Zg=a", "Z g=", "Zh==", "@@@@", "Zg==Zg==", "="}) fail_if(base64_decode(bad, out), "%s", bad);
+  for (const char* bad : {"A", "A===", "Zg=a", "Z g=", "Zh==", "@@@@", "Zg==Zg==", "="})
+    fail_if(base64_decode(bad, out), "%s", bad);
   std::mt19937 rng(7);
   for (int len = 0; len < 300; ++len) {
     std::string data(len, '\0');
@@ -169,7 +180,8 @@ GST_START_TEST(test_duration) {
   fail_unless(*parse_duration("0.000000001s") == 1ns);
   fail_unless(*parse_duration("-2s") == -2s);
   fail_unless(*parse_duration(".5s") == 500ms);
-  for (const char* bad : {"", "s", "50", "5 s", "1.2.3s", "abc", "-s", ".s"}) fail_if(parse_duration(bad).has_value(), "%s", bad);
+  for (const char* bad : {"", "s", "50", "5 s", "1.2.3s", "abc", "-s", ".s"})
+    fail_if(parse_duration(bad).has_value(), "%s", bad);
   assert_str(format_duration(50s), "50s");
   assert_str(format_duration(1500ms), "1.500s");
   assert_str(format_duration(std::chrono::microseconds(1000001)), "1.000001s");
@@ -208,9 +220,10 @@ GST_START_TEST(test_parse_tools_json_shapes) {
                            R"("response_json_schema":{"type":"string"}}]},{"code_execution":{}},{"url_context":{}}])"),
              R"([{"functionDeclarations":[{"name":"f","parametersJsonSchema":{"type":"object"},)"
              R"("responseJsonSchema":{"type":"string"}}]},{"codeExecution":{}},{"urlContext":{}}])");
-  assert_str(encoded_tools(R"([{"googleSearch":{}},{"name":"a"},{"functionDeclarations":[{"name":"c"}]},{"name":"b"}])"),
-             R"([{"googleSearch":{}},{"functionDeclarations":[{"name":"a"},{"name":"b"}]},)"
-             R"({"functionDeclarations":[{"name":"c"}]}])");
+  assert_str(
+      encoded_tools(R"([{"googleSearch":{}},{"name":"a"},{"functionDeclarations":[{"name":"c"}]},{"name":"b"}])"),
+      R"([{"googleSearch":{}},{"functionDeclarations":[{"name":"a"},{"name":"b"}]},)"
+      R"({"functionDeclarations":[{"name":"c"}]}])");
   // Members in another order: the same declaration.
   assert_same_json(encoded_tools(R"([{"parameters":{"type":"OBJECT"},"name":"f","description":"d"}])"),
                    R"([{"functionDeclarations":[{"name":"f","description":"d","parameters":{"type":"OBJECT"}}]}])",
@@ -220,8 +233,8 @@ GST_START_TEST(test_parse_tools_json_shapes) {
   // The SDK's own tools (setup-full capture) come out byte for byte.
   JsonValue captures = parse(read_fixture("sdk-captures.json"));
   JsonNode* setup = json_object_get_member(json_node_get_object(captures.node()), "setup-full");
-  JsonNode* sdk_tools = json_object_get_member(json_object_get_object_member(json_node_get_object(setup), "setup"),
-                                               "tools");
+  JsonNode* sdk_tools =
+      json_object_get_member(json_object_get_object_member(json_node_get_object(setup), "setup"), "tools");
   const std::string sdk = json_serialize(sdk_tools);
   assert_str(encoded_tools(sdk), sdk);
 

@@ -82,10 +82,10 @@ GST_START_TEST(test_knobs_reach_the_setup) {
   GstHarness* h = sink_harness(sink, "text", kTextCaps);
   wait_setup(*server);
   const std::string setup = server->stats().last_setup_json;
-  for (const char* part : {R"("model":"models/gemini-3.8-live")", R"("mediaResolution":"MEDIA_RESOLUTION_LOW")",
-                           R"("temperature":0.25)", R"("endOfSpeechSensitivity":"END_SENSITIVITY_LOW")",
-                           R"("silenceDurationMs":1200)", R"("turnCoverage":"TURN_INCLUDES_ONLY_ACTIVITY")",
-                           R"("inputAudioTranscription":{"languageCodes":["en-US"]})"})
+  for (const char* part :
+       {R"("model":"models/gemini-3.8-live")", R"("mediaResolution":"MEDIA_RESOLUTION_LOW")", R"("temperature":0.25)",
+        R"("endOfSpeechSensitivity":"END_SENSITIVITY_LOW")", R"("silenceDurationMs":1200)",
+        R"("turnCoverage":"TURN_INCLUDES_ONLY_ACTIVITY")", R"("inputAudioTranscription":{"languageCodes":["en-US"]})"})
     fail_unless(contains(setup, part), "%s not in %s", part, setup.c_str());
   for (const char* absent : {"topP", "topK", "thinkingConfig", "proactivity", "enableAffectiveDialog"})
     fail_if(contains(setup, absent), "%s in %s", absent, setup.c_str());
@@ -183,7 +183,8 @@ GST_START_TEST(test_instruction_change_while_playing) {
   fail_unless(wait_received(*server, R"("text":"second")"));
   const auto updates = received_of(*server, "contextUpdate");
   fail_unless_equals_int(updates.size(), 1);
-  assert_str(updates[0], R"({"contextUpdate":{"systemInstruction":{"parts":[{"text":"Answer in French."}],"role":"user"}}})");
+  assert_str(updates[0],
+             R"({"contextUpdate":{"systemInstruction":{"parts":[{"text":"Answer in French."}],"role":"user"}}})");
   // The update came between the two texts.
   const auto all = server->received_messages();
   std::size_t first = 0, update = 0, second = 0;
@@ -250,10 +251,12 @@ GST_START_TEST(test_send_content) {
   fail_unless(wait_received(*server, "What did you say?"));
   const auto contents = received_of(*server, "clientContent");
   fail_unless_equals_int(contents.size(), 2);
-  assert_str(contents[0],
-             R"({"clientContent":{"turns":[{"parts":[{"text":"I said hello."}],"role":"model"}],"turnComplete":false}})");
-  assert_str(contents[1],
-             R"({"clientContent":{"turns":[{"parts":[{"text":"What did you say?"}],"role":"user"}],"turnComplete":true}})");
+  assert_str(
+      contents[0],
+      R"({"clientContent":{"turns":[{"parts":[{"text":"I said hello."}],"role":"model"}],"turnComplete":false}})");
+  assert_str(
+      contents[1],
+      R"({"clientContent":{"turns":[{"parts":[{"text":"What did you say?"}],"role":"user"}],"turnComplete":true}})");
   g_signal_emit_by_name(h->element, "send-content", "narrator", "x", TRUE, &sent);
   fail_if(sent);
   gst_harness_teardown(h);
@@ -264,7 +267,8 @@ GST_START_TEST(test_send_content) {
   GstHarness* h2 = sink_harness(legacy, "text", kTextCaps);
   g_signal_emit_by_name(h2->element, "send-content", "user", "Hi", TRUE, &sent);
   fail_if(sent);
-  fail_unless(contains(wait_warning(bus), "gemini-3.1-flash-live-preview takes conversation turns only as initial history"));
+  fail_unless(
+      contains(wait_warning(bus), "gemini-3.1-flash-live-preview takes conversation turns only as initial history"));
   gst_harness_teardown(h2);
   release_bus(bus);
 }
@@ -278,13 +282,14 @@ GST_START_TEST(test_service_extras_as_messages) {
   GstBus* bus = attach_bus(sink);
   GstHarness* h = sink_harness(sink, "text", kTextCaps);
   wait_setup(*server);
-  server->send_raw(R"j({"serverContent":{"modelTurn":{"parts":[{"executableCode":{"language":"PYTHON","code":"print(6*7)"}},)j"
-                   R"({"codeExecutionResult":{"outcome":"OUTCOME_OK","output":"42\n"}}]},)"
-                   R"("groundingMetadata":{"webSearchQueries":["weather berlin","berlin forecast"],)"
-                   R"("groundingChunks":[{"web":{"uri":"https://example.com/w","title":"Weather"}}]},)"
-                   R"("urlContextMetadata":{"urlMetadata":[{"retrievedUrl":"https://example.com/","urlRetrievalStatus":"URL_RETRIEVAL_STATUS_SUCCESS"}]},)"
-                   R"("turnComplete":true,"interactionStatus":"IDLE","waitingForInput":true}})",
-                   true);
+  server->send_raw(
+      R"j({"serverContent":{"modelTurn":{"parts":[{"executableCode":{"language":"PYTHON","code":"print(6*7)"}},)j"
+      R"({"codeExecutionResult":{"outcome":"OUTCOME_OK","output":"42\n"}}]},)"
+      R"("groundingMetadata":{"webSearchQueries":["weather berlin","berlin forecast"],)"
+      R"("groundingChunks":[{"web":{"uri":"https://example.com/w","title":"Weather"}}]},)"
+      R"("urlContextMetadata":{"urlMetadata":[{"retrievedUrl":"https://example.com/","urlRetrievalStatus":"URL_RETRIEVAL_STATUS_SUCCESS"}]},)"
+      R"("turnComplete":true,"interactionStatus":"IDLE","waitingForInput":true}})",
+      true);
   server->send_raw(R"({"voiceActivity":{"type":"ACTIVITY_START","audioOffset":"1.5s"}})", true);
   assert_str(wait_field(bus, "geminilive/executable-code", "code"), "print(6*7)");
   assert_str(wait_field(bus, "geminilive/code-execution-result", "output"), "42\n");

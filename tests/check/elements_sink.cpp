@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // geminilivesink as a user sees it: its properties and pads, the setup they
 // make, the bus messages, the end of input, errors, and repeated state
 // changes. What the Live server receives from each pad is in
@@ -83,8 +84,8 @@ GST_START_TEST(test_sink_property_defaults) {
   assert_str(string_property(sink, "channel"), "c1");
   assert_str(string_property(sink, "model"), "gemini-x");
   assert_str(string_property(sink, "voice"), "Kore");
-  g_object_get(sink, "response-modality", &modality, "max-video-fps", &fps, "sync", &sync, "eos-timeout",
-               &eos_timeout, nullptr);
+  g_object_get(sink, "response-modality", &modality, "max-video-fps", &fps, "sync", &sync, "eos-timeout", &eos_timeout,
+               nullptr);
   fail_unless_equals_int(modality, 1);
   fail_unless_equals_float(fps, 0.5);
   fail_unless(!sync);
@@ -214,8 +215,7 @@ GST_START_TEST(test_sink_pads_refuse_what_the_api_cannot_take) {
   auto server = start_server(fast());
   GstHarness* h = sink_harness(make_sink(*server), "audio", nullptr);
   gst_harness_set_src_caps_str(h, "audio/x-raw,format=S16LE,layout=interleaved,channels=2,rate=16000");
-  fail_unless_equals_int(gst_harness_push(h, gst_buffer_new_allocate(nullptr, 640, nullptr)),
-                         GST_FLOW_NOT_NEGOTIATED);
+  fail_unless_equals_int(gst_harness_push(h, gst_buffer_new_allocate(nullptr, 640, nullptr)), GST_FLOW_NOT_NEGOTIATED);
   gst_harness_teardown(h);
 }
 GST_END_TEST;
@@ -451,8 +451,7 @@ GST_START_TEST(test_sink_pad_added_while_playing) {
   fail_unless(server->wait_for([](const ServerStats& s) { return s.texts.size() == 1; }, kWait));
   assert_str(server->stats().texts[0], "late");
   GstState state;
-  fail_unless_equals_int(gst_element_get_state(pipeline, &state, nullptr, 5 * GST_SECOND),
-                         GST_STATE_CHANGE_SUCCESS);
+  fail_unless_equals_int(gst_element_get_state(pipeline, &state, nullptr, 5 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
   fail_unless_equals_int(state, GST_STATE_PLAYING);
   gst_element_set_state(pipeline, GST_STATE_NULL);
   gst_object_unref(sink);

@@ -213,8 +213,10 @@ GST_START_TEST(test_sink_bad_frames_are_dropped_with_a_warning) {
   g_object_set(h->element, "max-frame-size", static_cast<guint64>(jpeg.size() - 1), nullptr);
   fail_unless_equals_int(gst_harness_push(h, buffer_of(jpeg)), GST_FLOW_OK);
   warning = wait_warning(bus);
-  g_autofree char* expected = g_strdup_printf("A video frame of %zu bytes was dropped: it is larger than "
-                                              "max-frame-size, %zu bytes.", jpeg.size(), jpeg.size() - 1);
+  g_autofree char* expected = g_strdup_printf(
+      "A video frame of %zu bytes was dropped: it is larger than "
+      "max-frame-size, %zu bytes.",
+      jpeg.size(), jpeg.size() - 1);
   assert_str(warning, expected);
   g_object_set(h->element, "max-frame-size", static_cast<guint64>(jpeg.size()), nullptr);
   fail_unless_equals_int(gst_harness_push(h, buffer_of(jpeg)), GST_FLOW_OK);
@@ -237,8 +239,8 @@ GST_START_TEST(test_sink_bad_frames_are_dropped_with_a_warning) {
   wait_setup_complete(bus);
   fail_unless_equals_int(gst_harness_push(h, buffer_of("GIF89a")), GST_FLOW_OK);
   warning = wait_warning(bus);
-  fail_unless(contains(warning, "the caps say image/png, but it begins with 47 49 46 38 (neither JPEG nor PNG)"),
-              "%s", warning.c_str());
+  fail_unless(contains(warning, "the caps say image/png, but it begins with 47 49 46 38 (neither JPEG nor PNG)"), "%s",
+              warning.c_str());
   fail_unless_equals_int(gst_harness_push(h, buffer_of(png)), GST_FLOW_OK);
   fail_unless(server->wait_for([](const ServerStats& s) { return s.video_frames == 1; }, kWait));
   assert_str(server->stats().last_frame_mime, "image/png");

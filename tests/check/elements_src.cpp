@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // geminilivesrc as a user sees it: caps and properties, paced playback
 // (timing, silence, latency), raw recording (exact bytes, contiguous
 // timestamps), text and transcript streams (GAP events), barge-in, several

@@ -49,7 +49,6 @@ void run_to_eos(const std::string& launch, std::chrono::milliseconds timeout = k
   gst_object_unref(pipeline);
 }
 
-
 // What a run of a launch line to EOS showed on its bus.
 struct Run {
   std::vector<std::string> messages;  // geminilive/... element messages, as strings
@@ -125,8 +124,8 @@ GST_START_TEST(test_pipeline_text_question_to_text_answer) {
   const std::string in = dir.write("question.txt", "What is on the screen?\n");
   const std::string out = dir.file("answer.txt");
   // It ends once the answer is in: well before the session's 10 s wait for a reply.
-  run_to_eos("filesrc location=" + in + " ! s.text geminilivesink name=s response-modality=text " +
-                 sink_args(*server) + " geminilivesrc stream=text ! filesink location=" + out,
+  run_to_eos("filesrc location=" + in + " ! s.text geminilivesink name=s response-modality=text " + sink_args(*server) +
+                 " geminilivesrc stream=text ! filesink location=" + out,
              5s);
   assert_str(read_file(out), reply_to_text("What is on the screen?"));
 }
@@ -136,8 +135,8 @@ GST_START_TEST(test_pipeline_eos_event_waits_for_the_answer) {
   auto server = start_server(fast());
   TempDir dir;
   const std::string out = dir.file("answer.wav");
-  GstElement* pipeline =
-      parse_pipeline(live_mic_into_sink(*server, 0.3) + " geminilivesrc paced=false ! wavenc ! filesink location=" + out);
+  GstElement* pipeline = parse_pipeline(live_mic_into_sink(*server, 0.3) +
+                                        " geminilivesrc paced=false ! wavenc ! filesink location=" + out);
   GstBus* bus = gst_element_get_bus(pipeline);
   fail_unless(gst_element_set_state(pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE);
   fail_unless(server->wait_for([](const ServerStats& s) { return s.audio_bytes >= 16000; }, kWait));
@@ -204,13 +203,13 @@ GST_START_TEST(test_pipeline_survives_a_drop) {
   const std::string question = silence_pcm(0.2) + tone_pcm(1.5) + silence_pcm(1.0);
   const std::string in = dir.write("question.wav", wav_file(question, 16000));
   const std::string out = dir.file("answer.wav");
-  const Run run = run_noting("filesrc location=" + in + " ! wavparse ! geminilivesink " + sink_args(*server) +
-                                 " geminilivesrc paced=false ! wavenc ! filesink location=" + out,
-                             [&] {
-                               fail_unless(server->wait_for([](const ServerStats& s) { return s.audio_bytes > 16000; },
-                                                            kWait));
-                               server->drop_connection();
-                             });
+  const Run run =
+      run_noting("filesrc location=" + in + " ! wavparse ! geminilivesink " + sink_args(*server) +
+                     " geminilivesrc paced=false ! wavenc ! filesink location=" + out,
+                 [&] {
+                   fail_unless(server->wait_for([](const ServerStats& s) { return s.audio_bytes > 16000; }, kWait));
+                   server->drop_connection();
+                 });
   fail_unless(run.has("geminilive/reconnecting, cause=(string)dropped"));
   fail_unless(run.has("geminilive/resumed, cause=(string)dropped, resumed=(boolean)true, attempts=(uint)1"));
   const uint64_t got = server->stats().audio_bytes;

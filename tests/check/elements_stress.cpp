@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Stress test of the elements, as a user of them sees it: hundreds of
 // NULL↔PLAYING cycles of a whole pipeline (the sink with live audio and
 // video, two geminilivesrc), and what they leave behind (memory,
@@ -121,11 +122,12 @@ GST_START_TEST(test_stress_state_cycles) {
   const unsigned kCycles = under_valgrind() ? 30 : 500;
   const unsigned kBaseline = kCycles / 10;  // memory is measured after it, once allocations have settled
   auto server = start_server(fast());
-  GstElement* pipeline = own_pipeline(parse_pipeline(live_mic_into_sink(*server) +
-                                        " videotestsrc is-live=true ! video/x-raw,width=64,height=48,framerate=30/1"
-                                        " ! jpegenc ! s.video"
-                                        " geminilivesrc ! fakesink sync=false"
-                                        " geminilivesrc stream=output-transcription ! fakesink"));
+  GstElement* pipeline =
+      own_pipeline(parse_pipeline(live_mic_into_sink(*server) +
+                                  " videotestsrc is-live=true ! video/x-raw,width=64,height=48,framerate=30/1"
+                                  " ! jpegenc ! s.video"
+                                  " geminilivesrc ! fakesink sync=false"
+                                  " geminilivesrc stream=output-transcription ! fakesink"));
   // The bus keeps what is posted while stopping, to be checked too.
   gst_pipeline_set_auto_flush_bus(GST_PIPELINE(pipeline), FALSE);
   GstBus* bus = gst_element_get_bus(pipeline);
@@ -183,9 +185,8 @@ GST_START_TEST(test_stress_state_cycles) {
   // once, and never while the server had not answered the upgrade.
   fail_unless(server->wait_for([&](const ServerStats& s) { return s.setups >= kCycles; }, kWait));
   const ServerStats stats = server->stats();
-  fail_unless(stats.setups <= kCycles + aborted_anywhere,
-              "%u setups for %u cycles, %u stopped while connecting", stats.setups, kCycles,
-              aborted_stalled + aborted_anywhere);
+  fail_unless(stats.setups <= kCycles + aborted_anywhere, "%u setups for %u cycles, %u stopped while connecting",
+              stats.setups, kCycles, aborted_stalled + aborted_anywhere);
   // Every connection the elements opened is closed again.
   fail_unless(wait_sockets_closed(*server), "%d sockets left open", client_sockets_to(server->port()));
 
@@ -194,12 +195,13 @@ GST_START_TEST(test_stress_state_cycles) {
   const std::size_t log_growth = server_log_bytes(*server) - baseline_log;
   const auto grown = static_cast<long long>(end.memory) - static_cast<long long>(baseline.memory);
   const long long elements_grown = grown - static_cast<long long>(log_growth);
-  g_print("state cycles: %u (+%u stopped while connecting, %u of them before the setup); %s after cycle %u: "
-          "%.2f MiB, after %u: %.2f MiB; growth %.2f MiB, of which the server's log of messages %.2f MiB; "
-          "fds %zu -> %zu, threads %zu -> %zu\n",
-          kCycles, aborted_stalled + aborted_anywhere, canceled, memory_measure(), kBaseline,
-          baseline.memory / 1048576.0, kCycles, end.memory / 1048576.0, grown / 1048576.0, log_growth / 1048576.0,
-          baseline.fds, end.fds, baseline.threads, end.threads);
+  g_print(
+      "state cycles: %u (+%u stopped while connecting, %u of them before the setup); %s after cycle %u: "
+      "%.2f MiB, after %u: %.2f MiB; growth %.2f MiB, of which the server's log of messages %.2f MiB; "
+      "fds %zu -> %zu, threads %zu -> %zu\n",
+      kCycles, aborted_stalled + aborted_anywhere, canceled, memory_measure(), kBaseline, baseline.memory / 1048576.0,
+      kCycles, end.memory / 1048576.0, grown / 1048576.0, log_growth / 1048576.0, baseline.fds, end.fds,
+      baseline.threads, end.threads);
   // The bound, 4 MiB: whatever a run allocates (its session, connection,
   // encoders, buffers, bus messages) must be freed with it, and nothing may
   // pile up from run to run. 4 MiB over 450 runs is 9 KiB per run: a

@@ -42,7 +42,8 @@ inline bool is_trouble(GstMessage* m) {
 // comes before it, or on the timeout. `what` names the step for the failure.
 inline GstMessage* wait_untroubled(GstBus* bus, const MessagePredicate& pred, const std::string& what,
                                    std::chrono::milliseconds timeout = kWait) {
-  GstMessage* m = wait_message(bus, [&](GstMessage* m) { return is_trouble(m) || pred(m); }, timeout);
+  GstMessage* m = wait_message(
+      bus, [&](GstMessage* m) { return is_trouble(m) || pred(m); }, timeout);
   fail_unless(m != nullptr, "%s: timed out", what.c_str());
   if (is_trouble(m)) {
     const std::string text = describe(m);

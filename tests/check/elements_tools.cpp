@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // geminilivesink's function calling as a user sees it, against the local
 // Live server: the tools property in the setup, the tool-call signal and bus
 // messages, send-tool-response on the wire and in the reply, and the errors.
@@ -58,7 +59,8 @@ struct Calls {
       answer = self->answer_now;
     }
     gboolean sent = FALSE;
-    if (!answer.empty()) g_signal_emit_by_name(sink, "send-tool-response", id, name, answer.c_str(), nullptr, FALSE, &sent);
+    if (!answer.empty())
+      g_signal_emit_by_name(sink, "send-tool-response", id, name, answer.c_str(), nullptr, FALSE, &sent);
     {
       std::lock_guard<std::mutex> lock(self->mutex);
       self->answered_now |= sent;
@@ -175,9 +177,9 @@ GST_START_TEST(test_tools_reach_the_setup) {
   // From a file, in the setup's own shape, snake_case, with a second tool.
   TempDir dir;
   const std::string path = dir.write(
-      "tools.json",
-      R"([{"function_declarations":[{"name":"get_time","parameters_json_schema":{"type":"object"}}]},)"
-      "\n" R"( {"google_search":{}}])");
+      "tools.json", R"([{"function_declarations":[{"name":"get_time","parameters_json_schema":{"type":"object"}}]},)"
+                    "\n"
+                    R"( {"google_search":{}}])");
   sink = make_sink(*server);
   g_object_set(sink, "tools", path.c_str(), nullptr);
   h = sink_harness(sink, "text", kTextCaps);
@@ -313,8 +315,9 @@ GST_START_TEST(test_bad_tools_values_fail_the_start) {
   g_error_free(error);
 
   error = start_error(sink, bus, R"({"name":"save_note","params":{}})");
-  fail_unless(g_str_has_prefix(error->message, "The tools property is not valid function declarations: $.params: "
-                                               "not a field of a function declaration"),
+  fail_unless(g_str_has_prefix(error->message,
+                               "The tools property is not valid function declarations: $.params: "
+                               "not a field of a function declaration"),
               "%s", error->message);
   g_error_free(error);
 
@@ -363,8 +366,9 @@ GST_START_TEST(test_send_tool_response_refusals) {
     fail_if(send_tool_response(h->element, call.id.c_str(), call.name.c_str(), response), "%s",
             response ? response : "NULL");
     const std::string warning = wait_warning(bus);
-    fail_unless(contains(warning, "The response to tool call \"function-call-1\" was not sent: the response must be a "
-                                  "JSON object"),
+    fail_unless(contains(warning,
+                         "The response to tool call \"function-call-1\" was not sent: the response must be a "
+                         "JSON object"),
                 "%s", warning.c_str());
   }
   fail_if(send_tool_response(h->element, call.id.c_str(), "", R"({"output":"x"})"));

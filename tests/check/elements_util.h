@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Helpers for the element suites (elements_*.cpp): the
 // plugin's elements pointed at the in-process Live server, PCM to push,
 // the local server's answers, bus and harness waits.
@@ -37,7 +38,8 @@ inline std::string tone_pcm(double seconds, unsigned rate = 16000, double freq =
   const auto n = static_cast<std::size_t>(std::lround(seconds * rate));
   pcm.reserve(n * 2);
   for (std::size_t i = 0; i < n; ++i) {
-    const auto s = static_cast<uint16_t>(static_cast<int16_t>(std::lround(8000.0 * std::sin(2 * M_PI * freq * i / rate))));
+    const auto s =
+        static_cast<uint16_t>(static_cast<int16_t>(std::lround(8000.0 * std::sin(2 * M_PI * freq * i / rate))));
     pcm.push_back(static_cast<char>(s & 0xFF));
     pcm.push_back(static_cast<char>(s >> 8));
   }
@@ -143,9 +145,7 @@ inline GstElement* make_src(const char* stream = "audio", bool paced = true, con
 }
 
 // "uri=… api-key=…": a geminilivesink of a launch line talking to `server`.
-inline std::string sink_args(const LiveServer& server) {
-  return "uri=" + live_uri(server) + " api-key=" + kTestKey;
-}
+inline std::string sink_args(const LiveServer& server) { return "uri=" + live_uri(server) + " api-key=" + kTestKey; }
 
 // A live microphone (silent unless `volume` > 0) into a geminilivesink.
 inline std::string live_mic_into_sink(const LiveServer& server, double volume = 0) {
@@ -177,8 +177,8 @@ inline void release_bus(GstBus* bus) {
   gst_object_unref(bus);
 }
 
-inline GstStaticPadTemplate any_src_template = GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS,
-                                                                       GST_STATIC_CAPS_ANY);
+inline GstStaticPadTemplate any_src_template =
+    GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
 
 // A harness feeding the request pad `pad` of a geminilivesink (which starts
 // it: configure the sink and attach a bus first).
@@ -208,8 +208,7 @@ using MessagePredicate = std::function<bool(GstMessage*)>;
 
 // The first message on `bus` that satisfies `pred` (others are dropped), or
 // null after `timeout`.
-inline GstMessage* wait_message(GstBus* bus, const MessagePredicate& pred,
-                                std::chrono::milliseconds timeout = kWait) {
+inline GstMessage* wait_message(GstBus* bus, const MessagePredicate& pred, std::chrono::milliseconds timeout = kWait) {
   const gint64 end = g_get_monotonic_time() + timeout.count() * 1000;
   for (;;) {
     const gint64 left = end - g_get_monotonic_time();
@@ -244,7 +243,8 @@ inline void wait_setup_complete(GstBus* bus) {
 // message satisfies `until`; returns that message.
 inline GstMessage* collect_said(GstBus* bus, std::string* said, const MessagePredicate& until) {
   for (;;) {
-    GstMessage* m = wait_message(bus, [&](GstMessage* m) { return until(m) || is_element_message(m, "geminilive/transcript"); });
+    GstMessage* m =
+        wait_message(bus, [&](GstMessage* m) { return until(m) || is_element_message(m, "geminilive/transcript"); });
     if (!m || until(m)) return m;
     const GstStructure* s = gst_message_get_structure(m);
     if (g_str_equal(gst_structure_get_string(s, "direction"), "output")) *said += gst_structure_get_string(s, "text");

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // A session across the service's faults, injected by the in-process server:
 // goAway (the switch to the next connection loses and repeats nothing;
 // mid-reply it waits for the reply's end, when the session is resumable
@@ -147,8 +148,8 @@ GST_START_TEST(test_go_away_switch_keeps_audio_byte_exact) {
   }
   fail_unless(l.events->warnings().empty(), "warning: %s", l.events->warnings().at(0).c_str());
   fail_unless(l.session->state() == SessionState::Ready);
-  std::fprintf(stderr, "goAway: %zu bytes over %u connections, %u resumed, byte-exact\n", sent.size(),
-               s.connections, s.resumed);
+  std::fprintf(stderr, "goAway: %zu bytes over %u connections, %u resumed, byte-exact\n", sent.size(), s.connections,
+               s.resumed);
 }
 GST_END_TEST;
 
@@ -307,8 +308,7 @@ GST_START_TEST(test_unanswered_attempts_count_once) {
   wait_count(*l.events, Event::Type::Resumed, 1, 15000ms);
   const auto attempts = of_type(*l.events, Event::Type::Reconnecting);
   fail_unless(attempts.size() >= 2 && attempts.size() <= 3, "%zu attempts", attempts.size());
-  for (std::size_t i = 0; i < attempts.size(); ++i)
-    fail_unless_equals_int(attempts[i].reconnection.attempt, i + 1);
+  for (std::size_t i = 0; i < attempts.size(); ++i) fail_unless_equals_int(attempts[i].reconnection.attempt, i + 1);
   const auto resumed = of_type(*l.events, Event::Type::Resumed).at(0).resumption;
   fail_unless_equals_int(resumed.attempts, attempts.size());
   fail_unless(resumed.resumed);
@@ -410,7 +410,6 @@ GST_START_TEST(test_invalid_setup_is_final) {
   fail_unless_equals_int(server->stats().connections, 1);
 }
 GST_END_TEST;
-
 
 // ---- context changes without contextUpdate ----
 

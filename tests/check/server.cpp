@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // The local Live server as a client sees it: the pure functions behind its
 // replies (media probe, synth, reply text), the handshake and setup (SDK
 // paths, API key forms, close codes, what each model refuses) and its
@@ -92,16 +93,14 @@ GST_START_TEST(test_synth_is_deterministic_and_audible) {
   auto b = mock::synthesize_reply(text);
   fail_unless(a.pcm == b.pcm);
   fail_unless(a.pcm.size() % 2 == 0 && a.pcm.size() > 24000 * 2);
-  fail_unless(mock::synthesize_reply_pcm("You wrote: hellp.") !=
-              mock::synthesize_reply_pcm("You wrote: hello."));
+  fail_unless(mock::synthesize_reply_pcm("You wrote: hellp.") != mock::synthesize_reply_pcm("You wrote: hello."));
   fail_unless(mock::pcm_rms(a.pcm) > mock::kSpeechRms);
   // One burst per word, and the segments rebuild the text.
   fail_unless_equals_int64(a.words.size(), 12);
   std::string rebuilt;
   for (const auto& w : a.words) {
     rebuilt += text.substr(w.text_begin, w.text_end - w.text_begin);
-    fail_unless(mock::pcm_rms(std::string_view(a.pcm).substr(w.pcm_begin, w.pcm_end - w.pcm_begin)) >
-                mock::kSpeechRms);
+    fail_unless(mock::pcm_rms(std::string_view(a.pcm).substr(w.pcm_begin, w.pcm_end - w.pcm_begin)) > mock::kSpeechRms);
   }
   assert_str(rebuilt.c_str(), text.c_str());
 
@@ -178,8 +177,8 @@ GST_START_TEST(test_sdk_paths_accepted_other_paths_refused) {
   assert_str(server->stats().last_request_path.c_str(),
              "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained");
 
-  for (const char* path : {"/ws/google.ai.generativelanguage.v1.GenerativeService.BidiGenerateContent",
-                           "/BidiGenerateContent", "/"}) {
+  for (const char* path :
+       {"/ws/google.ai.generativelanguage.v1.GenerativeService.BidiGenerateContent", "/BidiGenerateContent", "/"}) {
     TestClient c(server->uri() + path);
     CloseInfo info = c.wait_closed();
     fail_unless(info.kind == CloseInfo::Kind::ConnectFailed, "accepted %s", path);
@@ -240,8 +239,8 @@ GST_START_TEST(test_invalid_input_closes_1007) {
   auto server = start_server(opts());
   const std::vector<std::string> bad = {
       "{not json",
-      R"({"realtimeInput":{"audio":{"mimeType":"audio/pcm;rate=16000","data":"@@@@"}}})",    // bad base64
-      R"({"setup":{"model":"models/again"}})",  // second setup
+      R"({"realtimeInput":{"audio":{"mimeType":"audio/pcm;rate=16000","data":"@@@@"}}})",  // bad base64
+      R"({"setup":{"model":"models/again"}})",                                             // second setup
   };
   for (const auto& message : bad) {
     TestClient c(live_uri(*server));
@@ -282,8 +281,7 @@ GST_START_TEST(test_unknown_model_closes_1008) {
   fail_unless_equals_int64(server->stats().setups, 0);
 
   // The version in the reason is the one from the path.
-  TestClient a(server->uri() +
-               "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContent");
+  TestClient a(server->uri() + "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContent");
   a.send_raw(s);
   fail_unless(a.wait_closed().reason.find("for API version v1alpha,") != std::string::npos);
 }
@@ -325,8 +323,7 @@ GST_START_TEST(test_audio_and_frames_reply) {
 
   auto messages = turn_messages(c, 1);
   Reply r = collect(messages);
-  const std::string text =
-      "I heard 2.4 seconds of audio at 16000 Hz and saw 3 frames, the last a 1024x576 JPEG.";
+  const std::string text = "I heard 2.4 seconds of audio at 16000 Hz and saw 3 frames, the last a 1024x576 JPEG.";
   check_audio_reply(r, text);
   fail_unless(r.input_transcript.empty() && r.output_transcript.empty(), "transcriptions were not asked for");
   fail_unless(r.text.empty());
@@ -453,15 +450,27 @@ GST_START_TEST(test_model_refusals) {
     return *s.generation_config;
   };
   const std::vector<Case> cases = {
-      {k38, [&](auto& s) { gen(s).response_modalities = {"AUDIO", "TEXT"}; },
+      {k38,
+       [&](auto& s) {
+         gen(s).response_modalities = {"AUDIO", "TEXT"};
+       },
        bad + "response_modalities TEXT is not supported by models/gemini-3.8-live."},
       {k38Thinking, [&](auto& s) { gen(s).response_modalities = {"TEXT"}; },
        bad + "response_modalities TEXT is not supported by models/gemini-3.8-live-extended-thinking."},
-      {k38, [&](auto& s) { gen(s).thinking_config = protocol::ThinkingConfig{{}, {}, "LOW"}; },
+      {k38,
+       [&](auto& s) {
+         gen(s).thinking_config = protocol::ThinkingConfig{{}, {}, "LOW"};
+       },
        bad + "thinking_config is not supported by models/gemini-3.8-live."},
-      {k38Thinking, [&](auto& s) { gen(s).thinking_config = protocol::ThinkingConfig{{}, {}, "MINIMAL"}; },
+      {k38Thinking,
+       [&](auto& s) {
+         gen(s).thinking_config = protocol::ThinkingConfig{{}, {}, "MINIMAL"};
+       },
        bad + "thinking_level MINIMAL is not supported by models/gemini-3.8-live-extended-thinking."},
-      {k38Thinking, [&](auto& s) { gen(s).thinking_config = protocol::ThinkingConfig{1024, {}, {}}; },
+      {k38Thinking,
+       [&](auto& s) {
+         gen(s).thinking_config = protocol::ThinkingConfig{1024, {}, {}};
+       },
        bad + "thinking_budget is not supported by models/gemini-3.8-live-extended-thinking."},
       {k38, [](auto& s) { s.proactivity = protocol::Proactivity{false}; },
        bad + "proactive_audio false is not supported by models/gemini-3.8-live."},

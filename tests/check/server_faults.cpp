@@ -31,16 +31,16 @@ GST_START_TEST(test_session_resumption) {
   {
     TestClient c(live_uri(*server));
     c.start_session(s);
-    auto first = c.message(c.wait_message(
-        [](const protocol::ServerMessage& m) { return m.session_resumption_update.has_value(); }, 1));
+    auto first = c.message(
+        c.wait_message([](const protocol::ServerMessage& m) { return m.session_resumption_update.has_value(); }, 1));
     fail_unless(first.session_resumption_update->resumable);
     fail_unless(!first.session_resumption_update->new_handle.empty());
 
     c.send(protocol::RealtimeInput::with_text("remember me"));
     std::size_t end = 0;
     turn_messages(c, 2, &end);
-    auto update = c.message(c.wait_message(
-        [](const protocol::ServerMessage& m) { return m.session_resumption_update.has_value(); }, end));
+    auto update = c.message(
+        c.wait_message([](const protocol::ServerMessage& m) { return m.session_resumption_update.has_value(); }, end));
     fail_unless(update.session_resumption_update->resumable);
     handle = update.session_resumption_update->new_handle;
     fail_unless(handle != first.session_resumption_update->new_handle);
@@ -114,8 +114,7 @@ GST_START_TEST(test_go_away_then_close) {
   auto go_away = c.message(at).go_away;
   fail_unless(go_away->time_left == std::chrono::nanoseconds(300ms));
   const std::string time_left = "\"timeLeft\": \"" + protocol::format_duration(300ms) + "\"";
-  fail_unless(c.frames()[at].payload.find(time_left) != std::string::npos, "%s",
-              c.frames()[at].payload.c_str());
+  fail_unless(c.frames()[at].payload.find(time_left) != std::string::npos, "%s", c.frames()[at].payload.c_str());
   const gint64 go_away_at = c.frames()[at].at_us;
   fail_unless((go_away_at - setup_at) / 1000 >= 180, "goAway too early");
   CloseInfo info = c.wait_closed();
@@ -190,8 +189,8 @@ GST_START_TEST(test_close_mid_reply) {
     TestClient c(live_uri(*server));
     c.start_session(setup());
     c.send(protocol::RealtimeInput::with_text("a reply that will never finish"));
-    c.wait_message(
-        [](const protocol::ServerMessage& m) { return m.server_content && m.server_content->model_turn; }, 1);
+    c.wait_message([](const protocol::ServerMessage& m) { return m.server_content && m.server_content->model_turn; },
+                   1);
     if (i == 2)
       server->drop_connection();
     else

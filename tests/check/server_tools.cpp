@@ -32,17 +32,15 @@ GST_START_TEST(test_tool_call_flow) {
   protocol::Setup s = setup(true);
   protocol::FunctionDeclaration decl;
   decl.name = "get_weather";
-  decl.parameters =
-      protocol::JsonValue::parse(
-          R"({"type":"OBJECT","properties":{"location":{"type":"STRING"},"days":{"type":"INTEGER"}}})")
-          .value();
+  decl.parameters = protocol::JsonValue::parse(
+                        R"({"type":"OBJECT","properties":{"location":{"type":"STRING"},"days":{"type":"INTEGER"}}})")
+                        .value();
   s.tools.push_back(protocol::Tool{});
   s.tools[0].function_declarations.push_back(decl);
   c.start_session(s);
 
   c.send(protocol::RealtimeInput::with_text("Weather in Paris?"));
-  std::size_t at =
-      c.wait_message([](const protocol::ServerMessage& m) { return m.tool_call.has_value(); }, 1);
+  std::size_t at = c.wait_message([](const protocol::ServerMessage& m) { return m.tool_call.has_value(); }, 1);
   auto call = c.message(at).tool_call->function_calls.at(0);
   assert_str(call.id.c_str(), "function-call-1");
   assert_str(call.name.c_str(), "get_weather");
@@ -64,8 +62,8 @@ GST_START_TEST(test_tool_call_flow) {
   at = c.wait_message([](const protocol::ServerMessage& m) { return m.tool_call.has_value(); }, end);
   assert_str(c.message(at).tool_call->function_calls.at(0).id.c_str(), "function-call-2");
   c.send(user_turn("never mind"));  // turnComplete: interrupts
-  std::size_t cancel = c.wait_message(
-      [](const protocol::ServerMessage& m) { return m.tool_call_cancellation.has_value(); }, at);
+  std::size_t cancel =
+      c.wait_message([](const protocol::ServerMessage& m) { return m.tool_call_cancellation.has_value(); }, at);
   auto ids = c.message(cancel).tool_call_cancellation->ids;
   fail_unless_equals_int64(ids.size(), 1);
   assert_str(ids[0].c_str(), "function-call-2");
@@ -79,8 +77,7 @@ GST_START_TEST(test_tool_call_flow) {
   at = c.wait_message([](const protocol::ServerMessage& m) { return m.tool_call.has_value(); }, cancel);
   assert_str(c.message(at).tool_call->function_calls.at(0).id.c_str(), "function-call-3");
   protocol::ToolResponse late;
-  late.function_responses.push_back(
-      {"function-call-2", "get_weather", protocol::JsonValue::empty_object(), {}, {}});
+  late.function_responses.push_back({"function-call-2", "get_weather", protocol::JsonValue::empty_object(), {}, {}});
   late.function_responses.push_back(
       {"function-call-3", "get_weather", protocol::JsonValue::parse(R"({"temp":9})").value(), {}, {}});
   c.send(late);
@@ -248,11 +245,11 @@ GST_START_TEST(test_builtin_tools) {
   const auto& first = *messages.at(1).server_content;
   fail_unless(first.model_turn && first.model_turn->parts.at(0).text);
   const std::string uri = "https://example.com/search?q=what%20is%202%20%2B%202";
-  const auto grounding = protocol::JsonValue::parse(
-      R"({"webSearchQueries":["what is 2 + 2"],"groundingChunks":[{"web":{"uri":")" + uri +
-      R"(","title":"Example result"}}],"searchEntryPoint":{"renderedContent":)"
-      R"("<div class=\"search-entry-point\"><a href=\")" +
-      uri + R"(\">what is 2 + 2</a></div>"}})");
+  const auto grounding =
+      protocol::JsonValue::parse(R"({"webSearchQueries":["what is 2 + 2"],"groundingChunks":[{"web":{"uri":")" + uri +
+                                 R"(","title":"Example result"}}],"searchEntryPoint":{"renderedContent":)"
+                                 R"("<div class=\"search-entry-point\"><a href=\")" +
+                                 uri + R"(\">what is 2 + 2</a></div>"}})");
   fail_unless(first.grounding_metadata == grounding.value(), "%s", first.grounding_metadata.to_string().c_str());
   fail_unless(first.url_context_metadata ==
               protocol::JsonValue::parse(R"({"urlMetadata":[{"retrievedUrl":"https://example.com/",)"
@@ -273,8 +270,8 @@ GST_START_TEST(test_builtin_tools) {
   auto video_messages = turn_messages(v, 1);
   const auto& meta = video_messages.at(0).server_content->grounding_metadata;
   fail_unless(!meta.is_null());
-  fail_unless(meta.to_string().find(R"("webSearchQueries":["what is on the screen"])") != std::string::npos,
-              "%s", meta.to_string().c_str());
+  fail_unless(meta.to_string().find(R"("webSearchQueries":["what is on the screen"])") != std::string::npos, "%s",
+              meta.to_string().c_str());
 }
 GST_END_TEST;
 

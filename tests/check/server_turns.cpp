@@ -112,8 +112,7 @@ GST_START_TEST(test_barge_in_stops_the_reply) {
   const std::size_t full_size = mock::synthesize_reply_pcm("You wrote: " + question + ".").size();
 
   // Two chunks in, the user speaks.
-  c.wait_message(
-      [](const protocol::ServerMessage& m) { return m.server_content && m.server_content->model_turn; }, 2);
+  c.wait_message([](const protocol::ServerMessage& m) { return m.server_content && m.server_content->model_turn; }, 2);
   c.send(audio(tone(0.2)));
   std::size_t at = c.wait_message(
       [](const protocol::ServerMessage& m) { return m.server_content && m.server_content->interrupted; }, 1);
@@ -146,8 +145,7 @@ GST_START_TEST(test_silence_and_activity_during_reply) {
   TestClient c(live_uri(*server));
   c.start_session(setup());
   c.send(protocol::RealtimeInput::with_text("keep talking while I stay quiet"));
-  c.wait_message(
-      [](const protocol::ServerMessage& m) { return m.server_content && m.server_content->model_turn; }, 1);
+  c.wait_message([](const protocol::ServerMessage& m) { return m.server_content && m.server_content->model_turn; }, 1);
   for (int i = 0; i < 5; ++i) c.send(audio(silence(0.1)));
   std::size_t end = 0;
   Reply r = collect(turn_messages(c, 1, &end));
@@ -156,12 +154,11 @@ GST_START_TEST(test_silence_and_activity_during_reply) {
 
   // Realtime text interrupts, and becomes the next turn.
   c.send(protocol::RealtimeInput::with_text("again and again and again"));
-  c.wait_message(
-      [](const protocol::ServerMessage& m) { return m.server_content && m.server_content->model_turn; }, end);
+  c.wait_message([](const protocol::ServerMessage& m) { return m.server_content && m.server_content->model_turn; },
+                 end);
   c.send(protocol::RealtimeInput::with_text("third time is the charm my friend"));
   std::size_t i = c.wait_message(
-      [](const protocol::ServerMessage& m) { return m.server_content && m.server_content->interrupted; },
-      end);
+      [](const protocol::ServerMessage& m) { return m.server_content && m.server_content->interrupted; }, end);
   fail_unless(is_turn_complete(c.message(i + 1)));
   Reply third = collect(turn_messages(c, i + 2, &end));
   check_audio_reply(third, "You wrote: third time is the charm my friend.");
@@ -331,8 +328,7 @@ GST_START_TEST(test_activity_control) {
     c.send(activity(start));
     CloseInfo info = c.wait_closed();
     fail_unless_equals_int64(info.code, 1007);
-    assert_str(info.reason,
-               "Explicit activity control is not supported when automatic activity detection is enabled.");
+    assert_str(info.reason, "Explicit activity control is not supported when automatic activity detection is enabled.");
   }
 
   // Push-to-talk: only what lies between activityStart and activityEnd.

@@ -143,8 +143,7 @@ inline bool is_turn_complete(const protocol::ServerMessage& m) {
 }
 
 // The messages of one turn, from `from` up to and including turnComplete.
-inline std::vector<protocol::ServerMessage> turn_messages(TestClient& c, std::size_t from,
-                                                          std::size_t* end = nullptr) {
+inline std::vector<protocol::ServerMessage> turn_messages(TestClient& c, std::size_t from, std::size_t* end = nullptr) {
   std::size_t last = c.wait_message(is_turn_complete, from);
   std::vector<protocol::ServerMessage> out;
   for (std::size_t i = from; i <= last; ++i) out.push_back(c.message(i));
@@ -194,10 +193,8 @@ inline void check_audio_reply(const Reply& r, const std::string& expected_text) 
   const std::string expected = mock::synthesize_reply_pcm(expected_text);
   fail_unless(!expected.empty());
   fail_unless_equals_int64(r.pcm.size(), expected.size());
-  fail_unless(r.pcm == expected, "reply PCM differs from the synth's output for \"%s\"",
-              expected_text.c_str());
-  for (std::size_t i = 0; i + 1 < r.chunk_sizes.size(); ++i)
-    fail_unless_equals_int64(r.chunk_sizes[i], kChunkBytes);
+  fail_unless(r.pcm == expected, "reply PCM differs from the synth's output for \"%s\"", expected_text.c_str());
+  for (std::size_t i = 0; i + 1 < r.chunk_sizes.size(); ++i) fail_unless_equals_int64(r.chunk_sizes[i], kChunkBytes);
   fail_unless(r.chunk_sizes.back() > 0 && r.chunk_sizes.back() <= kChunkBytes);
   fail_unless(r.generation_complete);
   fail_unless(r.usage.has_value());
@@ -242,9 +239,13 @@ inline protocol::ToolResponse tool_response(const std::string& id, const std::st
   return r;
 }
 
-inline bool has_model_turn(const protocol::ServerMessage& m) { return m.server_content && m.server_content->model_turn; }
+inline bool has_model_turn(const protocol::ServerMessage& m) {
+  return m.server_content && m.server_content->model_turn;
+}
 inline bool has_tool_call(const protocol::ServerMessage& m) { return m.tool_call.has_value(); }
-inline bool is_interrupted(const protocol::ServerMessage& m) { return m.server_content && m.server_content->interrupted; }
+inline bool is_interrupted(const protocol::ServerMessage& m) {
+  return m.server_content && m.server_content->interrupted;
+}
 
 // Nothing more arrives for a while.
 inline void check_quiet(TestClient& c, std::size_t frames) {

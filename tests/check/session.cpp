@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // LiveSession as the elements use it, against the in-process Live server:
 // its pure parts (state names, close mapping, held messages, turn tracker),
 // what the server receives (setup first, held messages in order, audio
@@ -14,7 +15,6 @@
 #include <vector>
 
 #include "check_util.h"
-#include "session_util.h"
 #include "protocol/client_message.h"
 #include "protocol/server_message.h"
 #include "reply_synth.h"
@@ -22,6 +22,7 @@
 #include "session/live_session.h"
 #include "session/session_error.h"
 #include "session/turn_tracker.h"
+#include "session_util.h"
 
 using namespace geminilive::testing;
 using namespace geminilive::session;
@@ -101,7 +102,8 @@ GST_START_TEST(test_close_mapping) {
 
   e = map(CloseInfo::Kind::Closed, 1000, "");
   fail_unless(e.kind == Kind::Closed);
-  assert_str(e.message, "Gemini Live closed the session: the service ended the session (close code 1000 normal closure)");
+  assert_str(e.message,
+             "Gemini Live closed the session: the service ended the session (close code 1000 normal closure)");
 }
 GST_END_TEST;
 
@@ -128,8 +130,7 @@ GST_START_TEST(test_held_messages_bounds) {
   fail_unless_equals_int64(all.size(), 100 + 3);
   assert_str(all[0].json, protocol::encode_client_message(protocol::RealtimeInput::with_text("kept")));
   assert_str(all[101].json, protocol::encode_client_message(protocol::RealtimeInput::with_text("after")));
-  assert_str(all[102].json,
-             protocol::encode_client_message(protocol::RealtimeInput::with_video({"image/jpeg", "2"})));
+  assert_str(all[102].json, protocol::encode_client_message(protocol::RealtimeInput::with_video({"image/jpeg", "2"})));
 
   // The byte limit holds too.
   HeldMessages small(HeldMessages::Limits{std::chrono::seconds(100), 10000});

@@ -15,10 +15,10 @@
 #include <vector>
 
 #include "check_util.h"
-#include "session_util.h"
 #include "protocol/server_message.h"
 #include "session/channel.h"
 #include "session/live_session.h"
+#include "session_util.h"
 
 using namespace geminilive::testing;
 using namespace geminilive::session;
@@ -96,9 +96,14 @@ GST_START_TEST(test_channel_fan_out_order) {
   channel->on_context_changed(ContextApplied{true, true});
   channel->remove_tap(first.get());
   channel->on_state(SessionState::Failed);
-  const std::vector<std::string> want = {"1:state connecting",         "1:warning w", "2:warning w", "1:error bad",
-                                         "2:error bad",                "1:context reconnected resumed",
-                                         "2:context reconnected resumed", "2:state failed"};
+  const std::vector<std::string> want = {"1:state connecting",
+                                         "1:warning w",
+                                         "2:warning w",
+                                         "1:error bad",
+                                         "2:error bad",
+                                         "1:context reconnected resumed",
+                                         "2:context reconnected resumed",
+                                         "2:state failed"};
   fail_unless_equals_int64(log.size(), want.size());
   for (std::size_t i = 0; i < want.size(); ++i) assert_str(log[i], want[i]);
 }

@@ -13,11 +13,11 @@
 #include <vector>
 
 #include "check_util.h"
-#include "session_util.h"
 #include "protocol/client_message.h"
 #include "protocol/server_message.h"
 #include "session/live_session.h"
 #include "session/tool_calls.h"
+#include "session_util.h"
 
 using namespace geminilive::testing;
 using namespace geminilive::session;

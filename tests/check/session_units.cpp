@@ -126,7 +126,8 @@ GST_START_TEST(test_deadline_fires_once_for_its_wait) {
   d.arm(Wait::TurnEnd, context, passed);
   d.arm(Wait::ReplyStart, context, passed);  // 0: at the next iteration
   iterate_until(context, [&] { return fired > 1; });
-  iterate_until(context, [] { return false; }, 60ms);
+  iterate_until(
+      context, [] { return false; }, 60ms);
   fail_unless_equals_int(fired, 2);
   fail_unless(seen == Wait::ReplyStart);
 
@@ -134,7 +135,8 @@ GST_START_TEST(test_deadline_fires_once_for_its_wait) {
   d.arm(Wait::TurnEnd, context, passed);
   d.disarm();
   fail_unless(d.waiting_for() == Wait::None);
-  iterate_until(context, [] { return false; }, 60ms);
+  iterate_until(
+      context, [] { return false; }, 60ms);
   fail_unless_equals_int(fired, 2);
   g_main_context_unref(context);
 }
@@ -148,7 +150,8 @@ GST_START_TEST(test_deadline_setup_without_bound) {
   bool fired = false;
   d.arm(Wait::Setup, context, [&] { fired = true; });
   fail_unless(d.waiting_for() == Wait::None);
-  iterate_until(context, [] { return false; }, 30ms);
+  iterate_until(
+      context, [] { return false; }, 30ms);
   fail_if(fired);
   fail_unless(d.end() == Wait::None);
   g_main_context_unref(context);

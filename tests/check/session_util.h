@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // What the session suites share: an observer that records every callback
 // (with waits for the test thread), configurations for the in-process
 // server, and distinct quiet audio whose order shows in a hash.
@@ -79,10 +80,10 @@ class Events : public SessionObserver {
   }
   SessionError wait_error() {
     fail_unless(wait([](const auto& events) {
-      for (const auto& e : events)
-        if (e.type == Event::Type::Error) return true;
-      return false;
-    }),
+                  for (const auto& e : events)
+                    if (e.type == Event::Type::Error) return true;
+                  return false;
+                }),
                 "no error came");
     for (const auto& e : events())
       if (e.type == Event::Type::Error) return e.error;
@@ -90,10 +91,10 @@ class Events : public SessionObserver {
   }
   void wait_message(const std::function<bool(const protocol::ServerMessage&)>& pred) {
     fail_unless(wait([&](const auto& events) {
-      for (const auto& e : events)
-        if (e.type == Event::Type::Message && pred(e.message)) return true;
-      return false;
-    }),
+                  for (const auto& e : events)
+                    if (e.type == Event::Type::Message && pred(e.message)) return true;
+                  return false;
+                }),
                 "the expected message did not come");
   }
 
@@ -121,10 +122,10 @@ class Events : public SessionObserver {
   }
   void wait_warning(const std::string& text) {
     fail_unless(wait([&](const auto& events) {
-      for (const auto& e : events)
-        if (e.type == Event::Type::Warning && e.warning == text) return true;
-      return false;
-    }),
+                  for (const auto& e : events)
+                    if (e.type == Event::Type::Warning && e.warning == text) return true;
+                  return false;
+                }),
                 "the warning \"%s\" did not come", text.c_str());
   }
 
@@ -185,7 +186,9 @@ inline bool poll_until(const std::function<bool()>& done, std::chrono::milliseco
   return true;
 }
 
-inline bool is_turn_complete(const protocol::ServerMessage& m) { return m.server_content && m.server_content->turn_complete; }
+inline bool is_turn_complete(const protocol::ServerMessage& m) {
+  return m.server_content && m.server_content->turn_complete;
+}
 
 // ---- configuration and input ----
 
@@ -210,7 +213,8 @@ inline SessionConfig config_for(const LiveServer& server, bool text_reply = fals
   return c;
 }
 
-inline std::shared_ptr<LiveSession> start_session(const SessionConfig& config, std::shared_ptr<SessionObserver> events) {
+inline std::shared_ptr<LiveSession> start_session(const SessionConfig& config,
+                                                  std::shared_ptr<SessionObserver> events) {
   auto s = LiveSession::create(config, std::move(events));
   s->start();
   return s;
@@ -225,7 +229,7 @@ struct Live {
 };
 
 inline Live ready_session(ServerOptions options = opts(), bool text_reply = false,
-                   const std::function<void(SessionConfig&)>& adjust = {}) {
+                          const std::function<void(SessionConfig&)>& adjust = {}) {
   Live l;
   l.server = start_server(std::move(options));
   SessionConfig config = config_for(*l.server, text_reply);

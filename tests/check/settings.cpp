@@ -214,10 +214,12 @@ GST_END_TEST;
 GST_START_TEST(test_json_settings_checked_when_set) {
   SinkSettings s;
   auto error = s.set("setup-extra", std::string("{\"generationConfig\": {"));
-  fail_unless(error && error->find("setup-extra is not a JSON object") == 0 && error->find("invalid JSON") != std::string::npos,
-              "%s", error ? error->c_str() : "none");
+  fail_unless(
+      error && error->find("setup-extra is not a JSON object") == 0 && error->find("invalid JSON") != std::string::npos,
+      "%s", error ? error->c_str() : "none");
   error = s.set("setup-extra", std::string("[1]"));
-  fail_unless(error && error->find("not a JSON object (got an array)") != std::string::npos, "%s", error ? error->c_str() : "none");
+  fail_unless(error && error->find("not a JSON object (got an array)") != std::string::npos, "%s",
+              error ? error->c_str() : "none");
   fail_unless(s.get_string("setup-extra").empty(), "a refused value was kept");
 
   error = s.set("history", std::string("[{\"role\":\"user\",\"parts\":"));

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // The WebSocket transport against the in-process Live server: bytes and close
 // codes as a user of WebSocketClient sees them, and the event loop's
 // lifetime. Connecting (refusals, timeouts, TLS, the API key) is in
@@ -36,8 +37,7 @@ std::string random_bytes(std::size_t size, uint32_t seed) {
 
 // Printable ASCII (no JSON escapes needed), for text frames.
 std::string random_text(std::size_t size, uint32_t seed) {
-  static const char kAlphabet[] =
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;!?-_";
+  static const char kAlphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;!?-_";
   std::string out(size, ' ');
   for (auto& c : out) {
     seed = seed * 1664525u + 1013904223u;
@@ -81,14 +81,11 @@ GST_START_TEST(test_text_both_ways_in_order) {
 
   // The server to us: text and binary frames, in order, flags intact.
   constexpr int kFromServer = 300;
-  for (int i = 0; i < kFromServer; ++i)
-    server->send_raw("srv-" + std::to_string(i), i % 3 == 0);
+  for (int i = 0; i < kFromServer; ++i) server->send_raw("srv-" + std::to_string(i), i % 3 == 0);
 
   const std::size_t expected_total = 1 + early.size() + 2 * kPerThread;
-  fail_unless(poll_until([&] {
-    return server->received_messages().size() >= expected_total;
-  }), "the server got %zu of %zu messages", server->received_messages().size(),
-              expected_total);
+  fail_unless(poll_until([&] { return server->received_messages().size() >= expected_total; }),
+              "the server got %zu of %zu messages", server->received_messages().size(), expected_total);
   const auto received = server->received_messages();
   fail_unless_equals_int(received.size(), expected_total);
   fail_unless_equals_string(received[0].c_str(), kSetup);
@@ -97,8 +94,7 @@ GST_START_TEST(test_text_both_ways_in_order) {
   for (int t = 0; t < 2; ++t) {
     const auto got = messages_with(received, "thread" + std::to_string(t) + "-");
     fail_unless_equals_int(got.size(), kPerThread);
-    for (int i = 0; i < kPerThread; ++i)
-      fail_unless_equals_string(got[i].c_str(), sent[t][i].c_str());
+    for (int i = 0; i < kPerThread; ++i) fail_unless_equals_string(got[i].c_str(), sent[t][i].c_str());
   }
   fail_unless_equals_int(client.queued_bytes(), 0);
 
@@ -130,9 +126,8 @@ GST_START_TEST(test_large_frames_intact) {
     const std::string up = text_message(random_text(size, seed++));
     const std::size_t before = server->received_messages().size();
     fail_unless(client.send_text(up));
-    fail_unless(poll_until([&] {
-      return server->received_messages().size() > before;
-    }), "the server did not get the %zu byte frame", up.size());
+    fail_unless(poll_until([&] { return server->received_messages().size() > before; }),
+                "the server did not get the %zu byte frame", up.size());
     const auto received = server->received_messages();
     fail_unless_equals_int(received.back().size(), up.size());
     fail_unless(received.back() == up, "the %zu byte frame changed on the way", up.size());
@@ -183,9 +178,7 @@ GST_START_TEST(test_server_close_1008_api_key) {
 }
 GST_END_TEST;
 
-GST_START_TEST(test_server_close_1011_internal) {
-  check_server_close(1011, "Internal error encountered.");
-}
+GST_START_TEST(test_server_close_1011_internal) { check_server_close(1011, "Internal error encountered."); }
 GST_END_TEST;
 
 GST_START_TEST(test_server_drop_is_1006) {
@@ -197,8 +190,8 @@ GST_START_TEST(test_server_drop_is_1006) {
 
   server->drop_connection();
   const CloseInfo info = wait_single_close(rec);
-  fail_unless(info.kind == CloseInfo::Kind::Dropped, "kind %d, code %d, reason '%s'",
-              static_cast<int>(info.kind), info.code, info.reason.c_str());
+  fail_unless(info.kind == CloseInfo::Kind::Dropped, "kind %d, code %d, reason '%s'", static_cast<int>(info.kind),
+              info.code, info.reason.c_str());
   fail_unless_equals_int(info.code, 1006);
   fail_unless(!info.reason.empty());
 }

@@ -26,8 +26,7 @@ namespace {
 
 // A port on which nothing listens.
 uint16_t closed_port() {
-  g_autoptr(GSocket) socket =
-      g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, nullptr);
+  g_autoptr(GSocket) socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, nullptr);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) any = g_inet_socket_address_new(loopback, 0);
   fail_unless(g_socket_bind(socket, any, FALSE, nullptr));
@@ -51,8 +50,7 @@ GST_START_TEST(test_refused_connection) {
   fail_unless(info.kind == CloseInfo::Kind::ConnectFailed);
   fail_unless_equals_int(info.code, 1006);
   fail_unless_equals_int(info.http_status, 0);
-  fail_unless(info.reason.find("refused") != std::string::npos, "reason: %s",
-              info.reason.c_str());
+  fail_unless(info.reason.find("refused") != std::string::npos, "reason: %s", info.reason.c_str());
   fail_unless_equals_int(rec.opens(), 0);
   // The setup that never left is dropped, not kept for later.
   fail_unless_equals_int(client.queued_bytes(), 0);
@@ -89,8 +87,7 @@ GST_START_TEST(test_http_refusal_reports_status) {
     const CloseInfo info = wait_single_close(rec);
     fail_unless(info.kind == CloseInfo::Kind::ConnectFailed);
     fail_unless_equals_int(info.http_status, 403);
-    fail_unless(info.reason.find("403") != std::string::npos, "reason: %s",
-                info.reason.c_str());
+    fail_unless(info.reason.find("403") != std::string::npos, "reason: %s", info.reason.c_str());
   }
   server_loop->run_sync([&] { g_object_unref(http); });
 }
@@ -98,8 +95,7 @@ GST_END_TEST;
 
 // A server that accepts TCP and never answers: the connect timeout fires.
 GST_START_TEST(test_connect_timeout) {
-  g_autoptr(GSocket) socket =
-      g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, nullptr);
+  g_autoptr(GSocket) socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, nullptr);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) any = g_inet_socket_address_new(loopback, 0);
   fail_unless(g_socket_bind(socket, any, FALSE, nullptr));
@@ -118,11 +114,9 @@ GST_START_TEST(test_connect_timeout) {
   const CloseInfo info = wait_single_close(rec);
   const auto elapsed = std::chrono::steady_clock::now() - start;
   fail_unless(info.kind == CloseInfo::Kind::ConnectFailed);
-  fail_unless(info.reason.find("timed out") != std::string::npos, "reason: %s",
-              info.reason.c_str());
+  fail_unless(info.reason.find("timed out") != std::string::npos, "reason: %s", info.reason.c_str());
   fail_unless(elapsed >= 900ms && elapsed < 5s, "timed out after %lld ms",
-              static_cast<long long>(
-                  std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()));
+              static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()));
 }
 GST_END_TEST;
 
@@ -131,8 +125,7 @@ GST_START_TEST(test_tls_untrusted_certificate_fails) {
   so.tls_cert_file = fixture_path("tls/cert.pem");
   so.tls_key_file = fixture_path("tls/key.pem");
   auto server = start_server(so);
-  fail_unless(g_str_has_prefix(server->uri().c_str(), "wss://"), "uri %s",
-              server->uri().c_str());
+  fail_unless(g_str_has_prefix(server->uri().c_str(), "wss://"), "uri %s", server->uri().c_str());
 
   auto loop = std::make_shared<EventLoopThread>("client");
   Recorder rec;
@@ -142,8 +135,7 @@ GST_START_TEST(test_tls_untrusted_certificate_fails) {
   const CloseInfo info = wait_single_close(rec);
   fail_unless(info.kind == CloseInfo::Kind::ConnectFailed);
   fail_unless(info.reason.find("TLS") != std::string::npos, "reason: %s", info.reason.c_str());
-  fail_unless(info.reason.find("not trusted") != std::string::npos, "reason: %s",
-              info.reason.c_str());
+  fail_unless(info.reason.find("not trusted") != std::string::npos, "reason: %s", info.reason.c_str());
   fail_unless_equals_int(rec.opens(), 0);
   fail_unless_equals_int(server->stats().setups, 0);
 }
@@ -163,9 +155,7 @@ GST_START_TEST(test_tls_with_ca_file_connects) {
   open_live_session(client, rec);
   const std::string hello = text_message("over TLS");
   fail_unless(client.send_text(hello));
-  fail_unless(poll_until([&] {
-    return !messages_with(server->received_messages(), "over TLS").empty();
-  }));
+  fail_unless(poll_until([&] { return !messages_with(server->received_messages(), "over TLS").empty(); }));
   const auto over_tls = messages_with(server->received_messages(), "over TLS");
   fail_unless_equals_string(over_tls[0].c_str(), hello.c_str());
   fail_unless(rec.closes().empty());
@@ -182,14 +172,13 @@ GST_START_TEST(test_tls_bad_ca_file_refuses) {
   client.connect();
   const CloseInfo info = wait_single_close(rec);
   fail_unless(info.kind == CloseInfo::Kind::ConnectFailed);
-  fail_unless(info.reason.find("ca-file") != std::string::npos, "reason: %s",
-              info.reason.c_str());
+  fail_unless(info.reason.find("ca-file") != std::string::npos, "reason: %s", info.reason.c_str());
 }
 GST_END_TEST;
 
 // Collects every geminilive debug line, to prove the key is never logged.
-static void collect_log(GstDebugCategory* category, GstDebugLevel, const gchar*, const gchar*,
-                        gint, GObject*, GstDebugMessage* message, gpointer data) {
+static void collect_log(GstDebugCategory* category, GstDebugLevel, const gchar*, const gchar*, gint, GObject*,
+                        GstDebugMessage* message, gpointer data) {
   if (!g_str_has_prefix(gst_debug_category_get_name(category), "geminilive")) return;
   auto* lines = static_cast<std::pair<std::mutex, std::vector<std::string>>*>(data);
   std::lock_guard<std::mutex> lock(lines->first);
@@ -218,12 +207,10 @@ GST_START_TEST(test_api_key_in_header_only) {
     fail_unless_equals_int(stats.setups, 1);
     fail_unless(stats.last_request_path.find(kLivePath) != std::string::npos, "path %s",
                 stats.last_request_path.c_str());
-    fail_unless(stats.last_request_path.find("key") == std::string::npos, "path %s",
-                stats.last_request_path.c_str());
+    fail_unless(stats.last_request_path.find("key") == std::string::npos, "path %s", stats.last_request_path.c_str());
     fail_unless(stats.last_request_path.find(kKey) == std::string::npos);
     std::this_thread::sleep_for(200ms);
-    fail_unless(rec.closes().empty(), "closed: %d %s", rec.closes()[0].code,
-                rec.closes()[0].reason.c_str());
+    fail_unless(rec.closes().empty(), "closed: %d %s", rec.closes()[0].code, rec.closes()[0].reason.c_str());
   }
   {
     // A wrong key: the service's answer reaches the user verbatim.
@@ -236,8 +223,7 @@ GST_START_TEST(test_api_key_in_header_only) {
     const CloseInfo info = wait_single_close(rec);
     fail_unless(info.kind == CloseInfo::Kind::Closed);
     fail_unless_equals_int(info.code, 1008);
-    fail_unless_equals_string(info.reason.c_str(),
-                              "API key not valid. Please pass a valid API key.");
+    fail_unless_equals_string(info.reason.c_str(), "API key not valid. Please pass a valid API key.");
   }
 
   gst_debug_remove_log_function(collect_log);
@@ -246,8 +232,7 @@ GST_START_TEST(test_api_key_in_header_only) {
   bool saw_redacted = false;
   for (const auto& line : lines.second) {
     fail_unless(line.find(kKey) == std::string::npos, "the key was logged: %s", line.c_str());
-    fail_unless(line.find("wrong-key") == std::string::npos, "a key was logged: %s",
-                line.c_str());
+    fail_unless(line.find("wrong-key") == std::string::npos, "a key was logged: %s", line.c_str());
     if (line.find("x-goog-api-key: <redacted>") != std::string::npos) saw_redacted = true;
   }
   fail_unless(saw_redacted, "the connect line does not say a key was sent");

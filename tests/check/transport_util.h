@@ -23,8 +23,7 @@ inline constexpr char kSetup[] = R"({"setup":{"model":"models/gemini-2.0-flash-l
 
 // A client message that the server records and does not answer.
 inline std::string text_message(const std::string& text) {
-  return R"({"clientContent":{"turns":[{"role":"user","parts":[{"text":")" + text +
-         R"("}]}],"turnComplete":false}})";
+  return R"({"clientContent":{"turns":[{"role":"user","parts":[{"text":")" + text + R"("}]}],"turnComplete":false}})";
 }
 
 inline WebSocketOptions options_for(const LiveServer& server) {
@@ -51,8 +50,7 @@ inline CloseInfo wait_single_close(Recorder& rec) {
   return closes[0];
 }
 
-inline std::vector<std::string> messages_with(const std::vector<std::string>& all,
-                                              const std::string& needle) {
+inline std::vector<std::string> messages_with(const std::vector<std::string>& all, const std::string& needle) {
   std::vector<std::string> out;
   for (const auto& m : all)
     if (m.find(needle) != std::string::npos) out.push_back(m);

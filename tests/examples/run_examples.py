@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Runs the embedding examples (tools/examples/: embed, built from embed.c,
 and embed.py) against the local Live server, as a user runs them, and checks
 what the user sees.

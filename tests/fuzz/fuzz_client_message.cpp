@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // libFuzzer target: decode_client_message() on arbitrary bytes (what the
 // local Live server in tools/mock-server does with every client frame).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // libFuzzer target: the scalar codecs, base64_decode() and parse_duration(),
 // on arbitrary bytes.
 //

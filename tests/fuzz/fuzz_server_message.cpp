@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // libFuzzer target: decode_server_message() on arbitrary bytes.
 //
 // Invariants (docs/fuzzing.md):
@@ -30,8 +31,7 @@ void check_style(std::string_view input, const ServerMessage& decoded, JsonStyle
     violation(style == JsonStyle::Pretty ? "decode(encode(m)) re-encodes differently (Pretty)"
                                          : "decode(encode(m, Compact)) re-encodes differently",
               input, pretty, re_encoded);
-  if (again->empty() != decoded.empty())
-    violation("empty() changed across a round trip", input, pretty, re_encoded);
+  if (again->empty() != decoded.empty()) violation("empty() changed across a round trip", input, pretty, re_encoded);
 }
 
 // What geminilivesink reads of grounding and URL-context metadata.

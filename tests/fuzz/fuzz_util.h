@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Shared by the libFuzzer targets: reporting an invariant violation in a form
 // that can be pasted into a bug report, then abort() so that libFuzzer saves
 // the input as a crash-* reproducer.
@@ -34,9 +35,8 @@ inline std::string quoted(std::string_view s, std::size_t limit = 2000) {
   return out;
 }
 
-[[noreturn]] inline void violation(const char* invariant, std::string_view input,
-                                   std::string_view first, std::string_view second,
-                                   std::string_view detail = {}) {
+[[noreturn]] inline void violation(const char* invariant, std::string_view input, std::string_view first,
+                                   std::string_view second, std::string_view detail = {}) {
   std::fprintf(stderr, "\n==== round-trip invariant violated: %s\n", invariant);
   std::fprintf(stderr, "input:  %s\n", quoted(input).c_str());
   std::fprintf(stderr, "first:  %s\n", quoted(first).c_str());

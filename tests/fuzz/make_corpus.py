@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Writes the committed seed corpora and dictionaries of the fuzz targets.
 
 Run once by hand after the fixtures or the protocol's field names change:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Prints {"<case>": "<the frame our encoder writes>", ...} for the interop
 // test to compare, byte for byte, with the frame the official SDK sent for the
 // same inputs.

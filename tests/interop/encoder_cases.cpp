@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "encoder_cases.h"
 
 namespace geminilive::interop {
@@ -39,8 +40,10 @@ Setup full_setup() {
   FunctionDeclaration save_note;
   save_note.name = "save_note";
   save_note.description = "Appends a note to the notes file.";
-  save_note.parameters = JsonValue::parse(
-      R"({"type":"OBJECT","properties":{"text":{"type":"STRING","description":"The note."}},"required":["text"]})").value();
+  save_note.parameters =
+      JsonValue::parse(
+          R"({"type":"OBJECT","properties":{"text":{"type":"STRING","description":"The note."}},"required":["text"]})")
+          .value();
   Tool functions;
   functions.function_declarations.push_back(save_note);
   Tool search;
@@ -104,8 +107,8 @@ Setup live38_setup() {
   s.system_instruction = Content::from_text("Be brief.", "user");
 
   FunctionDeclaration lookup = declaration("lookup", "Looks a word up.", "NON_BLOCKING");
-  lookup.parameters = JsonValue::parse(
-      R"({"type":"OBJECT","properties":{"word":{"type":"STRING"}},"required":["word"]})").value();
+  lookup.parameters =
+      JsonValue::parse(R"({"type":"OBJECT","properties":{"word":{"type":"STRING"}},"required":["word"]})").value();
   Tool functions;
   functions.function_declarations = {declaration("get_time", "The current time.", "BLOCKING"), lookup};
   Tool search;
@@ -121,8 +124,7 @@ Setup live38_setup() {
   aad.end_of_speech_sensitivity = "END_SENSITIVITY_LOW";
   aad.prefix_padding_ms = 300;
   aad.silence_duration_ms = 800;
-  s.realtime_input_config =
-      RealtimeInputConfig{aad, "NO_INTERRUPTION", "TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO"};
+  s.realtime_input_config = RealtimeInputConfig{aad, "NO_INTERRUPTION", "TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO"};
   s.context_window_compression = ContextWindowCompression{100000, SlidingWindow{50000}};
   return s;
 }
@@ -166,11 +168,11 @@ Setup extra_setup() {
   g.response_modalities = {"AUDIO"};
   g.temperature = 0.5;
   s.generation_config = g;
-  s.extra = parse_json_object(
-                R"({"generationConfig":{"seed":3},)"
-                R"("safetySettings":[{"category":"HARM_CATEGORY_HARASSMENT","threshold":"BLOCK_ONLY_HIGH"}],)"
-                R"("labels":{"app":"gst"}})")
-                .value();
+  s.extra =
+      parse_json_object(R"({"generationConfig":{"seed":3},)"
+                        R"("safetySettings":[{"category":"HARM_CATEGORY_HARASSMENT","threshold":"BLOCK_ONLY_HIGH"}],)"
+                        R"("labels":{"app":"gst"}})")
+          .value();
   return s;
 }
 

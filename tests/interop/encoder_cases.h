@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // The inputs the SDK interop test feeds to both the official JS SDK
 // (sdk_cases.mjs) and our encoder. Each case is built here with our typed API
 // the way an element would build it; the two outputs must be the same JSON.

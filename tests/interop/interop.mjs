@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Ground truth: the official JS SDK (@google/genai) against geminilive.
 //  1. The SDK drives geminilive-mock-server through every flow the server
 //     offers, as a real client nobody here wrote.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // The same inputs as encoder_cases.cpp, given to the official SDK the way its
 // users write them. Each case names the SDK call; the test captures what the
 // SDK puts on the wire for it.

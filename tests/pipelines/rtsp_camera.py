@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """A local RTSP camera for run_doc_pipelines.py: serves a live 640x360, 10 fps
 test picture (videotestsrc, JPEG over RTP) at rtsp://127.0.0.1:PORT/stream,
 prints that URL as its first stdout line, and serves until SIGTERM or SIGINT.

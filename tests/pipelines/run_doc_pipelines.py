@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Runs the gst-launch-1.0 lines of docs/*.md, as written, against the local
 Live server (geminilive-mock-server), so that the documentation cannot rot.
 

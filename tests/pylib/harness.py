@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """What the Python test drivers share (tests/examples/run_examples.py,
 tests/pipelines/run_doc_pipelines.py, tests/assistant/run_assistant_tests.py):
 geminilive-mock-server run as a separate program, helper processes with their

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "assistant.h"
 
 #include <glib-unix.h>
@@ -58,8 +59,8 @@ int Assistant::run() {
     g_autoptr(GstElement) mic_out = gst_bin_get_by_name(GST_BIN(pipeline_), names::kMicOut);
     if (gate && mic_out) {
       question_pad_ = gst_element_get_static_pad(gate, "src");
-      question_probe_ = gst_pad_add_probe(question_pad_, GST_PAD_PROBE_TYPE_BLOCK_DOWNSTREAM, hold_question, this,
-                                          nullptr);
+      question_probe_ =
+          gst_pad_add_probe(question_pad_, GST_PAD_PROBE_TYPE_BLOCK_DOWNSTREAM, hold_question, this, nullptr);
       g_autoptr(GstPad) out = gst_element_get_static_pad(mic_out, "src");
       gst_pad_add_probe(out, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, watch_question_end, this, nullptr);
     }
@@ -134,9 +135,8 @@ GstPadProbeReturn Assistant::watch_question_end(GstPad*, GstPadProbeInfo* info, 
   auto* self = static_cast<Assistant*>(data);
   if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) == GST_EVENT_EOS) {
     // Streaming thread: hand over to the main loop through the bus.
-    gst_element_post_message(self->pipeline_,
-                             gst_message_new_application(GST_OBJECT(self->pipeline_),
-                                                         gst_structure_new_empty(kQuestionEnded)));
+    gst_element_post_message(self->pipeline_, gst_message_new_application(GST_OBJECT(self->pipeline_),
+                                                                          gst_structure_new_empty(kQuestionEnded)));
     return GST_PAD_PROBE_REMOVE;
   }
   return GST_PAD_PROBE_OK;
@@ -220,8 +220,8 @@ void Assistant::on_usage(const GstStructure* s) {
   if (!have_total) total = prompt + response;
   total_tokens_ += total;
   transcript_->status("[usage] prompt " + std::to_string(prompt) + ", response " + std::to_string(response) +
-                      ", total " + std::to_string(total) + " tokens (this session: " +
-                      std::to_string(total_tokens_) + ")");
+                      ", total " + std::to_string(total) + " tokens (this session: " + std::to_string(total_tokens_) +
+                      ")");
 }
 
 void Assistant::on_tool_call(const GstStructure* s) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // A running assistant: the pipeline on the main loop, its bus messages
 // printed as transcript and status lines, tool calls answered, typed lines
 // sent, and a clean end on Ctrl-C (or after one exchange).
@@ -79,7 +80,7 @@ class Assistant {
 
   bool ready_ = false;
   bool talking_ = false;  // push-to-talk: between activity-start and activity-end
-  bool ending_ = false;  // EOS sent: waiting for the answer
+  bool ending_ = false;   // EOS sent: waiting for the answer
   bool failed_ = false;
   int status_ = 0;
   unsigned turns_ = 0;

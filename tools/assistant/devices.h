@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // What the machine has: a usable X display, a microphone, a speaker.
 #pragma once
 

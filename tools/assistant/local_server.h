@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // The bundled local Live server (tools/mock-server), run in this process
 // when there is no key or with --local.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // geminilive-assistant: a screen assistant on geminilivesink/geminilivesrc.
 // It shares the screen and the microphone with a Gemini Live session, plays
 // the answers, prints the transcript and takes typed lines; save_note keeps
@@ -66,8 +67,8 @@ std::string reply_seconds(const std::string& path) {
 
 // The session's endpoint: the in-process local server, or the element's
 // (Google's, or --uri) with the key from the environment. False: bad usage.
-bool plan_session(const Options& options, SinkSettings* settings, std::unique_ptr<LocalServer>* server,
-                  bool* local, std::string* error) {
+bool plan_session(const Options& options, SinkSettings* settings, std::unique_ptr<LocalServer>* server, bool* local,
+                  std::string* error) {
   const char* key_variable = api_key_variable();
   *local = options.local || (!key_variable && options.uri.empty());
   if (!*local && !key_variable) {
@@ -82,10 +83,10 @@ bool plan_session(const Options& options, SinkSettings* settings, std::unique_pt
   // note after it is saved, in the same answer (gemini-3.8-live's default,
   // NON_BLOCKING, would confirm in a later turn, after a one-exchange run
   // has ended). Other models (and unknown ones) get no behavior.
-  const geminilive::session::ModelRules* rules = geminilive::session::find_model_rules(
-      options.model.empty() ? geminilive::session::kDefaultModel : options.model);
+  const geminilive::session::ModelRules* rules =
+      geminilive::session::find_model_rules(options.model.empty() ? geminilive::session::kDefaultModel : options.model);
   const bool blocking = rules && (rules->blocking_calls != geminilive::session::Accepts::No &&
-                                   std::string(rules->default_behavior) != "BLOCKING");
+                                  std::string(rules->default_behavior) != "BLOCKING");
   settings->tools_json = NotesTool::declarations_json(blocking);
   if (options.search || options.code_execution) {
     // The setup's own tools array: the function and the built-in tools.
@@ -111,9 +112,9 @@ bool plan_session(const Options& options, SinkSettings* settings, std::unique_pt
 
 int run_print_config(const SinkSettings& settings, bool local) {
   const char* key_variable = api_key_variable();
-  std::string key_note = local ? "none needed (the bundled local server; set GEMINI_API_KEY for Google's service)"
-                               : std::string("from ") + key_variable +
-                                     ", sent in the x-goog-api-key header, never in the URI";
+  std::string key_note =
+      local ? "none needed (the bundled local server; set GEMINI_API_KEY for Google's service)"
+            : std::string("from ") + key_variable + ", sent in the x-goog-api-key header, never in the URI";
   std::string shown =
       local ? "the bundled local server, in this process (ws://127.0.0.1:<free port>" + live_endpoint_path() + ")" : "";
   return print_config(settings, shown, key_note);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // The built-in save_note function tool: the model calls it to append a note
 // to a Markdown file (the note-taking use of a screen assistant).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "options.h"
 
 #include <gst/gst.h>
@@ -21,8 +22,8 @@ struct Raw {
   Raw(const Raw&) = delete;
   Raw& operator=(const Raw&) = delete;
   ~Raw() {
-    for (char* s : {model, voice, system_instruction, uri, window, window_name, question, notes, reply_wav,
-                    transcript, record, local_tool_call, media_resolution})
+    for (char* s : {model, voice, system_instruction, uri, window, window_name, question, notes, reply_wav, transcript,
+                    record, local_tool_call, media_resolution})
       g_free(s);
   }
 
@@ -80,11 +81,13 @@ bool parse_options(int* argc, char*** argv, Options* options, std::string* error
       {"no-mic", 0, 0, G_OPTION_ARG_NONE, &raw.no_mic, "Do not send the microphone (type instead)", nullptr},
       {"question", 0, 0, G_OPTION_ARG_FILENAME, &raw.question,
        "Ask this recorded WAV instead of using the microphone, then end after the answer", "FILE.wav"},
-      {"notes", 0, 0, G_OPTION_ARG_FILENAME, &raw.notes, "Markdown file save_note appends to (default notes.md)", "FILE"},
+      {"notes", 0, 0, G_OPTION_ARG_FILENAME, &raw.notes, "Markdown file save_note appends to (default notes.md)",
+       "FILE"},
       {"reply-wav", 0, 0, G_OPTION_ARG_FILENAME, &raw.reply_wav,
        "Where the spoken answers go without a speaker or in one-exchange mode (default geminilive-reply.wav)", "FILE"},
       {"transcript", 0, 0, G_OPTION_ARG_FILENAME, &raw.transcript,
-       "Also write the transcript to this Markdown file (default in one-exchange mode: geminilive-transcript.md)", "FILE"},
+       "Also write the transcript to this Markdown file (default in one-exchange mode: geminilive-transcript.md)",
+       "FILE"},
       {"record", 'r', 0, G_OPTION_ARG_FILENAME, &raw.record,
        "Record the frames and microphone sent, the answers and the transcripts to a Matroska file", "FILE.mkv"},
       {"print-config", 0, 0, G_OPTION_ARG_NONE, &raw.print_config,

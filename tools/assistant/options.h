@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // The command line of geminilive-assistant (docs/assistant.md lists it).
 #pragma once
 
@@ -16,7 +17,7 @@ struct Options {
   std::string voice;
   std::string system_instruction = kDefaultSystemInstruction;
   std::string uri;
-  bool local = false;  // the in-process local server even with a key
+  bool local = false;            // the in-process local server even with a key
   bool push_to_talk = false;     // vad=false: Enter starts and stops talking
   std::string media_resolution;  // low|medium|high; empty: the service's default
   bool search = false;           // the googleSearch tool

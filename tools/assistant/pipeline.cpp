@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "pipeline.h"
 
 #include "virtual_screen.h"
@@ -44,8 +45,8 @@ std::string mic_branch(const PipelinePlan& plan) {
       d = std::string("filesrc name=") + names::kQuestion + " ! wavparse ! identity name=" + names::kQuestionGate;
       break;
   }
-  return d + " ! audioconvert ! audioresample ! " + kMicCaps + " ! tee name=mic mic. ! queue name=" +
-         names::kMicOut + " ! " + names::kSink + ".audio ";
+  return d + " ! audioconvert ! audioresample ! " + kMicCaps + " ! tee name=mic mic. ! queue name=" + names::kMicOut +
+         " ! " + names::kSink + ".audio ";
 }
 
 std::string answer_branches(const PipelinePlan& plan) {
@@ -88,7 +89,7 @@ GstPadProbeReturn add_title(GstPad* pad, GstPadProbeInfo* info, gpointer title) 
   GstTagList* tags = gst_tag_list_new(GST_TAG_TITLE, static_cast<const char*>(title), nullptr);
   gst_tag_list_set_scope(tags, GST_TAG_SCOPE_STREAM);
   gst_pad_push_event(pad, gst_event_new_tag(tags));  // this thread holds the stream lock already
-  return GST_PAD_PROBE_REMOVE;                        // and lets the data pass
+  return GST_PAD_PROBE_REMOVE;                       // and lets the data pass
 }
 
 void name_tracks(GstElement* pipeline) {
@@ -96,7 +97,8 @@ void name_tracks(GstElement* pipeline) {
     g_autoptr(GstElement) queue = gst_bin_get_by_name(GST_BIN(pipeline), t.queue);
     if (!queue) continue;
     g_autoptr(GstPad) pad = gst_element_get_static_pad(queue, "src");
-    gst_pad_add_probe(pad, static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
+    gst_pad_add_probe(pad,
+                      static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
                       add_title, const_cast<char*>(t.title), nullptr);
   }
 }

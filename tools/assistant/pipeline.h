@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // The assistant's GStreamer pipeline, from a plan of what to capture, where
 // the answers go and what to record.
 #pragma once
@@ -24,20 +25,20 @@ struct PipelinePlan {
   Mic mic = Mic::Device;
   std::string question_wav;  // Mic::Question
 
-  bool speaker = false;       // play the answers (autoaudiosink)
-  std::string reply_wav;      // also write them to this WAV; empty: no WAV
-  std::string record_path;    // Matroska recording; empty: none
+  bool speaker = false;     // play the answers (autoaudiosink)
+  std::string reply_wav;    // also write them to this WAV; empty: no WAV
+  std::string record_path;  // Matroska recording; empty: none
 
   SinkSettings sink;
 };
 
 // Element names the assistant looks up in the pipeline.
 namespace names {
-inline constexpr char kSink[] = "session";         // geminilivesink
-inline constexpr char kScreen[] = "screen";        // the video source
-inline constexpr char kQuestion[] = "question";    // filesrc of the recorded question
+inline constexpr char kSink[] = "session";                // geminilivesink
+inline constexpr char kScreen[] = "screen";               // the video source
+inline constexpr char kQuestion[] = "question";           // filesrc of the recorded question
 inline constexpr char kQuestionGate[] = "question-gate";  // identity after its parser: held until the session is ready
-inline constexpr char kMicOut[] = "mic-out";       // the queue into the sink's audio pad
+inline constexpr char kMicOut[] = "mic-out";              // the queue into the sink's audio pad
 }  // namespace names
 
 // Builds the pipeline (floating ref sunk: the caller owns it), or nullptr

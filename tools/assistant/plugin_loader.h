@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Finds the geminilive plugin without GST_PLUGIN_PATH: the normal registry
 // first (installed, or GST_PLUGIN_PATH set), else this build tree's plugin
 // directory, else the install directory under the configured prefix.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "print_config.h"
 
 #include <gst/gst.h>
@@ -50,8 +51,8 @@ int print_config(const SinkSettings& settings, const std::string& shown_endpoint
   g_object_set(sink, "uri", capture_uri.c_str(), "api-key", "print-config", "channel",
                "geminilive-assistant-print-config", nullptr);
   gst_element_set_state(pipeline, GST_STATE_PLAYING);
-  bool got = capture.wait_for([](const mock::ServerStats& s) { return !s.last_setup_json.empty(); },
-                              std::chrono::seconds(10));
+  bool got =
+      capture.wait_for([](const mock::ServerStats& s) { return !s.last_setup_json.empty(); }, std::chrono::seconds(10));
   gst_element_set_state(pipeline, GST_STATE_NULL);
   if (!got) {
     std::fprintf(stderr, "geminilive-assistant: the element sent no setup (see GST_DEBUG=geminilivesink:5)\n");
@@ -62,9 +63,10 @@ int print_config(const SinkSettings& settings, const std::string& shown_endpoint
   const std::string endpoint = !shown_endpoint.empty() ? shown_endpoint : session::shown_uri(uri ? uri : "");
   std::printf("endpoint: %s\n", endpoint.c_str());
   std::printf("key: %s\n", key_note.c_str());
-  std::printf("speech detection: %s\n", settings.vad ? "the service detects speech (automatic activity detection)"
-                                                      : "push-to-talk (automatic activity detection disabled; Enter starts "
-                                                        "and stops talking)");
+  std::printf("speech detection: %s\n", settings.vad
+                                            ? "the service detects speech (automatic activity detection)"
+                                            : "push-to-talk (automatic activity detection disabled; Enter starts "
+                                              "and stops talking)");
   std::printf("media resolution: %s\n",
               settings.media_resolution.empty() ? "the service's default" : settings.media_resolution.c_str());
   if (!warning.empty()) std::printf("warning: %s\n", warning.c_str());

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // --print-config: where the assistant would connect and the exact setup
 // message geminilivesink sends, without going to the network.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // What the service tells (the geminilive/... element messages other than
 // transcripts and turns) as console lines: searches and their sources, code
 // the model ran, cancelled tool calls, the connection's changes.

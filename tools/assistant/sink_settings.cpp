@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "sink_settings.h"
 
 namespace geminilive::assistant {
@@ -13,7 +14,8 @@ void configure_sink(GstElement* sink, const SinkSettings& s, std::string* warnin
   set_if("system-instruction", s.system_instruction);
   if (!s.vad) g_object_set(sink, "vad", FALSE, nullptr);
   // An enum, set by its nick as on a launch line.
-  if (!s.media_resolution.empty()) gst_util_set_object_arg(G_OBJECT(sink), "media-resolution", s.media_resolution.c_str());
+  if (!s.media_resolution.empty())
+    gst_util_set_object_arg(G_OBJECT(sink), "media-resolution", s.media_resolution.c_str());
   if (!s.tools_json.empty()) {
     if (g_object_class_find_property(G_OBJECT_GET_CLASS(sink), "tools")) {
       g_object_set(sink, "tools", s.tools_json.c_str(), nullptr);

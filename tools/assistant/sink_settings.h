@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // How geminilivesink is configured from the options: shared by the running
 // pipeline and --print-config, so both send the same setup.
 #pragma once
@@ -14,7 +15,7 @@ struct SinkSettings {
   std::string model;    // empty: the element's default
   std::string voice;
   std::string system_instruction;
-  std::string tools_json;  // empty: no tools
+  std::string tools_json;        // empty: no tools
   bool vad = true;               // false: push-to-talk (activity-start/-end)
   std::string media_resolution;  // the property's nick (low, medium, high); empty: unset
 };

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "stdin_lines.h"
 
 #include <gio/gunixinputstream.h>

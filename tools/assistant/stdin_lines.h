@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Lines typed on stdin, read on the main loop (never a blocking thread).
 #pragma once
 

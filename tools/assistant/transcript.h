@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // The live transcript: "you: …" and "gemini: …" lines on the console as the
 // fragments arrive, status lines in between, and (optionally) the whole
 // utterances in a Markdown file.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "virtual_screen.h"
 
 #include <glib-unix.h>
@@ -80,7 +81,8 @@ std::unique_ptr<VirtualScreen> VirtualScreen::start(std::string* error) {
   GST_INFO("Xvfb on %s", screen->display_.c_str());
 
   // Something to look at: ximagesink opens a window covering the screen.
-  std::string card = test_card_description(5, "card") + " ! videoconvert ! ximagesink sync=false display=" + screen->display_;
+  std::string card =
+      test_card_description(5, "card") + " ! videoconvert ! ximagesink sync=false display=" + screen->display_;
   g_autoptr(GError) parse_error = nullptr;
   screen->card_ = gst_parse_launch(card.c_str(), &parse_error);
   if (screen->card_) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // A screen for machines without one: Xvfb on a free display with a test card
 // on it, so that ximagesrc captures something worth describing. Without Xvfb
 // the test card itself is the screen (test_card_description()).

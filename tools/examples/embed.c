@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* embed.c: geminilivesink and geminilivesrc inside a program.
  *
  * Asks the spoken question of an audio file while showing a few test frames,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """geminilivesink and geminilivesrc inside a Python program (PyGObject).
 
 Asks the spoken question of an audio file while showing a few test frames,

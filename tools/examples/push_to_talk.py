@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Push-to-talk and a live change of instructions, in a Python program
 (PyGObject).
 

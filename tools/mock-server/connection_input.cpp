@@ -117,8 +117,7 @@ void LiveConnection::end_history() {
 
 void LiveConnection::handle_realtime(const protocol::RealtimeInput& input) {
   if ((input.activity_start || input.activity_end) && !manual_activity_) {
-    log(std::string(input.activity_start ? "activityStart" : "activityEnd") +
-        " with automatic activity detection on");
+    log(std::string(input.activity_start ? "activityStart" : "activityEnd") + " with automatic activity detection on");
     close(1007, kActivityWithVad);
     return;
   }

@@ -253,9 +253,8 @@ void LiveConnection::finish_turn(bool interrupted) {
   if (traits_.interaction_status)
     content.interaction_status = calls_.empty() && tool_results_.empty() ? "IDLE" : "IN_PROGRESS";
   ServerMessage message = content_message(std::move(content));
-  message.usage_metadata =
-      turn_usage(turn_.input, audio_reply_, static_cast<double>(turn_.sent_audio_bytes / 2) / kReplyRate,
-                 turn_.sent_text_chars);
+  message.usage_metadata = turn_usage(
+      turn_.input, audio_reply_, static_cast<double>(turn_.sent_audio_bytes / 2) / kReplyRate, turn_.sent_text_chars);
   // Counted first: whoever sees the turnComplete sees it in the stats too.
   env_.state->update([](ServerStats& s) { ++s.turns_completed; });
   send(message);

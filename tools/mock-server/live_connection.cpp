@@ -27,8 +27,7 @@ std::string cut_reason(const std::string& reason) {
 
 }  // namespace
 
-LiveConnection::LiveConnection(ConnectionEnv env, UpgradeInfo info, SoupWebsocketConnection* ws,
-                               GSocket* socket)
+LiveConnection::LiveConnection(ConnectionEnv env, UpgradeInfo info, SoupWebsocketConnection* ws, GSocket* socket)
     : env_(std::move(env)),
       info_(std::move(info)),
       ws_(GObjectPtr<SoupWebsocketConnection>(static_cast<SoupWebsocketConnection*>(g_object_ref(ws)))),
@@ -169,8 +168,7 @@ void LiveConnection::handle_frame(std::string_view payload) {
 void LiveConnection::handle_setup(const protocol::Setup& setup) {
   if (!starts_with(setup.model, "models/") && !starts_with(setup.model, "tunedModels/")) {
     log("unknown model \"" + setup.model + "\"");
-    close(1008, protocol::model_resource_name(setup.model) + " is not found for API version " +
-                    info_.api_version +
+    close(1008, protocol::model_resource_name(setup.model) + " is not found for API version " + info_.api_version +
                     ", or is not supported for bidiGenerateContent. Call ListModels to see the "
                     "list of available models and their supported methods.");
     return;
@@ -293,8 +291,7 @@ void LiveConnection::arm_faults() {
 }
 
 void LiveConnection::send(const ServerMessage& message) {
-  if (phase_ == Phase::Closing || soup_websocket_connection_get_state(ws_.get()) != SOUP_WEBSOCKET_STATE_OPEN)
-    return;
+  if (phase_ == Phase::Closing || soup_websocket_connection_get_state(ws_.get()) != SOUP_WEBSOCKET_STATE_OPEN) return;
   const std::string json = protocol::encode_server_message(message, protocol::JsonStyle::Pretty);
   if (env_.options->text_frames)
     soup_websocket_connection_send_text(ws_.get(), json.c_str());

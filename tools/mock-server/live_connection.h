@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // One BidiGenerateContent WebSocket connection of the local Live server: the
 // protocol state machine (setup, turn detection, replies, barge-in, tool
 // calls, resumption, scripted faults). Lives on the server thread; every
@@ -21,8 +22,8 @@
 #include <string_view>
 #include <vector>
 
-#include "common/gobject_ptr.h"
 #include "builtin_tools.h"
+#include "common/gobject_ptr.h"
 #include "live_server.h"
 #include "model_table.h"
 #include "protocol/client_message.h"

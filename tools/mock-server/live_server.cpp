@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // The SoupServer front of the local Live server: listening (ws:// or wss://),
 // which upgrade paths exist, API-key checks, and the set of live
 // connections. The protocol itself is in live_connection.cpp.
@@ -121,13 +122,12 @@ bool LiveServer::Impl::listen(std::string* error) {
       return false;
     }
   }
-  server.reset(static_cast<SoupServer*>(g_object_new(
-      SOUP_TYPE_SERVER, "server-header", "geminilive-mock-server ", "tls-certificate", cert, nullptr)));
+  server.reset(static_cast<SoupServer*>(
+      g_object_new(SOUP_TYPE_SERVER, "server-header", "geminilive-mock-server ", "tls-certificate", cert, nullptr)));
   if (cert) g_object_unref(cert);
 
   soup_server_add_handler(server.get(), nullptr, &Impl::on_request, this, nullptr);
-  soup_server_add_websocket_handler(server.get(), nullptr, nullptr, nullptr, &Impl::on_websocket, this,
-                                    nullptr);
+  soup_server_add_websocket_handler(server.get(), nullptr, nullptr, nullptr, &Impl::on_websocket, this, nullptr);
 
   std::string host = options.host == "localhost" ? "127.0.0.1" : options.host;
   g_autoptr(GInetAddress) address = g_inet_address_new_from_string(host.c_str());
@@ -136,9 +136,8 @@ bool LiveServer::Impl::listen(std::string* error) {
     return false;
   }
   g_autoptr(GSocketAddress) socket_address = g_inet_socket_address_new(address, options.port);
-  SoupServerListenOptions listen_options = cert || !options.tls_cert_file.empty()
-                                               ? SOUP_SERVER_LISTEN_HTTPS
-                                               : static_cast<SoupServerListenOptions>(0);
+  SoupServerListenOptions listen_options =
+      cert || !options.tls_cert_file.empty() ? SOUP_SERVER_LISTEN_HTTPS : static_cast<SoupServerListenOptions>(0);
   if (!soup_server_listen(server.get(), socket_address, listen_options, &err)) {
     *error = std::string("listen: ") + err->message;
     g_error_free(err);
@@ -192,8 +191,7 @@ void LiveServer::Impl::post(std::function<void(Impl&)> fn) {
   });
 }
 
-void LiveServer::Impl::on_request(SoupServer*, SoupServerMessage* msg, const char* path, GHashTable*,
-                                  gpointer data) {
+void LiveServer::Impl::on_request(SoupServer*, SoupServerMessage* msg, const char* path, GHashTable*, gpointer data) {
   auto* self = static_cast<Impl*>(data);
   std::string version;
   if (!parse_live_path(path ? path : "", &version)) {
@@ -205,8 +203,8 @@ void LiveServer::Impl::on_request(SoupServer*, SoupServerMessage* msg, const cha
   // handshake (and answers 400 itself to a request that is not one).
 }
 
-void LiveServer::Impl::on_websocket(SoupServer*, SoupServerMessage* msg, const char* path,
-                                    SoupWebsocketConnection* ws, gpointer data) {
+void LiveServer::Impl::on_websocket(SoupServer*, SoupServerMessage* msg, const char* path, SoupWebsocketConnection* ws,
+                                    gpointer data) {
   auto* self = static_cast<Impl*>(data);
   UpgradeInfo info;
   info.number = ++self->connection_count;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // geminilive's local Live server: a libsoup 3 SoupServer that speaks the
 // BidiGenerateContent protocol the way the service does (see
 // ../shared/research/live-protocol.md §7 and docs/mock-server.md). It runs on
@@ -82,19 +83,19 @@ struct ServerStats {
   unsigned turns_started = 0;
   unsigned turns_completed = 0;
   unsigned interruptions = 0;
-  unsigned tool_calls = 0;              // function calls sent in toolCall messages
-  unsigned tool_responses = 0;          // function responses accepted (each willContinue part counts)
-  unsigned tool_cancellations = 0;      // call ids sent in toolCallCancellation
-  unsigned ignored_tool_responses = 0;  // responses for unknown or cancelled ids (logged, dropped)
-  unsigned context_updates = 0;         // contextUpdate messages applied
-  unsigned history_turns = 0;           // clientContent turns taken as initial history
-  unsigned voice_activity_starts = 0;   // voiceActivity ACTIVITY_START sent
-  unsigned voice_activity_ends = 0;     // voiceActivity ACTIVITY_END sent
-  std::string model;                    // of the last accepted setup
-  std::string system_instruction;       // text in effect on the latest connection (setup or contextUpdate)
+  unsigned tool_calls = 0;                  // function calls sent in toolCall messages
+  unsigned tool_responses = 0;              // function responses accepted (each willContinue part counts)
+  unsigned tool_cancellations = 0;          // call ids sent in toolCallCancellation
+  unsigned ignored_tool_responses = 0;      // responses for unknown or cancelled ids (logged, dropped)
+  unsigned context_updates = 0;             // contextUpdate messages applied
+  unsigned history_turns = 0;               // clientContent turns taken as initial history
+  unsigned voice_activity_starts = 0;       // voiceActivity ACTIVITY_START sent
+  unsigned voice_activity_ends = 0;         // voiceActivity ACTIVITY_END sent
+  std::string model;                        // of the last accepted setup
+  std::string system_instruction;           // text in effect on the latest connection (setup or contextUpdate)
   std::vector<std::string> function_names;  // declared functions in effect on the latest connection
-  std::string last_setup_json;    // as received
-  std::string last_request_path;  // the upgrade request's path
+  std::string last_setup_json;              // as received
+  std::string last_request_path;            // the upgrade request's path
 };
 
 class LiveServer {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // geminilive-mock-server: the local Live server as a program. Prints its URI
 // as the first stdout line, logs to stderr, runs until SIGINT/SIGTERM and
 // then prints a one-line summary of what it received. docs/mock-server.md.
@@ -33,9 +34,9 @@ void print_summary(const ServerStats& s) {
                "%u video frames, %zu texts, %u tool calls, %u ignored tool responses, %u tool cancellations, "
                "%u context updates, %u history turns\n",
                s.connections, s.setups, s.resumed, s.turns_started, s.turns_completed, s.interruptions,
-               s.tool_responses, static_cast<unsigned long long>(s.audio_bytes), s.audio_sha256.c_str(),
-               s.video_frames, s.texts.size(), s.tool_calls, s.ignored_tool_responses, s.tool_cancellations,
-               s.context_updates, s.history_turns);
+               s.tool_responses, static_cast<unsigned long long>(s.audio_bytes), s.audio_sha256.c_str(), s.video_frames,
+               s.texts.size(), s.tool_calls, s.ignored_tool_responses, s.tool_cancellations, s.context_updates,
+               s.history_turns);
 }
 
 }  // namespace
@@ -62,8 +63,7 @@ int main(int argc, char** argv) {
       {"host", 0, 0, G_OPTION_ARG_STRING, &host, "IP address to bind (default 127.0.0.1)", "IP"},
       {"api-key", 0, 0, G_OPTION_ARG_STRING, &api_key,
        "Accept only this key (default: any key; also $GEMINILIVE_MOCK_API_KEY)", "K"},
-      {"text-frames", 0, 0, G_OPTION_ARG_NONE, &text_frames, "Send JSON in text frames (default: binary)",
-       nullptr},
+      {"text-frames", 0, 0, G_OPTION_ARG_NONE, &text_frames, "Send JSON in text frames (default: binary)", nullptr},
       {"first-reply-delay", 0, 0, G_OPTION_ARG_INT, &first_reply_delay,
        "Delay before a turn's first output (default 0)", "MS"},
       {"reply-speed", 0, 0, G_OPTION_ARG_DOUBLE, &reply_speed,
@@ -73,8 +73,7 @@ int main(int argc, char** argv) {
        "Quiet after speech that ends a turn (default 600; setup's silenceDurationMs wins)", "MS"},
       {"go-away-after", 0, 0, G_OPTION_ARG_DOUBLE, &go_away_after,
        "Send goAway SEC after setupComplete, then close 1008 when timeLeft is over", "SEC"},
-      {"go-away-time-left", 0, 0, G_OPTION_ARG_DOUBLE, &go_away_time_left, "goAway's timeLeft (default 50)",
-       "SEC"},
+      {"go-away-time-left", 0, 0, G_OPTION_ARG_DOUBLE, &go_away_time_left, "goAway's timeLeft (default 50)", "SEC"},
       {"drop-after", 0, 0, G_OPTION_ARG_DOUBLE, &drop_after,
        "Drop the TCP connection (no close frame) SEC after setupComplete", "SEC"},
       {"drop-every", 0, 0, G_OPTION_ARG_DOUBLE, &drop_every,
@@ -95,8 +94,7 @@ int main(int argc, char** argv) {
       {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No per-event log lines on stderr", nullptr},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
   };
-  g_autoptr(GOptionContext) context =
-      g_option_context_new("- local Gemini Live (BidiGenerateContent) server");
+  g_autoptr(GOptionContext) context = g_option_context_new("- local Gemini Live (BidiGenerateContent) server");
   g_option_context_add_main_entries(context, entries, nullptr);
   g_option_context_set_description(
       context,
@@ -112,7 +110,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "geminilive-mock-server: --port must be 0..65535\n");
     return 2;
   }
-  if (close_code < 1000 || close_code > 4999 || (setup_close_code && (setup_close_code < 1000 || setup_close_code > 4999))) {
+  if (close_code < 1000 || close_code > 4999 ||
+      (setup_close_code && (setup_close_code < 1000 || setup_close_code > 4999))) {
     std::fprintf(stderr, "geminilive-mock-server: close codes must be 1000..4999\n");
     return 2;
   }
@@ -148,9 +147,7 @@ int main(int argc, char** argv) {
   if (tls_cert) options.tls_cert_file = tls_cert;
   if (tls_key) options.tls_key_file = tls_key;
   if (!quiet) {
-    options.log = [](const std::string& line) {
-      std::fprintf(stderr, "geminilive-mock-server: %s\n", line.c_str());
-    };
+    options.log = [](const std::string& line) { std::fprintf(stderr, "geminilive-mock-server: %s\n", line.c_str()); };
   }
 
   LiveServer server(options);

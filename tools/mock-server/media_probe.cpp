@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "media_probe.h"
 
 #include <cmath>
@@ -18,16 +19,14 @@ unsigned be32(std::string_view b, std::size_t at) { return (be16(b, at) << 16) |
 std::optional<ImageInfo> probe_png(std::string_view b) {
   // 8-byte signature, then the IHDR chunk: length(4) "IHDR"(4) width(4) height(4).
   static constexpr char kSig[] = "\x89PNG\r\n\x1a\n";
-  if (b.size() < 24 || b.substr(0, 8) != std::string_view(kSig, 8) || b.substr(12, 4) != "IHDR")
-    return std::nullopt;
+  if (b.size() < 24 || b.substr(0, 8) != std::string_view(kSig, 8) || b.substr(12, 4) != "IHDR") return std::nullopt;
   ImageInfo info{"PNG", be32(b, 16), be32(b, 20)};
   if (info.width == 0 || info.height == 0) return std::nullopt;
   return info;
 }
 
 std::optional<ImageInfo> probe_jpeg(std::string_view b) {
-  if (b.size() < 4 || static_cast<uint8_t>(b[0]) != 0xFF || static_cast<uint8_t>(b[1]) != 0xD8)
-    return std::nullopt;
+  if (b.size() < 4 || static_cast<uint8_t>(b[0]) != 0xFF || static_cast<uint8_t>(b[1]) != 0xD8) return std::nullopt;
   std::size_t at = 2;
   // Walk the marker segments up to the first SOFn (frame header).
   while (at + 4 <= b.size()) {

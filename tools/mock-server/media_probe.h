@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // What the local Live server can tell about the media a client sends: image
 // size and type from JPEG/PNG headers, the sample rate of an audio/pcm MIME
 // type, and whether a stretch of S16LE PCM holds speech-level energy. The

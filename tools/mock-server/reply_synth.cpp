@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "reply_synth.h"
 
 #include <algorithm>
@@ -36,9 +37,7 @@ uint32_t fnv1a(std::string_view s) {
   return h;
 }
 
-std::size_t samples_for_ms(double ms) {
-  return static_cast<std::size_t>(std::lround(ms * kReplyRate / 1000.0));
-}
+std::size_t samples_for_ms(double ms) { return static_cast<std::size_t>(std::lround(ms * kReplyRate / 1000.0)); }
 
 void append_silence(std::string& pcm, std::size_t samples) { pcm.append(samples * 2, '\0'); }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // The local Live server's "voice": turns a reply text into 24 kHz S16LE mono
 // PCM, deterministically (same text, same bytes, on every run), so tests can
 // compute the exact audio they should receive. Each word is one tone burst

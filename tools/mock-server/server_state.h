@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // What the local Live server has received, shared between its thread (which
 // writes) and tests or the program (which read and wait). A GMutex guards
 // it; a GCond wakes wait_for() on every change.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Session resumption for the local Live server: every sessionResumptionUpdate
 // hands out a new opaque handle; each handle stays valid (for the server's
 // lifetime) and names the session state at the time, as the service does.

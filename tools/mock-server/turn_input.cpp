@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "turn_input.h"
 
 #include <glib.h>
@@ -68,10 +69,9 @@ std::string reply_text(const TurnInput& turn) {
   std::string saw;
   if (turn.frames > 0) {
     std::string what =
-        turn.last_frame
-            ? std::to_string(turn.last_frame->width) + "x" + std::to_string(turn.last_frame->height) + " " +
-                  turn.last_frame->type
-            : "unreadable " + (turn.last_frame_mime.empty() ? std::string("image") : turn.last_frame_mime);
+        turn.last_frame ? std::to_string(turn.last_frame->width) + "x" + std::to_string(turn.last_frame->height) + " " +
+                              turn.last_frame->type
+                        : "unreadable " + (turn.last_frame_mime.empty() ? std::string("image") : turn.last_frame_mime);
     if (turn.frames == 1)
       saw = "saw 1 frame, a " + what;
     else
@@ -138,8 +138,7 @@ protocol::UsageMetadata turn_usage(const TurnInput& turn, bool audio_response, d
   add_prompt("AUDIO", audio);
   add_prompt("IMAGE", image);
 
-  int64_t response =
-      audio_response ? std::llround(response_audio_seconds * 25.0) : text_tokens(response_text_chars);
+  int64_t response = audio_response ? std::llround(response_audio_seconds * 25.0) : text_tokens(response_text_chars);
   if (response > 0) usage.response_tokens_details.push_back({audio_response ? "AUDIO" : "TEXT", response});
 
   usage.prompt_token_count = prompt;
@@ -150,8 +149,7 @@ protocol::UsageMetadata turn_usage(const TurnInput& turn, bool audio_response, d
 
 protocol::JsonValue tool_call_args(const protocol::FunctionDeclaration& decl, unsigned turn_number,
                                    const TurnInput& turn) {
-  const protocol::JsonValue& schema =
-      decl.parameters.is_object() ? decl.parameters : decl.parameters_json_schema;
+  const protocol::JsonValue& schema = decl.parameters.is_object() ? decl.parameters : decl.parameters_json_schema;
   JsonObject* properties = nullptr;
   if (schema.is_object()) {
     JsonObject* root = json_node_get_object(schema.node());

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // What one user turn gave the local Live server, and the words it answers
 // with. The reply text only states facts about this turn's input (seconds and
 // rate of audio, frames and the last frame's size and type, texts, a tool's
@@ -32,7 +33,7 @@ struct TurnInput {
 
   // Said first in the reply, not input of the turn itself.
   std::optional<std::string> new_instructions;  // the system instruction changed since the last reply
-  unsigned history_turns = 0;                    // initial history received before this reply
+  unsigned history_turns = 0;                   // initial history received before this reply
 
   void add_audio(std::string_view pcm, unsigned rate);
   void add_frame(std::string_view bytes, const std::string& mime);

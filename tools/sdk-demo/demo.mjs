@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // The main job until the elements land: the official SDK asks the local Live
 // server (or, with GEMINI_API_KEY set, the real service) a spoken question
 // about a screen frame, prints the transcript and writes the spoken reply to

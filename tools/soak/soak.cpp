@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // geminilive-soak: a long audio+video session through the elements against
 // the in-process local server, with the service's connection limits made
 // frequent: a goAway every --go-away-every seconds (the service: about every
@@ -170,7 +171,8 @@ int main(int argc, char** argv) {
   gdouble minutes = 15, go_away_every = 60, drop_every = 240;
   const GOptionEntry entries[] = {
       {"minutes", 0, 0, G_OPTION_ARG_DOUBLE, &minutes, "Length of the input (default 15)", "M"},
-      {"go-away-every", 0, 0, G_OPTION_ARG_DOUBLE, &go_away_every, "goAway after each setup, in seconds (default 60)", "S"},
+      {"go-away-every", 0, 0, G_OPTION_ARG_DOUBLE, &go_away_every, "goAway after each setup, in seconds (default 60)",
+       "S"},
       {"drop-every", 0, 0, G_OPTION_ARG_DOUBLE, &drop_every, "Drop the connection every S seconds (default 240)", "S"},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
   };
@@ -201,7 +203,8 @@ int main(int argc, char** argv) {
       "caps=audio/x-raw,format=S16LE,layout=interleaved,channels=1,rate=16000 ! queue ! s.audio "
       "videotestsrc is-live=true pattern=ball ! video/x-raw,width=1024,height=576,framerate=1/1 ! jpegenc ! "
       "queue ! geminilivesink name=s api-key=soak stall-timeout=5000 uri=" +
-      server.uri() + "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent "
+      server.uri() +
+      "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent "
       "geminilivesrc ! fakesink name=speaker sync=true";
   soak.pipeline = gst_parse_launch(launch.c_str(), &error);
   if (!soak.pipeline) {
