@@ -122,13 +122,17 @@ def check(out, err, status, server_log, workdir):
     return problems, (model[0] if len(model) == 1 else "")
 
 
-def run_example(name, argv, args, env, wav):
+def run_against_server(argv, args, env, server_args, check_fn, files=()):
+    """Runs an example against its own local server in a scratch directory
+    (holding `files`); returns (seconds, answer) or raises Failure with the
+    example's and the server's output."""
     workdir = tempfile.mkdtemp(prefix="example-test-")
     server = None
     try:
-        shutil.copy(wav, os.path.join(workdir, "question.wav"))
-        server = MockServer(args.server, workdir, "--tool-call", "get_time")
-        full = argv + ["--uri", server.uri, "--api-key", "local", "question.wav"]
+        for f in files:
+            shutil.copy(f, os.path.join(workdir, os.path.basename(f)))
+        server = MockServer(args.server, workdir, *server_args)
+        full = argv + ["--uri", server.uri, "--api-key", "local"] + [os.path.basename(f) for f in files]
         started = time.monotonic()
         try:
             r = subprocess.run(full, cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -139,18 +143,28 @@ def run_example(name, argv, args, env, wav):
                           f"{tail((e.stdout or b'').decode(errors='replace'), TAIL)}\n"
                           f"    server stderr:\n{tail(server.log(), TAIL)}")
         elapsed = time.monotonic() - started
-        server.stop()
+        log = server.stop()
         out, err = r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
-        problems, answer = check(out, err, r.returncode, server.log(), workdir)
+        problems, answer = check_fn(out, err, r.returncode, log, workdir)
         if problems:
             raise Failure("; ".join(problems) + f"\n    command: {' '.join(full)}\n    stdout:\n{tail(out, TAIL)}"
-                          f"\n    stderr:\n{tail(err, TAIL)}\n    server stderr:\n{tail(server.log(), 8)}")
-        return f"{elapsed:.1f} s: {answer[len('[model] '):]}"
+                          f"\n    stderr:\n{tail(err, TAIL)}\n    server stderr:\n{tail(log, TAIL)}")
+        return elapsed, answer
     finally:
         if server is not None:
             server.stop()
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run_example(name, argv, args, env, wav):
+    question = os.path.join(tempfile.mkdtemp(prefix="example-wav-"), "question.wav")
+    shutil.copy(wav, question)
+    try:
+        elapsed, answer = run_against_server(argv, args, env, ["--tool-call", "get_time"], check, [question])
+    finally:
+        shutil.rmtree(os.path.dirname(question), ignore_errors=True)
+    return f"{elapsed:.1f} s: {answer[len('[model] '):]}"
 
 
 HEARD_RE = r"I heard (\d+\.\d) seconds of audio at 16000 Hz\."
@@ -201,33 +215,9 @@ def check_push_to_talk(out, err, status, log):
 
 
 def run_push_to_talk(argv, args, env):
-    workdir = tempfile.mkdtemp(prefix="example-test-")
-    server = None
-    try:
-        server = MockServer(args.server, workdir)
-        full = argv + ["--uri", server.uri, "--api-key", "local"]
-        started = time.monotonic()
-        try:
-            r = subprocess.run(full, cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, timeout=TIMEOUT)
-        except subprocess.TimeoutExpired as e:
-            server.stop()
-            raise Failure(f"still running after {TIMEOUT} s\n    stdout:\n"
-                          f"{tail((e.stdout or b'').decode(errors='replace'), TAIL)}\n"
-                          f"    server stderr:\n{tail(server.log(), TAIL)}")
-        elapsed = time.monotonic() - started
-        log = server.stop()
-        out, err = r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
-        problems, answer = check_push_to_talk(out, err, r.returncode, log)
-        if problems:
-            raise Failure("; ".join(problems) + f"\n    command: {' '.join(full)}\n    stdout:\n{tail(out, TAIL)}"
-                          f"\n    stderr:\n{tail(err, TAIL)}\n    server stderr:\n{tail(log, TAIL)}")
-        return f"{elapsed:.1f} s: {answer}"
-    finally:
-        if server is not None:
-            server.stop()
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
+    elapsed, answer = run_against_server(argv, args, env, [],
+                                         lambda out, err, status, log, _: check_push_to_talk(out, err, status, log))
+    return f"{elapsed:.1f} s: {answer}"
 
 
 def main():
