@@ -300,7 +300,9 @@ GST_START_TEST(test_service_extras_as_messages) {
   assert_str(gst_structure_get_string(s, "sources"), "Weather <https://example.com/w>");
   gst_message_unref(m);
   assert_str(wait_field(bus, "geminilive/url-context", "urls"), "https://example.com/ URL_RETRIEVAL_STATUS_SUCCESS");
-  fail_unless(wait_message(bus, element_message("geminilive/waiting-for-input")) != nullptr);
+  m = wait_message(bus, element_message("geminilive/waiting-for-input"));
+  fail_unless(m != nullptr);
+  gst_message_unref(m);  // a message holds its element
   assert_str(wait_field(bus, "geminilive/interaction-status", "status"), "IDLE");
   m = wait_message(bus, element_message("geminilive/voice-activity"));
   fail_unless(m != nullptr);

@@ -206,7 +206,9 @@ GST_START_TEST(test_model_table_lookup) {
   fail_unless(rules && rules->prefix && rules->affective_dialog == session::Accepts::Yes);
   fail_unless(session::find_model_rules("gemini-3.8-live-extended-thinking")->thinking_level == session::Accepts::Yes);
   fail_unless(session::find_model_rules("gemini-3.8") == nullptr);
-  fail_unless_equals_string(session::model_id("models/gemini-3.8-live").c_str(), "gemini-3.8-live");
+  // The macro keeps a pointer to its argument: no temporaries in it.
+  const std::string model_id = session::model_id("models/gemini-3.8-live");
+  fail_unless_equals_string(model_id.c_str(), "gemini-3.8-live");
 }
 GST_END_TEST;
 
@@ -232,7 +234,8 @@ GST_START_TEST(test_json_settings_checked_when_set) {
   const auto c = config_of(s);
   fail_unless_equals_int(c.history.size(), 2);
   fail_unless_equals_string(c.history[1].role->c_str(), "model");
-  fail_unless_equals_string(c.history[0].text().c_str(), "My name is Ada.");
+  const std::string first_turn = c.history[0].text();
+  fail_unless_equals_string(first_turn.c_str(), "My name is Ada.");
   fail_unless(json(setup_json(s)) ==
               json(R"({"setup":{"model":"models/gemini-3.8-live","generationConfig":{"responseModalities":["AUDIO"]},
                 "inputAudioTranscription":{},"outputAudioTranscription":{},"contextWindowCompression":{"slidingWindow":{}},
