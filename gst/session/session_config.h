@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/backend.h"
 #include "protocol/setup.h"
 #include "session/held_messages.h"
 
@@ -24,6 +25,13 @@ inline constexpr char kDefaultModel[] = "gemini-3.8-live";
 struct SessionConfig {
   std::string uri = kDefaultUri;
   std::string api_key;  // sent as x-goog-api-key; never logged
+  // Where the session goes and how it proves who it is: the Developer API
+  // with api_key (an API key or an ephemeral "auth_tokens/..." token), or
+  // Vertex AI with project, location and an OAuth access_token (never logged).
+  protocol::Backend backend = protocol::Backend::GeminiApi;
+  std::string project;
+  std::string location = "global";  // as the SDK
+  std::string access_token;
   std::string ca_file;  // PEM CAs to trust for wss:// instead of the system store
   protocol::Setup setup;
 
