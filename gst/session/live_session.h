@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "protocol/client_message.h"
@@ -15,9 +16,13 @@
 #include "session/session_error.h"
 #include "session/session_events.h"
 #include "session/session_setup.h"
-#include "transport/event_loop_thread.h"
 
 namespace geminilive::session {
+
+// The thread sessions run on: every connection, timer and observer call of
+// its sessions happens there. Opaque; get one with shared_session_loop() or
+// new_session_loop().
+class SessionLoop;
 
 struct SessionStats {
   uint64_t messages_sent = 0;
@@ -34,7 +39,7 @@ class LiveSession {
   // The observer gets every event (a Channel fans them out to elements).
   // Sessions share one event-loop thread per process unless given another.
   static std::shared_ptr<LiveSession> create(SessionConfig config, std::shared_ptr<SessionObserver> observer,
-                                             std::shared_ptr<transport::EventLoopThread> loop = nullptr);
+                                             std::shared_ptr<SessionLoop> loop = nullptr);
   virtual ~LiveSession() = default;
 
   // Starts connecting in the background; events report progress.
@@ -90,7 +95,11 @@ class LiveSession {
 // READY→PAUSED so that the state change fails in words.
 std::optional<SessionError> check_config(const SessionConfig& config);
 
-// The shared event-loop thread for sessions (created on first use).
-std::shared_ptr<transport::EventLoopThread> shared_session_loop();
+// The shared event-loop thread for sessions (created on first use; it ends
+// with the last session or holder).
+std::shared_ptr<SessionLoop> shared_session_loop();
+// A thread of its own, named `name`, for sessions that must not share the
+// process's one.
+std::shared_ptr<SessionLoop> new_session_loop(const std::string& name);
 
 }  // namespace geminilive::session

@@ -2,7 +2,8 @@
 // Whether and when a session reconnects after a dropped connection: at once
 // the first time, then after a delay doubling up to a maximum, for at most
 // so many attempts in a row; a connection that stays up for stable_after
-// starts the count over. Only the bookkeeping: the session runs the timers.
+// starts the count over; and how long the outage lasted. Only the
+// bookkeeping: the session runs the timers (session_timers.h).
 // The session's loop thread only.
 #pragma once
 
@@ -39,6 +40,13 @@ class ReconnectPolicy {
   // A connection lasted: the next drop starts over at once.
   void stable() { attempts_ = 0; }
 
+  // An outage began (the session holds input until a new connection is
+  // ready); outage() is the time since.
+  void outage_began() { outage_started_ = std::chrono::steady_clock::now(); }
+  std::chrono::milliseconds outage() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - outage_started_);
+  }
+
   // The wait before attempt `number`: none for the first, then the delay,
   // doubling up to the maximum.
   std::chrono::milliseconds delay_before(unsigned number) const;
@@ -50,6 +58,7 @@ class ReconnectPolicy {
   const std::chrono::milliseconds max_delay_;
   const std::chrono::milliseconds stable_after_;
   unsigned attempts_ = 0;
+  std::chrono::steady_clock::time_point outage_started_;
 };
 
 }  // namespace geminilive::session

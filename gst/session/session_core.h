@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // The session proper behind LiveSession (live_session.h is its public face):
-// the state machine that connects, sends the setup, streams, switches to a
-// new connection (switchover.cpp) and ends. LiveSession's handle owns it for
+// the state machine that connects and handles its connections' events
+// (session_connection.cpp), sends the setup, streams, switches to a new
+// connection (switchover.cpp) and ends (session_core.cpp). What it holds is
+// in units of their own: the connection set and its resumption handle
+// (connections.h), the reconnect policy (reconnect_policy.h), every timer
+// (session_timers.h), the send path (outbox.h), the stored setup
+// (session_setup.h), the tool calls (tool_calls.h), the turn (turn_tracker.h).
+// LiveSession's handle owns it for
 // the user; posted tasks, timers and listener calls hold it only weakly, so
 // whatever thread drops the handle tears the session down, and a callback
 // under way keeps the core (not the connection) alive until it returns.
@@ -19,20 +25,24 @@
 #include "session/connections.h"
 #include "session/live_session.h"
 #include "session/outbox.h"
-#include "session/phase_deadline.h"
 #include "session/reconnect_policy.h"
+#include "session/session_loop.h"
 #include "session/session_setup.h"
+#include "session/session_timers.h"
 #include "session/tool_calls.h"
 #include "session/turn_tracker.h"
-#include "transport/source_timer.h"
 #include "transport/websocket_client.h"
 
 namespace geminilive::session {
 
+// Finished, Closed or Failed: nothing more is sent or reported.
+inline bool is_terminal(SessionState s) {
+  return s == SessionState::Finished || s == SessionState::Closed || s == SessionState::Failed;
+}
+
 class SessionCore : public std::enable_shared_from_this<SessionCore> {
  public:
-  SessionCore(SessionConfig config, std::shared_ptr<SessionObserver> observer,
-              std::shared_ptr<transport::EventLoopThread> loop);
+  SessionCore(SessionConfig config, std::shared_ptr<SessionObserver> observer, std::shared_ptr<SessionLoop> loop);
 
   // ---- any thread ----
 
@@ -52,7 +62,8 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   SessionStats stats() const { return out_.stats(); }
 
  private:
-  using Wait = PhaseDeadline::Wait;
+  using Wait = SessionTimers::Wait;
+  using Timer = SessionTimers::Timer;
 
   template <typename Fn>
   void post(Fn fn) {
@@ -61,7 +72,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     });
   }
 
-  // ---- loop thread: connection (live_session.cpp) ----
+  // ---- loop thread: connection (session_connection.cpp) ----
   void begin();
   uint64_t open_connection(bool handover);
   transport::WebSocketListener listener_for(uint64_t generation);
@@ -78,10 +89,8 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   void opened(Role role);
   void received(Role role, uint64_t generation, std::string_view payload);
   void closed(Role role, uint64_t generation, const transport::CloseInfo& info);
-  void remember_handle(const protocol::SessionResumptionUpdate& update);
-  void new_current_connection();
 
-  // ---- loop thread: function calls (live_session.cpp) ----
+  // ---- loop thread: function calls (session_connection.cpp) ----
   void tool_call_received(const protocol::ToolCall& call, Role role);
   void abandon_calls(bool resumes);
   void arm_tool_timer();
@@ -100,7 +109,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   void reconnect_after(const transport::CloseInfo& info);
   void cut_reply();
 
-  // ---- loop thread: the session's phases (live_session.cpp) ----
+  // ---- loop thread: the session's phases (session_core.cpp) ----
   void become_ready();
   void input_ended(bool audio_stream_end);
   void enter_finishing();
@@ -109,7 +118,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   void fail(const SessionError& error);
   void teardown();
 
-  // ---- loop thread: helpers (live_session.cpp) ----
+  // ---- loop thread: helpers (session_core.cpp) ----
   void set_state(SessionState s);
   void emit_warning(const std::string& text);
   // Observer code is user code: it must not unwind into GLib, and it may
@@ -141,14 +150,15 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   }
   // A timer whose callback holds the core for its run; teardown cancels it.
   template <typename Fn>
-  void after(transport::SourceTimer& timer, std::chrono::milliseconds delay, Fn fn) {
-    timer.start(loop_->context(), delay, held(std::move(fn)));
+  void after(Timer timer, std::chrono::milliseconds delay, Fn fn) {
+    timers_.start(timer, delay, held(std::move(fn)));
   }
   void arm(Wait what);
   void disarm();
   void deadline_passed();
 
   const SessionConfig config_;
+  const std::shared_ptr<SessionLoop> owner_;  // keeps the process's shared loop shared
   const std::shared_ptr<transport::EventLoopThread> loop_;
   SessionSetup setup_;                                   // thread-safe: the setup with context changes
   ToolCalls calls_;                                      // thread-safe
@@ -160,22 +170,12 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
 
   // Loop thread only.
   std::shared_ptr<SessionObserver> observer_;
-  Connections conns_;              // the current connection's facts, the next one, the draining ones
-  bool current_go_away_ = false;   // the current connection got a goAway: its end is expected
-  bool switch_wanted_ = false;     // goAway came while not resumable: switch at the next handle
-  bool handle_current_ = true;     // no resumable:false update came after handle_
-  std::string handle_;             // the latest resumable handle
-  uint64_t handles_seen_ = 0;      // resumable handles so far (a call before one is held by it)
+  Connections conns_;              // current, next, draining; the resumption handle; goAway
   uint64_t reported_version_ = 0;  // the last reported by on_context_changed (without contextUpdate)
   uint64_t context_given_up_ = 0;  // a version whose switch failed
-  ReconnectPolicy reconnect_;      // reconnections in a row after drops, and their delays
-  gint64 outage_started_us_ = 0;
-  transport::SourceTimer reconnect_timer_;
-  transport::SourceTimer switch_timer_;
-  transport::SourceTimer stable_timer_;
-  transport::SourceTimer tool_timer_;
-  PhaseDeadline deadline_;  // what the current phase waits for, and its timer
-  int in_callback_ = 0;     // listener or observer calls under way
+  ReconnectPolicy reconnect_;      // reconnections in a row after drops, their delays, the outage
+  SessionTimers timers_;           // the phase deadline and the other four timers
+  int in_callback_ = 0;            // listener or observer calls under way
   bool torn_down_ = false;
   bool input_ended_ = false;
   bool audio_stream_ended_ = false;  // end_input() sent audioStreamEnd

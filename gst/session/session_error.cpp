@@ -6,6 +6,8 @@
 #include <cstring>
 #include <utility>
 
+#include "session/close_errors.h"
+
 namespace geminilive::session {
 namespace {
 

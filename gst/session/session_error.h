@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// What a connection's end means for the user: the one place that turns the
-// transport's CloseInfo into a SessionError (kind, the service's words and a
-// sentence saying what to do). Elements map the kind onto GStreamer error
+// The session's errors in words for the user: each a SessionError (kind, the
+// service's words and a sentence saying what to do); close_errors.h turns a
+// connection's end into one. Elements map the kind onto GStreamer error
 // domains; docs/troubleshooting.md quotes these messages.
 #pragma once
 
@@ -9,22 +9,8 @@
 #include <string>
 
 #include "session/session_events.h"
-#include "transport/websocket_client.h"
 
 namespace geminilive::session {
-
-// The error for a connection that ended while the session still needed it.
-// `uri` is the configured endpoint; only its part before any '?' is shown.
-SessionError error_for_close(const transport::CloseInfo& info, const std::string& uri);
-
-// Whether a connection's end rules out trying again: a refused key, model
-// or handle (1008), an invalid setup (1007), an exhausted quota, HTTP
-// 401/403/404. Drops, 1011 internal errors, 1001/1012-1014 and, after a
-// goAway, the expiry close (1008 "The operation was aborted.") are not.
-bool close_is_final(const transport::CloseInfo& info, bool after_go_away);
-
-// "1011 internal error \"Internal error encountered.\"", or the connect failure.
-std::string describe_close(const transport::CloseInfo& info);
 
 // Our own configuration is unusable (missing key, empty URI).
 SessionError settings_error(std::string message);

@@ -8,7 +8,10 @@
 #include "session/live_session.h"
 
 namespace geminilive::session {
+namespace {
 
+// A reference to `loop` whose last release, when it happens on the loop's own
+// thread, hands the loop to a short-lived thread that destroys it.
 std::shared_ptr<transport::EventLoopThread> released_off_loop(std::shared_ptr<transport::EventLoopThread> loop) {
   transport::EventLoopThread* raw = loop.get();
   return std::shared_ptr<transport::EventLoopThread>(
@@ -22,14 +25,21 @@ std::shared_ptr<transport::EventLoopThread> released_off_loop(std::shared_ptr<tr
       });
 }
 
-std::shared_ptr<transport::EventLoopThread> shared_session_loop() {
+}  // namespace
+
+SessionLoop::SessionLoop(const std::string& name)
+    : thread_(released_off_loop(std::make_shared<transport::EventLoopThread>(name))) {}
+
+std::shared_ptr<SessionLoop> new_session_loop(const std::string& name) { return std::make_shared<SessionLoop>(name); }
+
+std::shared_ptr<SessionLoop> shared_session_loop() {
   // Weak: the thread lives while sessions (or elements) hold it, and a new one
   // starts when a process opens sessions again.
   static std::mutex mutex;
-  static std::weak_ptr<transport::EventLoopThread> current;
+  static std::weak_ptr<SessionLoop> current;
   std::lock_guard<std::mutex> lock(mutex);
   if (auto loop = current.lock()) return loop;
-  auto loop = released_off_loop(std::make_shared<transport::EventLoopThread>("geminilive-session"));
+  auto loop = new_session_loop("geminilive-session");
   current = loop;
   return loop;
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "session/close_errors.h"
 #include "session/session_core.h"
 #include "session/session_debug.h"
 #include "session/session_error.h"
@@ -25,17 +26,17 @@ using transport::WebSocketClient;
 // would resume a session without it, so then it waits for the next handle.
 void SessionCore::begin_switch() {
   if (conns_.next.client || state_ != SessionState::Ready) return;
-  const bool go_away = current_go_away_ && config_.resumption;
+  const bool go_away = conns_.go_away && config_.resumption;
   const bool context = context_stale();
   if (!go_away && !context) return;
-  const bool resumable = config_.resumption && !handle_.empty();
-  if ((go_away && !resumable) || (resumable && !handle_current_)) {
-    switch_wanted_ = true;
+  const bool resumable = config_.resumption && !conns_.handle().empty();
+  if ((go_away && !resumable) || (resumable && !conns_.handle_current())) {
+    conns_.switch_wanted = true;
     GST_INFO("%s while the session is not resumable: switching at the next handle",
              go_away ? "goAway" : "context change");
     return;
   }
-  switch_wanted_ = false;
+  conns_.switch_wanted = false;
   if (go_away) {
     Reconnection r;
     r.cause = Reconnection::Cause::GoAway;
@@ -51,7 +52,7 @@ void SessionCore::begin_switch() {
         ": the model starts a fresh conversation there and forgets what was said so far.");
   open_connection(true);
   if (config_.connect_timeout.count() > 0)
-    after(switch_timer_, config_.connect_timeout, [this] {
+    after(Timer::Switch, config_.connect_timeout, [this] {
       if (!conns_.next.client) return;
       GST_INFO("the next connection did not complete its setup in time");
       stay_on_current("the next connection did not complete its setup",
@@ -77,13 +78,13 @@ void SessionCore::report_context(bool reconnected) {
 // The next connection is set up: from here on input goes there. The old
 // one stays only to deliver the rest of a reply under way.
 void SessionCore::complete_switch() {
-  switch_timer_.cancel();
+  timers_.cancel(Timer::Switch);
   if (state_ != SessionState::Ready && state_ != SessionState::Finishing) return;
   const bool go_away = conns_.next.go_away;
   const uint64_t old_generation = conns_.current.generation;
   conns_.current = std::exchange(conns_.next, Link{});
   std::shared_ptr<WebSocketClient> old = out_.release(history(), std::move(conns_.current.client), true);
-  new_current_connection();
+  conns_.new_current();
   GST_INFO("switched to the next connection");
   // The old connection answers what was sent on it (or finishes the reply
   // under way) before it goes; the service's deadline bounds the wait.
@@ -135,10 +136,10 @@ void SessionCore::stay_on_current(const std::string& what, const std::string& wh
 // The current connection ended before the switch: the next one, still
 // setting up, carries the session from here, input held meanwhile.
 void SessionCore::promote_next() {
-  switch_timer_.cancel();
+  timers_.cancel(Timer::Switch);
   conns_.current = std::exchange(conns_.next, Link{});  // its facts as opened() set them, if its setup went out
   retire(out_.set_client(std::move(conns_.current.client)));
-  new_current_connection();
+  conns_.new_current();
   enter_reconnecting();
   arm(Wait::Setup);
 }
@@ -148,7 +149,7 @@ void SessionCore::promote_next() {
 void SessionCore::enter_reconnecting() {
   if (state_ == SessionState::Reconnecting) return;
   out_.hold();
-  outage_started_us_ = g_get_monotonic_time();
+  reconnect_.outage_began();
   disarm();
   cut_reply();
   set_state(SessionState::Reconnecting);
@@ -163,7 +164,7 @@ void SessionCore::reconnect_after(const CloseInfo& info) {
     fail(error);
     return;
   }
-  stable_timer_.cancel();
+  timers_.cancel(Timer::Stable);
   disarm();  // a setup deadline of the attempt that failed
   enter_reconnecting();
   if (torn_down_) return;
@@ -173,12 +174,12 @@ void SessionCore::reconnect_after(const CloseInfo& info) {
   r.delay = attempt->delay;
   r.close_code = info.code;
   r.reason = info.reason.empty() ? describe_close(info) : info.reason;
-  r.resuming = !handle_.empty();
+  r.resuming = !conns_.handle().empty();
   GST_WARNING("connection lost (%s); reconnecting in %" G_GINT64_FORMAT " ms, attempt %u", describe_close(info).c_str(),
               static_cast<gint64>(r.delay.count()), attempt->number);
   emit([&](SessionObserver& o) { o.on_reconnecting(r); });
   if (torn_down_) return;
-  after(reconnect_timer_, r.delay, [this] {
+  after(Timer::Reconnect, r.delay, [this] {
     if (torn_down_ || state_ != SessionState::Reconnecting) return;
     open_connection(false);
     arm(Wait::Setup);

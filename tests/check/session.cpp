@@ -18,6 +18,7 @@
 #include "protocol/client_message.h"
 #include "protocol/server_message.h"
 #include "reply_synth.h"
+#include "session/close_errors.h"
 #include "session/held_messages.h"
 #include "session/live_session.h"
 #include "session/session_error.h"

@@ -1,21 +1,22 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // The session's small units on their own, without a server or a session:
 // the reconnect policy (attempts, doubling delays, the reset after a stable
-// connection) and the phase deadline (one wait at a time, on its context).
+// connection) and the session's timers (the phase deadline: one wait at a
+// time, on its context; the four one-shot timers).
 #include <glib.h>
 #include <gst/check/gstcheck.h>
 
 #include <chrono>
 #include <string>
 
-#include "session/phase_deadline.h"
 #include "session/reconnect_policy.h"
 #include "session/session_config.h"
+#include "session/session_timers.h"
 
 using namespace geminilive::session;
 using namespace std::chrono_literals;
 using std::chrono::milliseconds;
-using Wait = PhaseDeadline::Wait;
+using Wait = SessionTimers::Wait;
 
 namespace {
 
@@ -103,19 +104,19 @@ GST_START_TEST(test_deadline_fires_once_for_its_wait) {
   c.connect_timeout = 20ms;
   c.reply_start_timeout = 0ms;
   c.turn_end_timeout = 30ms;
-  PhaseDeadline d(c);
+  GMainContext* context = g_main_context_new();
+  SessionTimers d(c, context);
   fail_unless_equals_int64(d.timeout(Wait::Setup).count(), 20);
   fail_unless_equals_int64(d.timeout(Wait::ReplyStart).count(), 0);
   fail_unless_equals_int64(d.timeout(Wait::TurnEnd).count(), 30);
 
-  GMainContext* context = g_main_context_new();
   int fired = 0;
   Wait seen = Wait::None;
   auto passed = [&] {
     ++fired;
     seen = d.end();
   };
-  d.arm(Wait::Setup, context, passed);
+  d.arm(Wait::Setup, passed);
   fail_unless(d.waiting_for() == Wait::Setup);
   iterate_until(context, [&] { return fired > 0; });
   fail_unless_equals_int(fired, 1);
@@ -123,8 +124,8 @@ GST_START_TEST(test_deadline_fires_once_for_its_wait) {
   fail_unless(d.waiting_for() == Wait::None);
 
   // Arming replaces the wait: only the last one passes.
-  d.arm(Wait::TurnEnd, context, passed);
-  d.arm(Wait::ReplyStart, context, passed);  // 0: at the next iteration
+  d.arm(Wait::TurnEnd, passed);
+  d.arm(Wait::ReplyStart, passed);  // 0: at the next iteration
   iterate_until(context, [&] { return fired > 1; });
   iterate_until(
       context, [] { return false; }, 60ms);
@@ -132,7 +133,7 @@ GST_START_TEST(test_deadline_fires_once_for_its_wait) {
   fail_unless(seen == Wait::ReplyStart);
 
   // Disarmed: nothing passes, and nothing is waited for.
-  d.arm(Wait::TurnEnd, context, passed);
+  d.arm(Wait::TurnEnd, passed);
   d.disarm();
   fail_unless(d.waiting_for() == Wait::None);
   iterate_until(
@@ -145,15 +146,55 @@ GST_END_TEST;
 GST_START_TEST(test_deadline_setup_without_bound) {
   SessionConfig c;
   c.connect_timeout = 0ms;  // none, as in the transport
-  PhaseDeadline d(c);
   GMainContext* context = g_main_context_new();
+  SessionTimers d(c, context);
   bool fired = false;
-  d.arm(Wait::Setup, context, [&] { fired = true; });
+  d.arm(Wait::Setup, [&] { fired = true; });
   fail_unless(d.waiting_for() == Wait::None);
   iterate_until(
       context, [] { return false; }, 30ms);
   fail_if(fired);
   fail_unless(d.end() == Wait::None);
+  g_main_context_unref(context);
+}
+GST_END_TEST;
+
+// The four one-shot timers: each fires once, a restart replaces its pending
+// callback, one is cancelled alone, and cancel_all() stops the rest and the
+// phase deadline.
+GST_START_TEST(test_timers_fire_replace_and_cancel) {
+  SessionConfig c;
+  c.turn_end_timeout = 20ms;
+  GMainContext* context = g_main_context_new();
+  using Timer = SessionTimers::Timer;
+  int reconnect = 0, stable = 0, tool = 0, replaced = 0, phase = 0;
+  {
+    SessionTimers t(c, context);
+    t.start(Timer::Reconnect, 5ms, [&] { ++replaced; });
+    t.start(Timer::Reconnect, 10ms, [&] { ++reconnect; });  // replaces the first
+    t.start(Timer::Stable, 0ms, [&] { ++stable; });
+    t.start(Timer::Switch, 10ms, [&] { fail("a cancelled timer fired"); });
+    t.cancel(Timer::Switch);
+    iterate_until(context, [&] { return reconnect > 0 && stable > 0; });
+    fail_unless_equals_int(reconnect, 1);
+    fail_unless_equals_int(stable, 1);
+    fail_unless_equals_int(replaced, 0);
+
+    t.start(Timer::Tool, 10ms, [&] { ++tool; });
+    t.arm(Wait::TurnEnd, [&] { ++phase; });
+    t.cancel_all();
+    fail_unless(t.waiting_for() == Wait::None);
+    iterate_until(
+        context, [] { return false; }, 50ms);
+    fail_unless_equals_int(tool, 0);
+    fail_unless_equals_int(phase, 0);
+
+    // Destroyed with a timer pending: it never fires.
+    t.start(Timer::Tool, 5ms, [&] { ++tool; });
+  }
+  iterate_until(
+      context, [] { return false; }, 40ms);
+  fail_unless_equals_int(tool, 0);
   g_main_context_unref(context);
 }
 GST_END_TEST;
@@ -168,6 +209,7 @@ static Suite* session_units_suite() {
   tcase_add_test(tc, test_reconnect_disabled);
   tcase_add_test(tc, test_deadline_fires_once_for_its_wait);
   tcase_add_test(tc, test_deadline_setup_without_bound);
+  tcase_add_test(tc, test_timers_fire_replace_and_cancel);
   return s;
 }
 
