@@ -72,6 +72,68 @@ GST_START_TEST(test_session_resumption) {
 }
 GST_END_TEST;
 
+// Transparent resumption: each update names the last client message after
+// the setup (1, 2, ...) that its handle's state holds, and a resumed state
+// holds exactly those. A client that does not send the rest again leaves a
+// gap in the session's audio; one that sends too much, a repeat.
+GST_START_TEST(test_transparent_resumption_state_at_the_index) {
+  auto server = start_server(opts());
+  protocol::Setup s = setup(true);
+  s.session_resumption = protocol::SessionResumptionConfig{};
+  s.session_resumption->transparent = true;
+  std::vector<std::string> chunks;  // quiet, distinct: no turn starts
+  for (unsigned i = 0; i < 14; ++i) {
+    chunks.push_back(std::string(640, '\0'));
+    chunks.back()[0] = static_cast<char>(i + 1);
+  }
+  auto blob = [](const std::string& pcm) { return protocol::RealtimeInput::with_audio({"audio/pcm;rate=16000", pcm}); };
+  auto index_of = [](const protocol::ServerMessage& m) {
+    return m.session_resumption_update ? m.session_resumption_update->last_consumed_client_message_index
+                                       : std::optional<int64_t>();
+  };
+  std::string handle;
+  {
+    TestClient c(live_uri(*server));
+    c.start_session(s);
+    auto at_setup = c.message(c.wait_message([&](const auto& m) { return index_of(m).has_value(); }, 1));
+    fail_unless_equals_int64(*index_of(at_setup), 0);  // the setup's
+    for (const auto& chunk : chunks) c.send(blob(chunk));
+    auto tenth = c.message(c.wait_message([&](const auto& m) { return index_of(m).value_or(0) > 0; }, 2));
+    const int64_t consumed = *index_of(tenth);
+    fail_unless_equals_int64(consumed, 10);  // one every 10 messages
+    fail_unless(tenth.session_resumption_update->resumable);
+    handle = tenth.session_resumption_update->new_handle;
+    fail_unless(server->wait_for([](const mock::ServerStats& st) { return st.session_audio_bytes == 14 * 640; }, 5s));
+    c.close();
+    c.wait_closed();
+  }
+  std::string all;
+  for (const auto& chunk : chunks) all += chunk;
+  s.session_resumption->handle = handle;
+  auto resume_and_send = [&](std::size_t from, std::size_t to) {
+    TestClient c(live_uri(*server));
+    c.start_session(s);
+    for (std::size_t i = from; i < to; ++i) c.send(blob(chunks[i]));
+    c.close();
+    c.wait_closed();
+    return server->stats();
+  };
+  // Nothing sent again: the state stops at the 10th message.
+  mock::ServerStats st = resume_and_send(0, 0);
+  fail_unless_equals_int64(st.session_audio_bytes, 10 * 640);
+  assert_str(st.session_audio_sha256, sha256_hex(all.substr(0, 10 * 640)));
+  // Exactly the rest: every byte once (each resumption starts from the handle's state).
+  st = resume_and_send(10, 14);
+  fail_unless_equals_int64(st.session_audio_bytes, 14 * 640);
+  assert_str(st.session_audio_sha256, sha256_hex(all));
+  // Too much: a repeat.
+  st = resume_and_send(8, 14);
+  fail_unless_equals_int64(st.session_audio_bytes, 16 * 640);
+  fail_unless(st.session_audio_sha256 != sha256_hex(all));
+  fail_unless_equals_int64(st.resumed, 3);
+}
+GST_END_TEST;
+
 GST_START_TEST(test_resumed_setup_with_new_instructions) {
   auto server = start_server(opts());
   protocol::Setup s = audio_setup(k38);
@@ -223,6 +285,7 @@ static Suite* server_faults_suite() {
   tcase_set_timeout(tc, 60);
   suite_add_tcase(s, tc);
   tcase_add_test(tc, test_session_resumption);
+  tcase_add_test(tc, test_transparent_resumption_state_at_the_index);
   tcase_add_test(tc, test_go_away_then_close);
   tcase_add_test(tc, test_drop_after);
   tcase_add_test(tc, test_close_after);

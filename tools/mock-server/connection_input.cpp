@@ -51,6 +51,8 @@ void LiveConnection::set_speech(bool speaking) {
 
 void LiveConnection::handle_audio(const protocol::Blob& blob) {
   env_.state->add_audio(info_.number, blob.data);
+  session_->audio.add(blob.data);
+  publish_session_audio();
   const unsigned rate = pcm_rate_from_mime(blob.mime_type);
   if (manual_activity_) {
     // Push-to-talk: only what lies between activityStart and activityEnd.

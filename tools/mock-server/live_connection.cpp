@@ -155,6 +155,7 @@ void LiveConnection::handle_frame(std::string_view payload) {
     close(1007, kInvalidArgument);
     return;
   }
+  ++client_messages_;
   if (auto* realtime = std::get_if<protocol::RealtimeInput>(&message))
     handle_realtime(*realtime);
   else if (auto* content = std::get_if<protocol::ClientContent>(&message))
@@ -163,6 +164,8 @@ void LiveConnection::handle_frame(std::string_view payload) {
     handle_tool_response(*response);
   else if (auto* update = std::get_if<protocol::ContextUpdate>(&message))
     handle_context_update(*update);
+  if (transparent_ && resumable_ && phase_ == Phase::Ready && client_messages_ % kTransparentUpdateEvery == 0)
+    send_resumption_update(true);
 }
 
 void LiveConnection::handle_setup(const protocol::Setup& setup) {
@@ -186,10 +189,11 @@ void LiveConnection::handle_setup(const protocol::Setup& setup) {
   }
 
   resumption_ = setup.session_resumption.has_value();
+  transparent_ = resumption_ && setup.session_resumption->transparent.value_or(false);
   std::string handle = resumption_ ? setup.session_resumption->handle.value_or("") : "";
   bool resumed = false;
   if (!handle.empty()) {
-    session_ = env_.sessions->find(handle);
+    session_ = env_.sessions->resume(handle);
     if (!session_) {
       log("unknown session handle");
       close(1008, kSessionNotFound);
@@ -227,12 +231,14 @@ void LiveConnection::handle_setup(const protocol::Setup& setup) {
 
   phase_ = Phase::Ready;
   env_.state->update([&](ServerStats& s) {
-    ++s.setups;
+    setup_number_ = ++s.setups;
     s.model = setup_.model;
   });
+  publish_session_audio();
   log("setup " + setup_.model + (audio_reply_ ? " (AUDIO)" : " (TEXT)") + (resumed ? ", resumed" : "") +
       (tool_ ? ", tool " + tool_->name : "") + (manual_activity_ ? ", manual activity" : "") +
-      (history_open_ ? ", initial history" : "") + (instructions_note_ ? ", new instructions" : ""));
+      (history_open_ ? ", initial history" : "") + (transparent_ ? ", transparent resumption" : "") +
+      (instructions_note_ ? ", new instructions" : ""));
 
   ServerMessage complete;
   complete.setup_complete = protocol::SetupComplete{};
@@ -264,11 +270,27 @@ void LiveConnection::set_system_instruction(const std::optional<protocol::Conten
 // A new handle when the session can be resumed; while the model answers or
 // waits for a function it can't, and the service says so with an empty
 // handle and resumable:false.
+// Transparent: the handle names the state as it is now, holding every client
+// message of this connection so far.
 void LiveConnection::send_resumption_update(bool resumable) {
+  resumable_ = resumable;
   ServerMessage message;
+  std::optional<int64_t> consumed;
+  if (transparent_ && resumable) consumed = client_messages_;
   message.session_resumption_update = protocol::SessionResumptionUpdate{
-      resumable ? env_.sessions->issue_handle(session_) : std::string(), resumable, std::nullopt};
+      resumable ? env_.sessions->issue_handle(session_, transparent_) : std::string(), resumable, consumed};
   send(message);
+}
+
+// The latest setup's session is the one whose audio the stats show.
+void LiveConnection::publish_session_audio() {
+  const uint64_t bytes = session_->audio.bytes();
+  std::string sha = session_->audio.sha256();
+  env_.state->update([&](ServerStats& s) {
+    if (s.setups != setup_number_) return;
+    s.session_audio_bytes = bytes;
+    s.session_audio_sha256 = std::move(sha);
+  });
 }
 
 void LiveConnection::arm_faults() {

@@ -161,6 +161,7 @@ class LiveConnection {
   void cancel_calls(const std::vector<std::string>& ids);
   void cancel_call_after_timeout(const std::string& id);
   void send_resumption_update(bool resumable);
+  void publish_session_audio();
   void arm_faults();
   void send(const protocol::ServerMessage& message);
   void cancel_timers();
@@ -178,6 +179,15 @@ class LiveConnection {
   bool input_transcription_ = false;
   bool output_transcription_ = false;
   bool resumption_ = false;
+  // Transparent resumption: updates carry lastConsumedClientMessageIndex,
+  // the client messages after the setup (1, 2, ...) this connection's
+  // session state holds, and come every kTransparentUpdateEvery messages
+  // while resumable (the service's cadence is not documented).
+  static constexpr unsigned kTransparentUpdateEvery = 10;
+  bool transparent_ = false;
+  int64_t client_messages_ = 0;
+  bool resumable_ = false;     // the last update said resumable
+  unsigned setup_number_ = 0;  // this connection's setup among all the server got
   bool manual_activity_ = false;
   bool no_interruption_ = false;
   double silence_needed_ms_ = 600.0;

@@ -75,6 +75,15 @@ struct ServerStats {
   // Of all realtime audio bytes, connection after connection (each in
   // arrival order). Empty in the stats wait_for() predicates see.
   std::string audio_sha256;
+  // The realtime audio in the state of the session the latest setup started
+  // or resumed, in order: what the model heard in that conversation. With
+  // transparent resumption a resumed state holds the audio up to its
+  // handle's lastConsumedClientMessageIndex, then what came after the setup:
+  // a client that sends again exactly what the state lacks makes this equal
+  // its input; one that does not shows a gap, one that sends too much a
+  // repeat.
+  uint64_t session_audio_bytes = 0;
+  std::string session_audio_sha256;
   unsigned video_frames = 0;
   unsigned last_frame_width = 0;
   unsigned last_frame_height = 0;
