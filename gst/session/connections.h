@@ -28,10 +28,11 @@ enum class Role { Current, Next, Draining };
 struct Link {
   uint64_t generation = 0;
   std::shared_ptr<transport::WebSocketClient> client;
-  bool go_away = false;     // the next one of a goAway switch (else of a context change)
-  bool setup_sent = false;  // from here input is held for it
-  bool resumes = false;     // its setup carries a handle
-  uint64_t version = 0;     // of the context in its setup (SessionSetup)
+  bool go_away = false;      // the next one of a goAway switch (else of a context change)
+  bool setup_sent = false;   // from here input is held for it
+  bool resumes = false;      // its setup carries a handle
+  bool transparent = false;  // ... with the index of the last message its state holds
+  uint64_t version = 0;      // of the context in its setup (SessionSetup)
 };
 
 class Connections {

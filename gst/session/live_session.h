@@ -32,6 +32,9 @@ struct SessionStats {
   uint64_t messages_received = 0;
   uint64_t audio_bytes_received = 0;  // raw PCM bytes of model audio
   uint64_t reconnections = 0;         // connections that took the session over (goAway switches and reconnects)
+  // Transparent resumption: messages sent again to a new connection because
+  // the state it resumed lacked them (also counted in messages_sent).
+  uint64_t messages_replayed = 0;
 };
 
 class LiveSession {

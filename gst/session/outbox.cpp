@@ -2,6 +2,7 @@
 #include "session/outbox.h"
 
 #include <chrono>
+#include <optional>
 #include <utility>
 
 namespace geminilive::session {
@@ -69,7 +70,7 @@ std::shared_ptr<WebSocketClient> Outbox::set_client(std::shared_ptr<WebSocketCli
 
 void Outbox::send_setup(Outbound setup) {
   std::lock_guard<std::mutex> lock(mutex_);
-  deliver_locked(setup, false);  // the only message allowed before setupComplete
+  deliver_locked(setup, false, false);  // the only message allowed before setupComplete
 }
 
 void Outbox::hold(WebSocketClient* next, std::string setup) {
@@ -79,7 +80,7 @@ void Outbox::hold(WebSocketClient* next, std::string setup) {
 }
 
 std::shared_ptr<WebSocketClient> Outbox::release(const Outbound* first, std::shared_ptr<WebSocketClient> client,
-                                                 bool reconnection) {
+                                                 bool reconnection, std::deque<Outbound> replayed) {
   std::shared_ptr<WebSocketClient> old;
   std::lock_guard<std::mutex> lock(mutex_);
   if (client) old = std::exchange(client_, std::move(client));
@@ -88,7 +89,10 @@ std::shared_ptr<WebSocketClient> Outbox::release(const Outbound* first, std::sha
     Outbound copy = *first;
     deliver_locked(copy);
   }
-  for (auto& m : held_.take()) deliver_locked(m);
+  // One queue, so that what a just-closed connection refuses is held again
+  // in its order.
+  for (auto& m : held_.take()) replayed.push_back(std::move(m));
+  for (auto& m : replayed) deliver_locked(m);
   streaming_ = true;
   return old;
 }
@@ -109,10 +113,13 @@ std::shared_ptr<WebSocketClient> Outbox::stop(bool take_client) {
 
 // A connection that has just ended refuses a message: then it waits with
 // the held input for the next connection, unless the session is over.
-void Outbox::deliver_locked(Outbound& m, bool hold_if_refused) {
+void Outbox::deliver_locked(Outbound& m, bool hold_if_refused, bool recorded) {
   const Outbound::Kind kind = m.kind;
   const std::size_t media = m.media_bytes;
   const bool context_update = m.context_update;
+  // The transport takes the JSON: the replay log keeps a copy.
+  std::optional<Outbound> copy;
+  if (replay_ && recorded) copy = m;
   if (!client_ || !client_->offer_text(m.json)) {
     if (hold_if_refused && accepting_ && hold_refused_) {
       streaming_ = false;
@@ -120,6 +127,7 @@ void Outbox::deliver_locked(Outbound& m, bool hold_if_refused) {
     }
     return;
   }
+  if (copy) replay_->sent(std::move(*copy));
   ++stats_.messages_sent;
   if (kind == Outbound::Kind::Audio) stats_.audio_bytes_sent += media;
   if (kind == Outbound::Kind::Video) ++stats_.video_frames_sent;

@@ -15,6 +15,7 @@
 
 #include "session/held_messages.h"
 #include "session/live_session.h"
+#include "session/replay_log.h"
 #include "transport/websocket_client.h"
 
 namespace geminilive::session {
@@ -43,6 +44,9 @@ class Outbox {
   void answered();
 
   // ---- loop ----
+  // Transparent resumption: every message a connection accepts after its
+  // setup is recorded in `log` too (before any input; null: none).
+  void record_into(ReplayLog* log) { replay_ = log; }
   std::shared_ptr<transport::WebSocketClient> client() const;
   // Returns the client it replaces.
   std::shared_ptr<transport::WebSocketClient> set_client(std::shared_ptr<transport::WebSocketClient> client);
@@ -52,16 +56,17 @@ class Outbox {
   // setup goes out in the same step when given.
   void hold(transport::WebSocketClient* next = nullptr, std::string setup = {});
   // The current client (swapped for `client` when given) takes `first` (the
-  // history), then the held input, and streams from here.
+  // history), then `replayed` (transparent resumption), then the held input,
+  // and streams from here.
   std::shared_ptr<transport::WebSocketClient> release(const Outbound* first,
                                                       std::shared_ptr<transport::WebSocketClient> client = nullptr,
-                                                      bool reconnection = false);
+                                                      bool reconnection = false, std::deque<Outbound> replayed = {});
   Dropped take_dropped();
   // No more input; returns the client (cleared when `take_client`).
   std::shared_ptr<transport::WebSocketClient> stop(bool take_client = false);
 
  private:
-  void deliver_locked(Outbound& m, bool hold_if_refused = true);
+  void deliver_locked(Outbound& m, bool hold_if_refused = true, bool recorded = true);
 
   const HeldMessages::Limits limits_;
   const bool hold_refused_;
@@ -74,6 +79,7 @@ class Outbox {
   bool unanswered_ = false;
   SessionStats stats_;
   std::function<void()> context_sent_;
+  ReplayLog* replay_ = nullptr;
 };
 
 }  // namespace geminilive::session

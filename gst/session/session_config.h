@@ -47,6 +47,12 @@ struct SessionConfig {
   // dropped connection moves the session to a new connection that resumes
   // it with the latest one. Off: any end of the connection ends the session.
   bool resumption = true;
+  // Transparent resumption (Vertex AI; the Developer API refuses it): the
+  // setup asks for it, the service says which client messages each handle's
+  // state holds, and after a drop or a goAway the new connection is sent
+  // again exactly those it lacks (replay_log.h), so no input is lost or
+  // repeated. Needs `resumption`.
+  bool transparent_resumption = false;
   // After a drop (1006, 1011, a stall, ...): connections tried in a row
   // before the session fails (0: none), the delay before the second (the
   // first goes at once), doubling up to the maximum. A connection that stays

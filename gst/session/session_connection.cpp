@@ -4,6 +4,8 @@
 #include <gst/gst.h>
 
 #include <algorithm>
+#include <deque>
+#include <limits>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -88,8 +90,7 @@ void SessionCore::opened(Role role) {
   if (role == Role::Next) {
     GST_INFO("the next connection is open: %s there", setup.resumes ? "resuming" : "starting afresh");
     if (!conns_.next.client) return;
-    conns_.next.version = setup.version;
-    conns_.next.resumes = setup.resumes;
+    note_setup(conns_.next, setup);
     conns_.next.setup_sent = true;
     abandon_calls(setup.resumes);
     // The handle in this setup is the session's state now: input from
@@ -99,8 +100,7 @@ void SessionCore::opened(Role role) {
     return;
   }
   if (role != Role::Current) return;
-  conns_.current.resumes = setup.resumes;
-  conns_.current.version = setup.version;
+  note_setup(conns_.current, setup);
   if (state_ == SessionState::Connecting) set_state(SessionState::SettingUp);
   if (state_ != SessionState::SettingUp && state_ != SessionState::Reconnecting) return;
   abandon_calls(setup.resumes);
@@ -118,7 +118,7 @@ void SessionCore::received(Role role, uint64_t generation, std::string_view payl
     return;
   }
   const protocol::ServerMessage& m = decoded.value();
-  if (m.session_resumption_update && role != Role::Draining) conns_.remember(*m.session_resumption_update);
+  if (m.session_resumption_update && role != Role::Draining) resumption_update(*m.session_resumption_update);
   if (m.setup_complete && role == Role::Next) {
     complete_switch();
     return;
@@ -197,6 +197,41 @@ void SessionCore::closed(Role role, uint64_t generation, const CloseInfo& info) 
     return;
   }
   reconnect_after(info);
+}
+
+// What a connection's setup carries: the context version, whether it
+// resumes, and whether at a handle whose state says which messages it holds.
+void SessionCore::note_setup(Link& link, const SessionSetup::Message& setup) {
+  link.version = setup.version;
+  link.resumes = setup.resumes;
+  link.transparent = replay_ && setup.resumes && conns_.handle_index().has_value();
+}
+
+// In transparent mode a handle and the replay log go together: the log
+// holds exactly what the state of the latest handle lacks. Once the next
+// connection's setup is out, it resumes at the handle that setup carries, so
+// the current connection's later handles are not taken (the old one is kept
+// if the switch fails: still valid, with a longer log).
+void SessionCore::resumption_update(const protocol::SessionResumptionUpdate& update) {
+  if (replay_ && conns_.next.setup_sent) return;
+  conns_.remember(update);
+  GST_DEBUG("resumption update: %s", update.resumable ? "new handle" : "not resumable");
+  if (!replay_ || !conns_.handle_current()) return;
+  // A handle without an index can't be resumed transparently: nothing to keep.
+  const int64_t consumed = update.last_consumed_client_message_index.value_or(std::numeric_limits<int64_t>::max());
+  replay_->consumed(consumed);
+  GST_LOG("the service holds client messages up to %" G_GINT64_FORMAT "; %zu kept for a replay",
+          static_cast<gint64>(consumed), replay_->size());
+}
+
+// A new connection carries the session: the replay log starts over on it,
+// and gives what the state it resumed lacks when it resumed transparently.
+std::deque<Outbound> SessionCore::replay_onto(const Link& link) {
+  if (!replay_) return {};
+  std::deque<Outbound> again = replay_->restart(link.transparent);
+  if (!again.empty()) GST_INFO("sending %zu messages again that the resumed state lacks", again.size());
+  replayed_ += again.size();
+  return again;
 }
 
 // ---- loop thread: function calls ----

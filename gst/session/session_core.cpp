@@ -27,14 +27,20 @@ SessionCore::SessionCore(SessionConfig config, std::shared_ptr<SessionObserver> 
     : config_(std::move(config)),
       owner_(std::move(loop)),
       loop_(owner_->thread()),
-      setup_(config_.setup, config_.resumption),
+      setup_(config_.setup, config_.resumption, config_.resumption && config_.transparent_resumption),
       calls_(config_.tool_timeout),
       out_(held_limits(config_), config_.resumption,
            [this] { post([](SessionCore& s) { s.emit([](SessionObserver& o) { o.on_context_changed({}); }); }); }),
+      replay_(config_.resumption && config_.transparent_resumption
+                  ? std::make_unique<ReplayLog>(kMaxReplayBytes,
+                                                [this] { post([](SessionCore& s) { s.replay_overflowed(); }); })
+                  : nullptr),
       history_(config_.history.empty() ? Outbound{} : history_message(config_.history)),
       observer_(std::move(observer)),
       reconnect_(config_),
-      timers_(config_, loop_->context()) {}
+      timers_(config_, loop_->context()) {
+  out_.record_into(replay_.get());
+}
 
 // ---- any thread ----
 
@@ -89,7 +95,7 @@ void SessionCore::end_input(bool audio_stream_end) {
 void SessionCore::become_ready() {
   disarm();
   const bool reconnected = state_ == SessionState::Reconnecting;
-  out_.release(history(), nullptr, reconnected);
+  out_.release(history(), nullptr, reconnected, replay_onto(conns_.current));
   set_state(SessionState::Ready);
   if (reconnected) {
     Resumption r;
@@ -197,6 +203,12 @@ void SessionCore::observer_threw(const char* what) {
     GST_ERROR("session observer threw: %s", what);
   else
     GST_ERROR("session observer threw");
+}
+
+void SessionCore::replay_overflowed() {
+  emit_warning("Transparent resumption: more than " + std::to_string(kMaxReplayBytes / (1024 * 1024)) +
+               " MiB of input was not yet confirmed by the service; the oldest was dropped from the replay log, so a "
+               "reconnection now could lose it.");
 }
 
 void SessionCore::report_dropped() {

@@ -26,6 +26,7 @@
 #include "session/live_session.h"
 #include "session/outbox.h"
 #include "session/reconnect_policy.h"
+#include "session/replay_log.h"
 #include "session/session_loop.h"
 #include "session/session_setup.h"
 #include "session/session_timers.h"
@@ -59,7 +60,11 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   }
   SessionState state() const { return state_.load(); }
   bool has_room() const { return out_.has_room(); }
-  SessionStats stats() const { return out_.stats(); }
+  SessionStats stats() const {
+    SessionStats s = out_.stats();
+    s.messages_replayed = replayed_.load();
+    return s;
+  }
 
  private:
   using Wait = SessionTimers::Wait;
@@ -89,6 +94,9 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   void opened(Role role);
   void received(Role role, uint64_t generation, std::string_view payload);
   void closed(Role role, uint64_t generation, const transport::CloseInfo& info);
+  void resumption_update(const protocol::SessionResumptionUpdate& update);
+  void note_setup(Link& link, const SessionSetup::Message& setup);
+  std::deque<Outbound> replay_onto(const Link& link);
 
   // ---- loop thread: function calls (session_connection.cpp) ----
   void tool_call_received(const protocol::ToolCall& call, Role role);
@@ -139,6 +147,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   }
   static void observer_threw(const char* what);
   void report_dropped();
+  void replay_overflowed();
   void close_connection();
   void retire(std::shared_ptr<transport::WebSocketClient> client);
   // A callback that holds the core for its run (nothing once it is gone).
@@ -165,7 +174,11 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   std::atomic<SessionState> state_{SessionState::Idle};  // written on the loop
   std::atomic<bool> end_input_called_{false};
 
-  Outbox out_;              // thread-safe: the client, held input, stats
+  Outbox out_;  // thread-safe: the client, held input, stats
+  // Transparent resumption (null: off): what the current connection was
+  // sent and its state may lack. Thread-safe.
+  const std::unique_ptr<ReplayLog> replay_;
+  std::atomic<uint64_t> replayed_{0};
   const Outbound history_;  // sent first on a connection that does not resume
 
   // Loop thread only.

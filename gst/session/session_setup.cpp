@@ -29,6 +29,7 @@ SessionSetup::Message SessionSetup::message(const std::string& handle) const {
     protocol::SessionResumptionConfig resumption =
         setup.session_resumption.value_or(protocol::SessionResumptionConfig{});
     if (!handle.empty()) resumption.handle = handle;
+    if (transparent_) resumption.transparent = true;
     m.resumes = !handle.empty();
     setup.session_resumption = std::move(resumption);
   }

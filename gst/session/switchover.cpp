@@ -2,6 +2,7 @@
 // SessionCore moving to another connection: the switch a goAway or a context
 // change (without contextUpdate) asks for, made while the current connection
 // still works, and the reconnection after a drop.
+#include <deque>
 #include <optional>
 #include <string>
 #include <utility>
@@ -83,7 +84,9 @@ void SessionCore::complete_switch() {
   const bool go_away = conns_.next.go_away;
   const uint64_t old_generation = conns_.current.generation;
   conns_.current = std::exchange(conns_.next, Link{});
-  std::shared_ptr<WebSocketClient> old = out_.release(history(), std::move(conns_.current.client), true);
+  std::deque<Outbound> replayed = replay_onto(conns_.current);
+  std::shared_ptr<WebSocketClient> old =
+      out_.release(history(), std::move(conns_.current.client), true, std::move(replayed));
   conns_.new_current();
   GST_INFO("switched to the next connection");
   // The old connection answers what was sent on it (or finishes the reply

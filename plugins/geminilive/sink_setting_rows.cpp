@@ -532,6 +532,19 @@ const std::vector<SettingRow>& sink_setting_rows() {
    SettingType::Boolean, 0, 0, true, 0, "sessionResumption",
    [](const SettingValue& v, SessionConfig& c) -> Error { c.resumption = flag(v); return {}; }, nullptr, nullptr},
   /**
+   * GstGeminiLiveSink:session-resumption-transparent:
+   *
+   * Transparent session resumption (Vertex AI only; the Developer API
+   * refuses the setup): every setup asks for it, the service says which
+   * input each resumption handle holds, and after a drop or a goAway the new
+   * connection is first sent again exactly the input it lacks, so the model
+   * gets every input sample exactly once. Needs session-resumption.
+   */
+  {"session-resumption-transparent", "Transparent session resumption",
+   "Lose no input across a drop or goAway: send again what the service had not taken in (Vertex AI only)",
+   SettingType::Boolean, 0, 0, false, 0, "sessionResumption.transparent",
+   [](const SettingValue& v, SessionConfig& c) -> Error { c.transparent_resumption = flag(v); return {}; }, nullptr, nullptr},
+  /**
    * GstGeminiLiveSink:reconnect-attempts:
    *
    * Connections tried in a row after a drop before the element posts an

@@ -9,6 +9,7 @@
 
 #include "protocol/client_message.h"
 #include "session/model_rules.h"
+#include "session/session_setup.h"
 #include "sink_settings.h"
 
 using namespace geminilive;
@@ -244,6 +245,23 @@ GST_START_TEST(test_json_settings_checked_when_set) {
 GST_END_TEST;
 
 // setup-extra is merged last: objects merge, other values replace.
+// session-resumption-transparent reaches the session, whose every setup then
+// asks for it (with the handle when it resumes), as the SDK writes it for Vertex.
+GST_START_TEST(test_transparent_resumption_setting) {
+  SinkSettings s;
+  fail_if(config_of(s).transparent_resumption);
+  set(s, "session-resumption-transparent", true);
+  const session::SessionConfig config = config_of(s);
+  fail_unless(config.transparent_resumption);
+  session::SessionSetup setup(config.setup, config.resumption, config.transparent_resumption);
+  const std::string first = setup.message("").outbound.json;
+  fail_unless(first.find("\"sessionResumption\":{\"transparent\":true}") != std::string::npos, "%s", first.c_str());
+  const std::string resumed = setup.message("h1").outbound.json;
+  fail_unless(resumed.find("\"sessionResumption\":{\"handle\":\"h1\",\"transparent\":true}") != std::string::npos, "%s",
+              resumed.c_str());
+}
+GST_END_TEST;
+
 GST_START_TEST(test_setup_extra_merged_last) {
   SinkSettings s;
   set(s, "temperature", 0.5);
@@ -282,6 +300,7 @@ static Suite* settings_suite(void) {
   tcase_add_test(tc, test_model_table_lookup);
   tcase_add_test(tc, test_json_settings_checked_when_set);
   tcase_add_test(tc, test_setup_extra_merged_last);
+  tcase_add_test(tc, test_transparent_resumption_setting);
   tcase_add_test(tc, test_string_defaults_and_secret);
   return s;
 }

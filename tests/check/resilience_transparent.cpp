@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Transparent resumption across the service's faults: the in-process server
+// says in each handle which client messages its state holds, and a resumed
+// state holds exactly those; the session sends the rest again. So across
+// drops (no close frame) and goAway switches, the audio in the server's
+// session state equals the input byte for byte, where today's mode loses
+// what was in flight at a drop. And the replay log on its own.
+#include <gst/check/gstcheck.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "check_util.h"
+#include "resilience_util.h"
+#include "session/replay_log.h"
+#include "session_util.h"
+
+using namespace geminilive::testing;
+using namespace geminilive::session;
+using Cause = Reconnection::Cause;
+
+namespace {
+
+void transparent(SessionConfig& c) {
+  quick_backoff(c);
+  c.transparent_resumption = true;
+}
+
+struct Outcome {
+  std::string sent;
+  ServerStats server;
+  SessionStats session;
+};
+
+// Feeds live audio until `switches` connections took the session over, then
+// waits until the server's session state stops changing.
+Outcome feed_across(Live& l, std::size_t switches) {
+  Feeder feeder(l.session);
+  wait_count(*l.events, Event::Type::Resumed, switches);
+  std::this_thread::sleep_for(100ms);
+  feeder.stop();
+  Outcome out;
+  out.sent = concat(feeder.sent());
+  // Settled: the state has all (or, without transparent resumption, all it
+  // will get), and nothing changes for a while.
+  uint64_t last = UINT64_MAX;
+  for (int i = 0; i < 40; ++i) {
+    const uint64_t now = l.server->stats().session_audio_bytes;
+    if (now == last && now >= out.sent.size() - 4 * kChunk) break;
+    last = now;
+    l.server->wait_for([&](const ServerStats& s) { return s.session_audio_bytes >= out.sent.size(); }, 150ms);
+  }
+  out.server = l.server->stats();
+  out.session = l.session->stats();
+  return out;
+}
+
+bool setup_asks_transparent(const std::string& json) { return contains(json, "\"transparent\":true"); }
+
+}  // namespace
+
+// Three drops without a close frame: each reconnection resumes at the latest
+// handle and first sends again what its state lacks.
+GST_START_TEST(test_transparent_drops_deliver_every_byte_once) {
+  ServerOptions o = opts();
+  o.drop_after = 500ms;  // every connection, from its setupComplete
+  Live l = ready_session(o, false, transparent);
+  const Outcome r = feed_across(l, 3);
+  fail_unless(setup_asks_transparent(r.server.last_setup_json), "%s", r.server.last_setup_json.c_str());
+  fail_unless(contains(r.server.last_setup_json, "\"handle\":"), "%s", r.server.last_setup_json.c_str());
+  std::fprintf(stderr,
+               "transparent drops: %zu bytes sent, %" G_GUINT64_FORMAT " in the session state, %" G_GUINT64_FORMAT
+               " received over %u connections, %" G_GUINT64_FORMAT " messages sent again\n",
+               r.sent.size(), r.server.session_audio_bytes, r.server.audio_bytes, r.server.connections,
+               r.session.messages_replayed);
+  fail_unless_equals_uint64(r.server.session_audio_bytes, r.sent.size());
+  assert_str(r.server.session_audio_sha256, sha256_hex(r.sent));
+  // What the old connections got after their last handle reached the
+  // server twice: so without the replay the state would have a gap. (All
+  // three drops landing right after an update, with nothing to send
+  // again, would make this 0: about one run in a thousand.)
+  fail_unless(r.session.messages_replayed > 0);
+  for (const auto& e : of_type(*l.events, Event::Type::Reconnecting)) {
+    fail_unless(e.reconnection.cause == Cause::Dropped);
+    fail_unless(e.reconnection.resuming);
+  }
+  fail_unless(l.events->warnings().empty(), "warning: %s", l.events->warnings().at(0).c_str());
+}
+GST_END_TEST;
+
+// The same drops in today's mode: the state resumes from the handle as it
+// goes on, so what was in flight at each drop is lost, never repeated.
+GST_START_TEST(test_drops_without_transparent_lose_in_flight_input) {
+  ServerOptions o = opts();
+  o.drop_after = 500ms;
+  Live l = ready_session(o, false, quick_backoff);
+  const Outcome r = feed_across(l, 3);
+  fail_if(setup_asks_transparent(r.server.last_setup_json));
+  std::fprintf(stderr,
+               "plain drops: %zu bytes sent, %" G_GUINT64_FORMAT " in the session state (%" G_GINT64_FORMAT " lost)\n",
+               r.sent.size(), r.server.session_audio_bytes,
+               static_cast<gint64>(r.sent.size()) - static_cast<gint64>(r.server.session_audio_bytes));
+  fail_unless(r.server.session_audio_bytes <= r.sent.size());
+  fail_unless_equals_uint64(r.server.session_audio_bytes, r.server.audio_bytes);  // nothing twice
+  fail_unless_equals_uint64(r.session.messages_replayed, 0);
+}
+GST_END_TEST;
+
+// goAway switches: the next connection resumes at the handle its setup
+// carries; what the old one got after that handle is sent again there.
+GST_START_TEST(test_transparent_go_away_delivers_every_byte_once) {
+  ServerOptions o = opts();
+  o.go_away_after = 400ms;
+  o.go_away_time_left = 1500ms;
+  Live l = ready_session(o, false, transparent);
+  const Outcome r = feed_across(l, 3);
+  std::fprintf(stderr,
+               "transparent goAway: %zu bytes sent, %" G_GUINT64_FORMAT " in the session state, %" G_GUINT64_FORMAT
+               " messages sent again\n",
+               r.sent.size(), r.server.session_audio_bytes, r.session.messages_replayed);
+  fail_unless_equals_uint64(r.server.session_audio_bytes, r.sent.size());
+  assert_str(r.server.session_audio_sha256, sha256_hex(r.sent));
+  for (const auto& e : of_type(*l.events, Event::Type::Resumed)) {
+    fail_unless(e.resumption.cause == Cause::GoAway);
+    fail_unless(e.resumption.resumed);
+  }
+  fail_unless(l.events->warnings().empty(), "warning: %s", l.events->warnings().at(0).c_str());
+  fail_unless(l.session->state() == SessionState::Ready);
+}
+GST_END_TEST;
+
+// ---- the replay log alone ----
+
+Outbound numbered(const std::string& text) {
+  Outbound m;
+  m.json = text;
+  return m;
+}
+
+std::vector<std::string> texts(const std::deque<Outbound>& messages) {
+  std::vector<std::string> out;
+  for (const auto& m : messages) out.push_back(m.json);
+  return out;
+}
+
+GST_START_TEST(test_replay_log_keeps_what_the_state_lacks) {
+  ReplayLog log;
+  fail_unless_equals_int64(log.next_index(), kFirstClientMessageIndex);
+  for (const char* t : {"a", "b", "c", "d"}) log.sent(numbered(t));  // 1..4
+  fail_unless_equals_int64(log.next_index(), kFirstClientMessageIndex + 4);
+  log.consumed(kFirstClientMessageIndex + 1);  // a and b are in the state
+  fail_unless_equals_int64(log.size(), 2);
+  fail_unless_equals_int64(log.bytes(), 2);
+  log.consumed(0);  // an older index changes nothing
+  fail_unless_equals_int64(log.size(), 2);
+
+  // A resumed connection gets c and d first; numbering starts over, and
+  // what is sent there is recorded again.
+  const auto again = log.restart(true);
+  fail_unless(texts(again) == std::vector<std::string>({"c", "d"}));
+  fail_unless_equals_int64(log.size(), 0);
+  fail_unless_equals_int64(log.next_index(), kFirstClientMessageIndex);
+  for (const auto& m : again) log.sent(m);
+  log.sent(numbered("e"));
+  log.consumed(kFirstClientMessageIndex);  // c
+  fail_unless(texts(log.restart(true)) == std::vector<std::string>({"d", "e"}));
+
+  // A connection that did not resume transparently gets nothing again.
+  log.sent(numbered("f"));
+  fail_unless(log.restart(false).empty());
+  fail_unless_equals_int64(log.size(), 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_replay_log_is_bounded_and_says_so) {
+  int overflows = 0;
+  ReplayLog log(10, [&] { ++overflows; });
+  for (const char* t : {"1234", "5678", "90ab"}) log.sent(numbered(t));  // 12 bytes: the oldest goes
+  fail_unless_equals_int(overflows, 1);
+  fail_unless_equals_uint64(log.overflowed(), 1);
+  fail_unless_equals_int64(log.bytes(), 8);
+  log.sent(numbered("cdef"));  // still over: one report for the run
+  fail_unless_equals_int(overflows, 1);
+  log.consumed(kFirstClientMessageIndex + 3);  // all confirmed: within the bound again
+  fail_unless_equals_int64(log.size(), 0);
+  for (const char* t : {"1234", "5678", "90ab"}) log.sent(numbered(t));
+  fail_unless_equals_int(overflows, 2);
+  // The indexes go on past dropped entries.
+  fail_unless_equals_int64(log.next_index(), kFirstClientMessageIndex + 7);
+}
+GST_END_TEST;
+
+static Suite* resilience_transparent_suite() {
+  Suite* s = suite_create("resilience_transparent");
+  TCase* tc = tcase_create("general");
+  tcase_set_timeout(tc, under_valgrind() ? 600 : 60);
+  suite_add_tcase(s, tc);
+  tcase_add_test(tc, test_replay_log_keeps_what_the_state_lacks);
+  tcase_add_test(tc, test_replay_log_is_bounded_and_says_so);
+  tcase_add_test(tc, test_transparent_drops_deliver_every_byte_once);
+  tcase_add_test(tc, test_drops_without_transparent_lose_in_flight_input);
+  tcase_add_test(tc, test_transparent_go_away_delivers_every_byte_once);
+  return s;
+}
+
+GST_CHECK_MAIN(resilience_transparent);
