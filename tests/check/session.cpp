@@ -325,6 +325,27 @@ GST_START_TEST(test_end_input_text_reply) {
 }
 GST_END_TEST;
 
+// A session runs on the process's shared loop unless given one of its own,
+// which it keeps alive; both answer the same. The shared loop is one while
+// anything holds it.
+GST_START_TEST(test_session_on_a_loop_of_its_own) {
+  const std::shared_ptr<SessionLoop> shared = shared_session_loop();
+  fail_unless(shared_session_loop() == shared);
+  auto loop = new_session_loop("test-session-loop");
+  fail_unless(loop != shared);
+  auto server = start_server(opts());
+  auto events = std::make_shared<Events>();
+  auto session = LiveSession::create(config_for(*server, true), events, std::move(loop));
+  session->start();
+  events->wait_state(SessionState::Ready);
+  session->send(protocol::RealtimeInput::with_text("hello"));
+  events->wait_message(is_turn_complete);
+  assert_str(events->reply_text(), "You wrote: hello.");
+  session.reset();  // the last reference: its loop ends with it
+  fail_unless(events->last_state() == SessionState::Closed);
+}
+GST_END_TEST;
+
 // Text only: when every text was answered, the end of the input finishes at
 // once, not after reply_start_timeout.
 GST_START_TEST(test_end_input_after_the_answer_finishes_at_once) {
@@ -454,6 +475,7 @@ static Suite* session_suite() {
   tcase_add_test(tc, test_end_input_without_reply);
   tcase_add_test(tc, test_end_input_before_ready);
   tcase_add_test(tc, test_held_audio_is_bounded);
+  tcase_add_test(tc, test_session_on_a_loop_of_its_own);
   return s;
 }
 
