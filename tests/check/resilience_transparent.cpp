@@ -132,6 +132,34 @@ GST_START_TEST(test_transparent_go_away_delivers_every_byte_once) {
 }
 GST_END_TEST;
 
+// A context change without contextUpdate switches connections the same way.
+GST_START_TEST(test_transparent_context_switch_delivers_every_byte_once) {
+  Live l = ready_session(opts(), false, transparent);
+  l.events->wait_message([](const protocol::ServerMessage& m) {
+    return m.session_resumption_update && m.session_resumption_update->last_consumed_client_message_index;
+  });
+  Feeder feeder(l.session);
+  std::this_thread::sleep_for(300ms);
+  ContextChange change;
+  change.system_instruction = protocol::Content::from_text("Now answer in French.", "user");
+  l.session->update_context(change);
+  const Event applied = l.events->wait_event(Event::Type::ContextChanged);
+  fail_unless(applied.context.reconnected && applied.context.resumed);
+  std::this_thread::sleep_for(300ms);
+  feeder.stop();
+  const std::string sent = concat(feeder.sent());
+  fail_unless(l.server->wait_for([&](const ServerStats& st) { return st.session_audio_bytes >= sent.size(); }, kWait),
+              "the session state holds %" G_GUINT64_FORMAT " of %zu bytes", l.server->stats().session_audio_bytes,
+              sent.size());
+  std::this_thread::sleep_for(200ms);
+  const ServerStats st = l.server->stats();
+  fail_unless_equals_uint64(st.session_audio_bytes, sent.size());
+  assert_str(st.session_audio_sha256, sha256_hex(sent));
+  assert_str(st.system_instruction, "Now answer in French.");
+  fail_unless(l.events->warnings().empty(), "warning: %s", l.events->warnings().at(0).c_str());
+}
+GST_END_TEST;
+
 // ---- the replay log alone ----
 
 Outbound numbered(const std::string& text) {
@@ -203,6 +231,7 @@ static Suite* resilience_transparent_suite() {
   tcase_add_test(tc, test_transparent_drops_deliver_every_byte_once);
   tcase_add_test(tc, test_drops_without_transparent_lose_in_flight_input);
   tcase_add_test(tc, test_transparent_go_away_delivers_every_byte_once);
+  tcase_add_test(tc, test_transparent_context_switch_delivers_every_byte_once);
   return s;
 }
 
