@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "browser_session.h"
+
+#include <deque>
+#include <mutex>
+
+#include "browser_protocol.h"
+
+namespace geminilive::relay {
+
+// Messages for one browser, posted from any thread and sent, in order, from
+// the main context (libsoup objects stay on their thread). The connection is
+// only touched there, and is cleared when the session goes.
+class Outbox : public std::enable_shared_from_this<Outbox> {
+ public:
+  explicit Outbox(SoupWebsocketConnection* connection)
+      : connection_(connection), context_(g_main_context_ref_thread_default()) {}
+  ~Outbox() { g_main_context_unref(context_); }
+
+  void post(std::string json) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closing_) return;
+    queue_.push_back(std::move(json));
+    schedule_locked();
+  }
+  // After what is queued: a close frame with `code`.
+  void close(int code, std::string reason) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closing_) return;
+    closing_ = true;
+    close_code_ = code;
+    close_reason_ = std::move(reason);
+    schedule_locked();
+  }
+  void detach() {  // main context
+    std::lock_guard<std::mutex> lock(mutex_);
+    connection_ = nullptr;
+    queue_.clear();
+  }
+
+ private:
+  void schedule_locked() {
+    if (scheduled_) return;
+    scheduled_ = true;
+    // Always a source of its own, even on the main thread: never run inside post().
+    GSource* source = g_idle_source_new();
+    g_source_set_priority(source, G_PRIORITY_DEFAULT);
+    g_source_set_callback(
+        source,
+        [](gpointer data) -> gboolean {
+          (*static_cast<std::shared_ptr<Outbox>*>(data))->flush();
+          return G_SOURCE_REMOVE;
+        },
+        new std::shared_ptr<Outbox>(shared_from_this()),
+        [](gpointer data) { delete static_cast<std::shared_ptr<Outbox>*>(data); });
+    g_source_attach(source, context_);
+    g_source_unref(source);
+  }
+  void flush() {
+    std::deque<std::string> batch;
+    SoupWebsocketConnection* connection;
+    bool close_now;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      scheduled_ = false;
+      batch.swap(queue_);
+      connection = connection_;
+      close_now = closing_ && !closed_;
+      if (close_now) closed_ = true;
+    }
+    if (!connection || soup_websocket_connection_get_state(connection) != SOUP_WEBSOCKET_STATE_OPEN) return;
+    for (const auto& json : batch) soup_websocket_connection_send_text(connection, json.c_str());
+    if (close_now) soup_websocket_connection_close(connection, close_code_, close_reason_.c_str());
+  }
+
+  std::mutex mutex_;
+  SoupWebsocketConnection* connection_;
+  GMainContext* context_;
+  std::deque<std::string> queue_;
+  bool scheduled_ = false;
+  bool closing_ = false;
+  bool closed_ = false;
+  int close_code_ = 0;
+  std::string close_reason_;
+};
+
+BrowserSession::BrowserSession(SoupWebsocketConnection* connection, std::string id, const SessionDefaults& defaults,
+                               size_t max_message, std::function<void(BrowserSession*)> ended,
+                               std::function<void(const std::string&)> log)
+    : connection_(SOUP_WEBSOCKET_CONNECTION(g_object_ref(connection))),
+      id_(std::move(id)),
+      defaults_(defaults),
+      max_message_(max_message),
+      ended_(std::move(ended)),
+      log_(std::move(log)),
+      outbox_(std::make_shared<Outbox>(connection)),
+      started_us_(g_get_monotonic_time()) {
+  // libsoup's own limit is the backstop (it closes with 1009 by itself); up
+  // to it, an oversized message gets our error message first.
+  soup_websocket_connection_set_max_incoming_payload_size(connection_, max_message_ * 2 + 1024);
+  soup_websocket_connection_set_keepalive_interval(connection_, 30);
+  g_signal_connect(connection_, "message", G_CALLBACK(on_message), this);
+  g_signal_connect(connection_, "closed", G_CALLBACK(on_closed), this);
+}
+
+BrowserSession::~BrowserSession() {
+  g_signal_handlers_disconnect_by_data(connection_, this);
+  outbox_->detach();
+  stop_pipeline();
+  if (soup_websocket_connection_get_state(connection_) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close(connection_, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "the relay stops");
+  g_object_unref(connection_);
+}
+
+void BrowserSession::stop_pipeline() {
+  if (!pipeline_) return;
+  const PipelineCounters& c = pipeline_->counters();
+  char line[256];
+  std::snprintf(line, sizeof line, "%s: ended after %.1f s: %.1f s of audio and %llu frames in, %.1f s of voice out",
+                id_.c_str(), (g_get_monotonic_time() - started_us_) / 1e6, c.audio_bytes_in / 32000.0,
+                static_cast<unsigned long long>(c.frames_in.load()), c.audio_bytes_out / 48000.0);
+  pipeline_.reset();  // to NULL now: the session's connection closes
+  log_(line);
+}
+
+void BrowserSession::refuse(const std::string& message, int code) {
+  refused_ = true;
+  bad_input(message, code);
+}
+
+void BrowserSession::bad_input(const std::string& message, int code) {
+  log_(id_ + ": " + message);
+  outbox_->post(encode_error(message));
+  outbox_->close(code, message.size() <= 120 ? message : message.substr(0, 117) + "...");
+  stop_pipeline();
+}
+
+void BrowserSession::on_message(SoupWebsocketConnection*, gint, GBytes* message, gpointer data) {
+  auto* self = static_cast<BrowserSession*>(data);
+  if (self->refused_) return;
+  gsize size = 0;
+  const char* bytes = static_cast<const char*>(g_bytes_get_data(message, &size));
+  if (size > self->max_message_) {
+    self->bad_input("message of " + std::to_string(size) + " bytes is over this relay's limit of " +
+                        std::to_string(self->max_message_) + " bytes (--max-message-size)",
+                    SOUP_WEBSOCKET_CLOSE_TOO_BIG);
+    return;
+  }
+  self->handle(std::string(bytes, size));
+}
+
+void BrowserSession::handle(const std::string& text) {
+  ProtocolError error;
+  auto message = parse_browser_message(text, &error);
+  if (!message) {
+    bad_input(error.message, SOUP_WEBSOCKET_CLOSE_BAD_DATA);
+    return;
+  }
+  if (message->type == BrowserMessage::Type::Setup) {
+    if (pipeline_) {
+      bad_input("setup was already sent on this connection", SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
+      return;
+    }
+    PipelineSettings settings;
+    settings.channel = "relay-" + id_;
+    settings.uri = defaults_.uri;
+    settings.api_key = defaults_.api_key;
+    settings.model = defaults_.model;
+    settings.system_instruction = defaults_.system_instruction;
+    settings.text_answers = message->text_answers;
+    settings.push_to_talk = message->push_to_talk;
+    std::weak_ptr<Outbox> outbox = outbox_;
+    std::string start_error;
+    pipeline_ = SessionPipeline::start(
+        settings,
+        [outbox](std::string json) {
+          if (auto o = outbox.lock()) o->post(std::move(json));
+        },
+        [outbox](std::string why) {
+          if (auto o = outbox.lock()) {
+            o->post(encode_error(why));
+            o->close(SOUP_WEBSOCKET_CLOSE_SERVER_ERROR, "the session ended");
+          }
+        },
+        &start_error);
+    if (!pipeline_) {
+      bad_input("cannot start the session: " + start_error, SOUP_WEBSOCKET_CLOSE_SERVER_ERROR);
+      return;
+    }
+    push_to_talk_ = settings.push_to_talk;
+    log_(id_ + ": setup (" + (settings.text_answers ? "TEXT" : "AUDIO") +
+         (settings.push_to_talk ? ", push-to-talk" : "") + ")");
+    return;
+  }
+  if (!pipeline_) {
+    bad_input("the first message must be setup", SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
+    return;
+  }
+  // In the order of the Live API's realtime input: start, media, text, end.
+  if (message->activity_start) {
+    in_activity_ = true;
+    pipeline_->activity(true);
+  }
+  for (const auto& chunk : message->chunks) {
+    if (chunk.kind == MediaChunk::Kind::Audio)
+      pipeline_->push_audio(chunk.data, chunk.rate);
+    else
+      pipeline_->push_image(chunk.data, chunk.mime_type);
+  }
+  if (!message->text.empty()) {
+    // Push-to-talk: the service answers text only at an activity end, so
+    // typed text outside one is its own short activity.
+    const bool wrap = push_to_talk_ && !in_activity_;
+    if (wrap) pipeline_->activity(true);
+    pipeline_->send_text(message->text);
+    if (wrap) pipeline_->activity(false);
+  }
+  if (message->activity_end) {
+    in_activity_ = false;
+    pipeline_->activity(false);
+  }
+}
+
+void BrowserSession::on_closed(SoupWebsocketConnection* connection, gpointer data) {
+  auto* self = static_cast<BrowserSession*>(data);
+  // A browser that goes ends its session at once; the object itself goes
+  // from the owner's idle callback, outside this signal.
+  self->outbox_->detach();
+  self->stop_pipeline();
+  self->log_(self->id_ + ": closed (code " + std::to_string(soup_websocket_connection_get_close_code(connection)) +
+             ")");
+  self->ended_(self);
+}
+
+}  // namespace geminilive::relay
