@@ -16,7 +16,7 @@ const stats = window.geminiliveStats = {
   state: 'idle', audioChunksSent: 0, audioBytesSent: 0, framesSent: 0, textsSent: 0,
   audioChunksReceived: 0, audioBytesReceived: 0, samplesPlayed: 0, samplesBuffered: 0, samplesFlushed: 0,
   interruptions: 0, turnsComplete: 0, usage: null, latencyMs: null, errors: [], messages: {},
-  screen: 'none', microphone: 'none', lastFrameSize: null,
+  screen: 'none', microphone: 'none', lastFrameSize: null, micPeak: 0, bufferedAfterFlush: null,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -66,6 +66,10 @@ function send(message) {
 }
 
 function sendAudio(buffer) {
+  const samples = new Int16Array(buffer);
+  let peak = 0;
+  for (let i = 0; i < samples.length; ++i) peak = Math.max(peak, Math.abs(samples[i]));
+  stats.micPeak = Math.max(stats.micPeak, peak);
   if (pushToTalk && !talking) return;  // push-to-talk: only while the button is held
   send({realtime_input: {media_chunks: [{mime_type: 'audio/pcm;rate=16000', data: base64(buffer)}]}});
   stats.audioChunksSent++;
@@ -142,6 +146,7 @@ async function startAudio() {
   playerNode = new AudioWorkletNode(audioContext, 'player-processor',
                                     {outputChannelCount: [2], processorOptions: {maxSeconds: PLAYER_SECONDS}});
   playerNode.port.onmessage = (e) => {
+    if (e.data.flush) stats.bufferedAfterFlush = e.data.buffered;
     stats.samplesPlayed = e.data.played;
     stats.samplesBuffered = e.data.buffered;
     stats.samplesFlushed = e.data.flushed;
@@ -275,8 +280,7 @@ $('typed').addEventListener('submit', (e) => {
   const text = $('text').value.trim();
   if (!text) return;
   send({realtime_input: {text}});
-  stats.textsSent++;
-  if (playerNode) playerNode.port.postMessage('flush');  // typing cuts the answer short, as speech does
+  stats.textsSent++;  // it cuts an answer short: the server says "interrupted", and the player empties
   say('user', text, false);
   $('text').value = '';
 });

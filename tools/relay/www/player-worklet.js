@@ -21,7 +21,7 @@ class PlayerProcessor extends AudioWorkletProcessor {
         this.flushed += this.size;
         this.read = (this.read + this.size) % this.capacity;
         this.size = 0;
-        this.report();
+        this.report(true);
         return;
       }
       const pcm = new Int16Array(e.data);
@@ -36,8 +36,9 @@ class PlayerProcessor extends AudioWorkletProcessor {
       }
     };
   }
-  report() {
-    this.port.postMessage({played: this.played, buffered: this.size, dropped: this.dropped, flushed: this.flushed});
+  report(flush) {
+    this.port.postMessage(
+        {played: this.played, buffered: this.size, dropped: this.dropped, flushed: this.flushed, flush: !!flush});
   }
   process(inputs, outputs) {
     const out = outputs[0][0];
