@@ -41,12 +41,12 @@ inline bool run_until(const std::function<bool()>& done, double seconds = 15) {
 
 // The local server (its own thread) and a relay in front of it.
 struct Stack {
-  std::unique_ptr<mock::LiveServer> live;
+  std::unique_ptr<geminilive::mock::LiveServer> live;
   std::unique_ptr<RelayServer> relay;
   std::vector<std::string> live_log;  // the local server's event lines (its thread; read after waiting)
   GMutex log_mutex;
 
-  explicit Stack(ServerConfig config = {}, mock::ServerOptions live_options = {}) {
+  explicit Stack(ServerConfig config = {}, geminilive::mock::ServerOptions live_options = {}) {
     g_mutex_init(&log_mutex);
     live_options.reply_speed = 0;  // whole answers at once: short tests
     live_options.log = [this](const std::string& line) {
@@ -54,7 +54,7 @@ struct Stack {
       live_log.push_back(line);
       g_mutex_unlock(&log_mutex);
     };
-    live = std::make_unique<mock::LiveServer>(live_options);
+    live = std::make_unique<geminilive::mock::LiveServer>(live_options);
     std::string error;
     fail_unless(live->start(&error), "local server: %s", error.c_str());
     config.port = 0;

@@ -146,7 +146,7 @@ void RelayServer::on_websocket(SoupServer*, SoupServerMessage*, const char*, Sou
   if (full) {
     raw->refuse("this relay has its " + std::to_string(self->config_.max_sessions) +
                     " sessions already (--max-sessions): try again later",
-                1013 /* try again later */);
+                4013 /* full: try again later (4000-4999 are the application's; libsoup clients refuse 1013) */);
     return;
   }
   self->log(id + ": browser connected (" + std::to_string(self->sessions_.size()) + " open)");
