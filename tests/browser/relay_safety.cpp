@@ -70,7 +70,15 @@ GST_START_TEST(browser_messages_parse) {
   assert_str(parse_error(R"({"realtime_input":{"media_chunks":[{"mime_type":"audio/pcm;rate=4000","data":""}]}})"),
              "audio rate must be 8000-48000 Hz: audio/pcm;rate=4000");
   assert_str(parse_error(R"({"realtime_input":{"media_chunks":[{"data":"AAAA"}]}})"),
-             "a media chunk needs a mime_type and base64 data, both strings");
+             "a media chunk needs a mime_type, and its data as a base64 string");
+  assert_str(parse_error(R"({"realtime_input":{"media_chunks":[{"mime_type":"audio/pcm","data":7}]}})"),
+             "a media chunk needs a mime_type, and its data as a base64 string");
+  // The tutorial's page sends its frame chunk without data before its first capture: skipped.
+  auto no_frame_yet = parse_browser_message(
+      R"({"realtime_input":{"media_chunks":[{"mime_type":"audio/pcm","data":"AAAA"},{"mime_type":"image/jpeg"}]}})",
+      &error);
+  fail_unless(no_frame_yet && no_frame_yet->chunks.size() == 1 &&
+              no_frame_yet->chunks[0].kind == MediaChunk::Kind::Audio);
   assert_str(parse_error(R"({"realtime_input":{}})"),
              "realtime_input holds none of media_chunks, audio, video, text, activity_start, activity_end");
   assert_str(parse_error(R"({"setup":{"generation_config":{"response_modalities":["VIDEO"]}}})"),

@@ -49,13 +49,17 @@ bool audio_rate(const std::string& mime, int* rate) {
   return true;
 }
 
+// False with `error` for a bad chunk; true with an empty `chunk->data` for a
+// chunk without data, which is skipped: the tutorial's page sends its frame
+// chunk before it has captured any frame, as {"mime_type":"image/jpeg"}.
 bool parse_chunk(JsonNode* node, MediaChunk* chunk, ProtocolError* error) {
   JsonObject* blob = node && JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : nullptr;
   JsonNode* mime = member(blob, "mime_type");
   JsonNode* data = member(blob, "data");
-  if (!mime || !data || json_node_get_value_type(mime) != G_TYPE_STRING ||
-      json_node_get_value_type(data) != G_TYPE_STRING)
-    return fail(error, "a media chunk needs a mime_type and base64 data, both strings");
+  if (data && JSON_NODE_HOLDS_NULL(data)) data = nullptr;
+  if (!mime || json_node_get_value_type(mime) != G_TYPE_STRING ||
+      (data && json_node_get_value_type(data) != G_TYPE_STRING))
+    return fail(error, "a media chunk needs a mime_type, and its data as a base64 string");
   chunk->mime_type = json_node_get_string(mime);
   const std::string& m = chunk->mime_type;
   if (g_str_has_prefix(m.c_str(), "audio/pcm")) {
@@ -66,6 +70,7 @@ bool parse_chunk(JsonNode* node, MediaChunk* chunk, ProtocolError* error) {
   } else {
     return fail(error, "unsupported mime_type \"" + m.substr(0, 64) + "\" (audio/pcm, image/jpeg or image/png)");
   }
+  if (!data) return true;
   if (!decode_base64_strict(json_node_get_string(data), &chunk->data))
     return fail(error, "the data of a " + m.substr(0, 64) + " chunk is not valid base64");
   return true;
@@ -105,7 +110,7 @@ bool parse_realtime_input(JsonObject* input, BrowserMessage* message, ProtocolEr
     for (guint i = 0; i < json_array_get_length(array); ++i) {
       MediaChunk chunk;
       if (!parse_chunk(json_array_get_element(array, i), &chunk, error)) return false;
-      message->chunks.push_back(std::move(chunk));
+      if (!chunk.data.empty()) message->chunks.push_back(std::move(chunk));
     }
     any = true;
   }
@@ -114,7 +119,7 @@ bool parse_realtime_input(JsonObject* input, BrowserMessage* message, ProtocolEr
     if (JsonNode* blob = member(input, field)) {
       MediaChunk chunk;
       if (!parse_chunk(blob, &chunk, error)) return false;
-      message->chunks.push_back(std::move(chunk));
+      if (!chunk.data.empty()) message->chunks.push_back(std::move(chunk));
       any = true;
     }
   }

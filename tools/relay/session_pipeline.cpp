@@ -4,6 +4,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 
+#include <cstring>
 #include <deque>
 #include <mutex>
 
@@ -46,7 +47,38 @@ struct Shared {
     gint64 since = input_end_us.exchange(0);
     if (since) emit(encode_latency((g_get_monotonic_time() - since) / 1000));
   }
-  void input_ended() { input_end_us = g_get_monotonic_time(); }
+  void input_ended() {
+    input_end_us = g_get_monotonic_time();
+    std::lock_guard<std::mutex> lock(text_mutex);
+    turn_over = false;
+  }
+
+  // {"text"} goes out a sentence at a time: the tutorial's page shows each
+  // as a chat line, and the answer comes in fragments of a few words. What
+  // is left at the turn's end goes at once (and what comes after it, since
+  // the sources' data may trail the bus's turn-complete).
+  std::mutex text_mutex;
+  std::string pending_text;
+  bool turn_over = false;
+  void text(const std::string& fragment) {
+    std::string out;
+    {
+      std::lock_guard<std::mutex> lock(text_mutex);
+      pending_text += fragment;
+      const char last = pending_text.empty() ? ' ' : pending_text.back();
+      if (turn_over || (last && std::strchr(".!?:\n", last)) || pending_text.size() > 300) out.swap(pending_text);
+    }
+    if (!out.empty()) emit(encode_text(out));
+  }
+  void end_of_turn() {
+    std::string out;
+    {
+      std::lock_guard<std::mutex> lock(text_mutex);
+      turn_over = true;
+      out.swap(pending_text);
+    }
+    if (!out.empty()) emit(encode_text(out));
+  }
 };
 
 using SharedRef = std::shared_ptr<Shared>;
@@ -78,7 +110,7 @@ GstFlowReturn on_text(GstAppSink* appsink, gpointer data) {
   if (map.size) {
     shared->answered();
     ++shared->counters.texts_out;
-    shared->emit(encode_text(std::string(reinterpret_cast<const char*>(map.data), map.size)));
+    shared->text(std::string(reinterpret_cast<const char*>(map.data), map.size));
   }
   gst_buffer_unmap(buffer, &map);
   return GST_FLOW_OK;
@@ -117,9 +149,11 @@ void on_element_message(Shared* shared, const GstStructure* s) {
     gst_structure_get_boolean(s, "finished", &finished);
     shared->emit(encode_transcript(g_strcmp0(direction, "input") == 0, text ? text : "", finished));
   } else if (g_str_equal(name, "geminilive/interrupted")) {
+    shared->end_of_turn();
     shared->input_ended();  // the answer to the interrupting input comes next
     shared->emit(encode_event("interrupted"));
   } else if (g_str_equal(name, "geminilive/turn-complete")) {
+    shared->end_of_turn();
     shared->emit(encode_event("turn_complete"));
   } else if (g_str_equal(name, "geminilive/usage")) {
     shared->emit(encode_usage(int64_field(s, "prompt-tokens"), int64_field(s, "response-tokens"),
