@@ -8,7 +8,7 @@
 //   node run_page.mjs RELAY QUESTION_WAV
 //
 // Environment: CHROMIUM (default /usr/bin/chromium).
-import {spawn} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,22 +64,56 @@ function questionWithQuiet(dir) {
   return file;
 }
 
-function startRelay() {
-  const env = {...process.env};
+function relayEnv(extra = {}) {
+  const env = {...process.env, ...extra};
   delete env.GEMINI_API_KEY;  // the bundled local server
   delete env.GOOGLE_API_KEY;
-  const relay = spawn(relayPath, ['--port', '0'], {env, stdio: ['ignore', 'pipe', 'pipe']});
-  let stderr = '';
+  return env;
+}
+
+function startRelay(extraEnv = {}) {
+  const relay = spawn(relayPath, ['--port', '0'], {env: relayEnv(extraEnv), stdio: ['ignore', 'pipe', 'pipe']});
+  let stderr = '', stdout = '';
   relay.stderr.on('data', (d) => (stderr += d));
   const url = new Promise((resolve, reject) => {
-    let out = '';
     relay.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve(out.split('\n')[0]);
+      stdout += d;
+      if (stdout.includes('\n')) resolve(stdout.split('\n')[0]);
     });
     relay.on('exit', (code) => reject(new Error(`the relay exited (${code}): ${stderr}`)));
   });
-  return {relay, url, stderr: () => stderr};
+  return {relay, url, stderr: () => stderr, output: () => stdout + stderr};
+}
+
+// The safe defaults as a user meets them: no other machine without a token,
+// and a page that presents the token (#token=) gets in, one without does not.
+async function tokenChecks(launch) {
+  const open = spawnSync(relayPath, ['--listen', '0.0.0.0', '--port', '0'], {env: relayEnv(), timeout: 10000});
+  check(open.status === 2 && /--token/.test(open.stderr.toString()),
+        `--listen 0.0.0.0 without a token is refused (${open.stderr.toString().trim()})`);
+  const token = 'page-test-token-5f1c';
+  const guarded = startRelay({GEMINILIVE_RELAY_TOKEN: token});
+  const browser = await launch();
+  try {
+    const url = await guarded.url;
+    const without = await browser.newPage();
+    await without.goto(url + '?screen=test');
+    await without.click('#start');
+    await waitFor(without, () => window.geminiliveStats.state === 'closed', 10, 'the refusal');
+    const refused = await without.evaluate(() => [window.geminiliveStats.state, !document.getElementById('token-box').hidden]);
+    check(refused[0] === 'closed' && refused[1], `without the token the page is refused and asks for it (${refused})`);
+    const withToken = await browser.newPage();
+    await withToken.goto(url + '?screen=test#token=' + token);
+    await withToken.click('#start');
+    check(await waitFor(withToken, () => window.geminiliveStats.state === 'ready', 10, 'the session'),
+          'with #token= the page gets its session');
+  } finally {
+    await browser.close();
+    guarded.relay.kill('SIGINT');
+    await new Promise((r) => guarded.relay.exitCode !== null ? r() : guarded.relay.on('exit', r));
+  }
+  check(/401/.test(guarded.stderr()) && !guarded.output().includes(token),
+        'the relay logged the refusal (401), and never the token');
 }
 
 // The transcript as [role, text] lines (user, model, system).
@@ -107,7 +141,7 @@ let browser;
 try {
   const pageUrl = await url;
   check(/^http:\/\/127\.0\.0\.1:\d+\/$/.test(pageUrl), `the relay's first line is the page's URL (${pageUrl})`);
-  browser = await puppeteer.launch({
+  const launch = () => puppeteer.launch({
     executablePath: chromium,
     headless: true,
     protocolTimeout: 30000,
@@ -119,6 +153,7 @@ try {
       '--autoplay-policy=no-user-gesture-required',
     ],
   });
+  browser = await launch();
   const page = await browser.newPage();
   const consoleErrors = [];
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
@@ -205,6 +240,8 @@ try {
           `audio reached the server (${chunks} of ${s.audioChunksSent} chunks)`);
   }
   check(/1: ended after/.test(stderr()) && /2: ended after/.test(stderr()), 'each session ended with its page');
+
+  await tokenChecks(launch);
 } catch (e) {
   check(false, `the run: ${e.stack || e}`);
 } finally {
