@@ -28,6 +28,7 @@ import base64
 import json
 import math
 import os
+import re
 import resource
 import signal
 import statistics
@@ -131,7 +132,7 @@ def main():
     args = parser.parse_args()
 
     env = {k: v for k, v in os.environ.items() if k not in ("GEMINI_API_KEY", "GOOGLE_API_KEY")}
-    relay = subprocess.Popen([args.relay, "--port", "0", "--quiet", "--max-sessions", str(args.sessions)],
+    relay = subprocess.Popen([args.relay, "--port", "0", "--max-sessions", str(args.sessions)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     url = relay.stdout.readline().decode().strip().replace("http://", "ws://")
     session = Soup.Session()
@@ -159,9 +160,15 @@ def main():
     cpu = usage.ru_utime + usage.ru_stime
     print(f"relay (with its local server): {cpu:.1f} s of CPU in {wall:.1f} s ({cpu / wall:.2f} cores), "
           f"peak RSS {usage.ru_maxrss / 1024:.0f} MiB")
+    stops = []
     for line in err.decode().splitlines():
         if "the local server received" in line:
             print(line)
+        m = re.search(r"\(stopped in (\d+) ms\)", line)
+        if m:
+            stops.append(int(m.group(1)))
+    if stops:
+        print(f"a session's pipeline stopped (to NULL) in: median {statistics.median(stops)} ms, max {max(stops)} ms")
 
     errors = [c.error for c in clients if c.error and c.error != "closed"]
     delays = [c.delay() for c in clients if c.delay() is not None]

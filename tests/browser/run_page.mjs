@@ -147,6 +147,7 @@ try {
     protocolTimeout: 30000,
     args: [
       '--no-sandbox',  // CI runs as root
+      '--disable-dev-shm-usage',  // containers with a small /dev/shm
       '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
       `--use-file-for-fake-audio-capture=${questionWithQuiet(dir)}`,
       '--auto-accept-this-tab-capture', '--auto-select-desktop-capture-source=Entire screen',

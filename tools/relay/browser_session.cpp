@@ -119,8 +119,9 @@ void BrowserSession::stop_pipeline() {
   std::snprintf(line, sizeof line, "%s: ended after %.1f s: %.1f s of audio and %llu frames in, %.1f s of voice out",
                 id_.c_str(), (g_get_monotonic_time() - started_us_) / 1e6, c.audio_bytes_in / 32000.0,
                 static_cast<unsigned long long>(c.frames_in.load()), c.audio_bytes_out / 48000.0);
+  const gint64 stopping = g_get_monotonic_time();
   pipeline_.reset();  // to NULL now: the session's connection closes
-  log_(line);
+  log_(std::string(line) + " (stopped in " + std::to_string((g_get_monotonic_time() - stopping) / 1000) + " ms)");
 }
 
 void BrowserSession::refuse(const std::string& message, int code) {

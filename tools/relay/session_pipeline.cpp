@@ -167,8 +167,6 @@ void on_element_message(Shared* shared, const GstStructure* s) {
     gboolean resumed = FALSE;
     gst_structure_get_boolean(s, "resumed", &resumed);
     shared->emit(encode_state("ready", resumed ? "resumed" : "new conversation"));
-  } else if (g_str_equal(name, "geminilive/go-away")) {
-    shared->emit(encode_state("ready", "go-away"));
   }
 }
 
