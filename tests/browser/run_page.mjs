@@ -186,9 +186,32 @@ try {
   await typist.keyboard.press('Enter');
   await waitFor(typist, () => window.geminiliveStats.turnsComplete >= 2, 20, 'the answer to the typed question');
   await sleep(300);  // the last transcript fragments travel beside turn_complete
+  await typist.click('#stop');
   const t = await typist.evaluate(() => window.geminiliveStats);
   const typed = await typist.evaluate(transcriptLines);
   console.log(`  typist: ${JSON.stringify({...t, messages: undefined})}`);
+  // Push-to-talk: hold the button for 1.5 s; the model answers what was said
+  // while it was held (activity_start, the audio, activity_end).
+  const talker = await browser.newPage();
+  talker.on('pageerror', (e) => consoleErrors.push(e.message));
+  await talker.goto(pageUrl + '?screen=test');
+  await talker.click('#ptt-mode');
+  await talker.click('#start');
+  await waitFor(talker, () => window.geminiliveStats.state === 'ready' && window.geminiliveStats.microphone === 'on',
+                10, 'the push-to-talk session');
+  const button = await talker.$('#talk');
+  const box = await button.boundingBox();
+  await talker.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await talker.mouse.down();
+  await sleep(1500);
+  await talker.mouse.up();
+  await waitFor(talker, () => window.geminiliveStats.turnsComplete >= 1, 20, 'the push-to-talk answer');
+  await sleep(300);
+  await talker.click('#stop');
+  const p = await talker.evaluate(() => window.geminiliveStats);
+  const talked = (await talker.evaluate(transcriptLines)).filter(([role]) => role === 'model').map(([, text]) => text);
+  console.log(`  talker: ${JSON.stringify({...p, messages: undefined})}`);
+
   // The first page stops (Stop closes its WebSocket): what it sent is final.
   await page.bringToFront();
   await page.click('#stop');
@@ -221,6 +244,12 @@ try {
   check(typed.some(([role, text]) => role === 'user' && text === 'What is on the screen?') && last[0] === 'model' &&
             /^(I saw \d+ frames?, (the last )?a 1024x576 JPEG\. )?You wrote: What is on the screen\?$/.test(last[1]),
         `typed input was answered (${JSON.stringify(last)})`);
+  const held = talked.map((t) => t.match(/^I heard (\d+\.\d) seconds of audio at 16000 Hz/)).find((m) => m);
+  // The server counts only the audio between activityStart and activityEnd:
+  // exactly the chunks the page sent while the button was down.
+  check(held && Number(held[1]) === Math.round(p.audioChunksSent * 0.4) / 10 && Math.abs(Number(held[1]) - 1.5) <= 0.3,
+        `push-to-talk: the audio sent while the button was held is answered (${held ? held[0] : JSON.stringify(talked)}; ` +
+        `${p.audioChunksSent} chunks of 40 ms sent)`);
   check(s.usage && s.usage.total_tokens > 0 && s.latencyMs !== null,
         `usage and latency shown (${s.usage && s.usage.total_tokens} tokens, ${s.latencyMs} ms)`);
   check(t.interruptions >= 1 && t.bufferedAfterFlush === 0 && t.samplesFlushed > 0,
@@ -230,17 +259,19 @@ try {
   // What the local server received, from the relay's closing summary.
   relay.kill('SIGINT');
   await new Promise((r) => relay.on('exit', r));
-  const summary = stderr().match(/the local server received (\d+) setup, (\d+) frames, (\d+) audio chunks/);
+  const summary = stderr().match(
+      /the local server received (\d+) setup, (\d+) frames, (\d+) audio chunks \((\d+) between activityStart and activityEnd\), (\d+) activityStart, (\d+) activityEnd/);
   check(summary !== null, 'the relay printed the local server\'s summary');
   if (summary) {
-    const [, setups, frames, chunks] = summary.map(Number);
-    check(setups === 2, `one setup per page (${setups})`);
-    check(frames >= 2 && frames <= s.framesSent + t.framesSent,
-          `frames reached the server (${frames} of ${s.framesSent + t.framesSent} sent)`);
-    check(chunks >= s.audioChunksSent * 0.9 && chunks <= s.audioChunksSent,
-          `audio reached the server (${chunks} of ${s.audioChunksSent} chunks)`);
+    const [, setups, frames, chunks, , starts, ends] = summary.map(Number);
+    check(setups === 3, `one setup per page (${setups})`);
+    const framesSent = s.framesSent + t.framesSent + p.framesSent;
+    check(frames >= 2 && frames <= framesSent, `frames reached the server (${frames} of ${framesSent} sent)`);
+    const chunksSent = s.audioChunksSent + p.audioChunksSent;
+    check(chunks >= chunksSent * 0.9 && chunks <= chunksSent, `audio reached the server (${chunks} of ${chunksSent} chunks)`);
+    check(starts === 1 && ends === 1, `push-to-talk: one activityStart and one activityEnd (${starts}, ${ends})`);
   }
-  check(/1: ended after/.test(stderr()) && /2: ended after/.test(stderr()), 'each session ended with its page');
+  check([1, 2, 3].every((n) => new RegExp(`${n}: ended after`).test(stderr())), 'each session ended with its page');
 
   await tokenChecks(launch);
 } catch (e) {
