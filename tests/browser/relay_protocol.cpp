@@ -3,6 +3,7 @@
 // protocol exactly (snake_case and camelCase), against the local server
 // in-process: the voice the client gets is compared bit for bit with what
 // the server synthesized for the turn's reply, and the text with the reply.
+#include <algorithm>
 #include <numeric>
 
 #include "relay_util.h"
@@ -144,6 +145,33 @@ GST_START_TEST(disconnect_ends_the_session_at_once) {
 }
 GST_END_TEST;
 
+// What the tutorial's relay lacks: a dropped service connection is resumed
+// and the browser's conversation goes on; the page hears about it.
+GST_START_TEST(a_dropped_connection_resumes) {
+  Stack stack;
+  Client client;
+  fail_unless(client.connect(stack.ws_url()));
+  client.send(R"({"setup":{"generation_config":{"response_modalities":["AUDIO"]}}})");
+  fail_unless(run_until([&] { return !client.values("state", "state").empty() && stack.live->stats().setups == 1; }));
+  fail_unless(run_until([&] {
+    auto states = client.values("state", "state");
+    return std::find(states.begin(), states.end(), "ready") != states.end();
+  }));
+  stack.live->drop_connection();
+  fail_unless(run_until([&] { return stack.live->stats().resumed == 1; }), "no resumed setup");
+  fail_unless(run_until([&] {
+    auto details = client.values("detail", "state");
+    return std::find(details.begin(), details.end(), "resumed") != details.end();
+  }));
+  auto states = client.values("state", "state");
+  fail_unless(std::find(states.begin(), states.end(), "reconnecting") != states.end());
+  client.send(R"({"realtime_input":{"text":"Are you back?"}})");
+  fail_unless(wait_reply(client, "text", 24));
+  assert_str(joined(client.values("text")), "You wrote: Are you back?");
+  fail_unless(!client.closed);
+}
+GST_END_TEST;
+
 static Suite* relay_protocol_suite() {
   Suite* s = suite_create("relay_protocol");
   TCase* tc = tcase_create("tutorial");
@@ -153,6 +181,7 @@ static Suite* relay_protocol_suite() {
   tcase_add_test(tc, camel_case_and_text_answers);
   tcase_add_test(tc, typed_text_and_push_to_talk);
   tcase_add_test(tc, disconnect_ends_the_session_at_once);
+  tcase_add_test(tc, a_dropped_connection_resumes);
   return s;
 }
 

@@ -94,6 +94,7 @@ GST_START_TEST(encoded_messages) {
              R"({"type":"transcript","role":"user","delta":"hi","finished":true})");
   assert_str(encode_usage(1, 2, 3), R"({"type":"usage","prompt_tokens":1,"response_tokens":2,"total_tokens":3})");
   assert_str(encode_error("no"), R"({"type":"error","message":"no"})");
+  assert_str(encode_warning("late"), R"({"type":"warning","message":"late"})");
 }
 GST_END_TEST;
 

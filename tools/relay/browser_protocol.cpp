@@ -297,4 +297,11 @@ std::string encode_error(const std::string& message) {
   });
 }
 
+std::string encode_warning(const std::string& message) {
+  return typed("warning", [&](JsonBuilder* b) {
+    json_builder_set_member_name(b, "message");
+    json_builder_add_string_value(b, message.c_str());
+  });
+}
+
 }  // namespace geminilive::relay

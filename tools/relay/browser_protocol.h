@@ -64,7 +64,9 @@ std::string encode_state(const std::string& state, const std::string& detail);
 std::string encode_usage(int64_t prompt, int64_t response, int64_t total);
 // {"type":"latency","ms":N}: end of the user's input to the first answer.
 std::string encode_latency(int64_t ms);
-// {"type":"error","message":"…"}
+// {"type":"error","message":"…"}: then the browser is closed.
 std::string encode_error(const std::string& message);
+// {"type":"warning","message":"…"}: something the session survived.
+std::string encode_warning(const std::string& message);
 
 }  // namespace geminilive::relay

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "browser_session.h"
 
+#include <atomic>
+
 #include "browser_protocol.h"
 #include "outbox.h"
 
@@ -85,7 +87,9 @@ void BrowserSession::handle(const std::string& text) {
       return;
     }
     PipelineSettings settings;
-    settings.channel = "relay-" + id_;
+    // Unique in the process, whatever relay (tests run several) made the session.
+    static std::atomic<unsigned> sessions{0};
+    settings.channel = "relay-" + std::to_string(++sessions);
     settings.uri = defaults_.uri;
     settings.api_key = defaults_.api_key;
     settings.model = defaults_.model;

@@ -193,6 +193,12 @@ GstBusSyncReply on_bus(GstBus*, GstMessage* message, gpointer data) {
       shared->failed(error ? error->message : "the session failed");
       break;
     }
+    case GST_MESSAGE_WARNING: {
+      g_autoptr(GError) warning = nullptr;
+      gst_message_parse_warning(message, &warning, nullptr);
+      if (warning) shared->emit(encode_warning(warning->message));
+      break;
+    }
     case GST_MESSAGE_EOS:
       shared->failed("the session ended");
       break;

@@ -15,7 +15,7 @@ const PLAYER_SECONDS = 60;    // the playback buffer's bound
 const stats = window.geminiliveStats = {
   state: 'idle', audioChunksSent: 0, audioBytesSent: 0, framesSent: 0, textsSent: 0,
   audioChunksReceived: 0, audioBytesReceived: 0, samplesPlayed: 0, samplesBuffered: 0, samplesFlushed: 0,
-  interruptions: 0, turnsComplete: 0, usage: null, latencyMs: null, errors: [], messages: {},
+  interruptions: 0, turnsComplete: 0, usage: null, latencyMs: null, errors: [], warnings: [], messages: {},
   screen: 'none', microphone: 'none', lastFrameSize: null, micPeak: 0, bufferedAfterFlush: null,
 };
 
@@ -217,6 +217,10 @@ function onMessage(event) {
     case 'error':
       stats.errors.push(m.message);
       $('notice').textContent = m.message;
+      break;
+    case 'warning':
+      stats.warnings.push(m.message);
+      say('system', m.message, false);
       break;
   }
 }
