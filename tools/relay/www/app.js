@@ -103,6 +103,7 @@ async function startScreen() {
       const video = $('screen');
       video.srcObject = screenStream;
       await video.play();
+      video.hidden = false;  // a small preview of what the model sees
       frameSource = video;
       stats.screen = 'display';
       screenStream.getVideoTracks()[0].addEventListener('ended', () => stopFrames());
@@ -204,7 +205,7 @@ function onMessage(event) {
       break;
     case 'usage':
       stats.usage = m;
-      $('usage').textContent = `tokens: ${m.prompt_tokens} in, ${m.response_tokens} out, ${m.total_tokens} in all`;
+      $('usage').textContent = `last turn: ${m.prompt_tokens} tokens in, ${m.response_tokens} out`;
       break;
     case 'latency':
       stats.latencyMs = m.ms;
@@ -262,6 +263,7 @@ function stop() {
   stopFrames();
   for (const s of [micStream, screenStream]) if (s) s.getTracks().forEach((t) => t.stop());
   micStream = screenStream = frameSource = null;
+  $('screen').hidden = true;
   if (audioContext) audioContext.close();
   audioContext = micNode = playerNode = null;
   if (ws && ws.readyState === WebSocket.OPEN) ws.close(1000);
