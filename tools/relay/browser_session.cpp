@@ -48,12 +48,10 @@ void BrowserSession::stop_pipeline() {
   log_(std::string(line) + " (stopped in " + std::to_string((g_get_monotonic_time() - stopping) / 1000) + " ms)");
 }
 
-void BrowserSession::refuse(const std::string& message, int code) {
-  refused_ = true;
-  bad_input(message, code);
-}
+void BrowserSession::refuse(const std::string& message, int code) { bad_input(message, code); }
 
 void BrowserSession::bad_input(const std::string& message, int code) {
+  closing_ = true;  // what the browser sends after this is not read
   log_(id_ + ": " + message);
   outbox_->post(encode_error(message));
   outbox_->close(code, message.size() <= 120 ? message : message.substr(0, 117) + "...");
@@ -62,7 +60,7 @@ void BrowserSession::bad_input(const std::string& message, int code) {
 
 void BrowserSession::on_message(SoupWebsocketConnection*, gint, GBytes* message, gpointer data) {
   auto* self = static_cast<BrowserSession*>(data);
-  if (self->refused_) return;
+  if (self->closing_) return;
   gsize size = 0;
   const char* bytes = static_cast<const char*>(g_bytes_get_data(message, &size));
   if (size > self->max_message_) {

@@ -58,7 +58,7 @@ class BrowserSession {
   std::shared_ptr<Outbox> outbox_;
   std::unique_ptr<SessionPipeline> pipeline_;
   gint64 started_us_;
-  bool refused_ = false;
+  bool closing_ = false;
   bool push_to_talk_ = false;
   bool in_activity_ = false;
 };
