@@ -17,7 +17,7 @@ ready. For each it measures:
 - how late this script itself sent its chunks (so an overloaded client is
   not blamed on the relay).
 
-  relay_scale.py --relay build/tools/relay/geminilive-relay --sessions 50
+  /usr/bin/python3 tests/browser/relay_scale.py --relay build/tools/relay/geminilive-relay --sessions 50
 
 Needs python3-gi and gir1.2-soup-3.0 (tools/setup installs them). Prints one
 line per figure and "real time: yes|no".
@@ -37,10 +37,14 @@ import subprocess
 import sys
 import time
 
-import gi
+try:
+    import gi
 
-gi.require_version("Soup", "3.0")
-from gi.repository import GLib, Soup  # noqa: E402
+    gi.require_version("Soup", "3.0")
+    from gi.repository import GLib, Soup  # noqa: E402
+except (ImportError, ValueError) as e:
+    sys.exit(f"relay_scale.py needs Debian's python3 with python3-gi and gir1.2-soup-3.0 ({e}): "
+             "run it as /usr/bin/python3 tests/browser/relay_scale.py")
 
 CHUNK_S = 0.04
 SPEECH_S = 1.5
