@@ -85,6 +85,42 @@ function startRelay(extraEnv = {}) {
   return {relay, url, stderr: () => stderr, output: () => stdout + stderr};
 }
 
+// The first lines a user reads, whatever the environment: which service,
+// never the key; and the default listens on the loopback only.
+async function startupChecks() {
+  const key = 'AIzaStartupCheckKey-0000';
+  const lines = async (args, env) => {
+    const relay = spawn(relayPath, args, {env, stdio: ['ignore', 'pipe', 'pipe']});
+    let out = '';
+    relay.stdout.on('data', (d) => (out += d));
+    const deadline = Date.now() + 10000;
+    while (out.split('\n').length < 3 && relay.exitCode === null && Date.now() < deadline) await sleep(50);
+    relay.kill('SIGINT');
+    await new Promise((r) => relay.exitCode !== null ? r() : relay.on('exit', r));
+    return out.split('\n');
+  };
+  const gemini = await lines(['--port', '0'], {...process.env, GEMINI_API_KEY: key});
+  check(/^http:\/\/127\.0\.0\.1:\d+\/$/.test(gemini[0]) && gemini[1].startsWith('talking to Gemini') &&
+            !gemini.join('\n').includes(key),
+        `with GEMINI_API_KEY: "${gemini[1]}", and not the key`);
+  const local = await lines(['--port', '0', '--local'], {...process.env, GEMINI_API_KEY: key});
+  check(local[1].startsWith('talking to the bundled local server (--local'), `--local: "${local[1]}"`);
+  const uri = spawnSync(relayPath, ['--uri', 'wss://example.com/ws'], {env: relayEnv(), timeout: 10000});
+  check(uri.status === 2 && /--uri needs a key/.test(uri.stderr.toString()), '--uri without a key is refused');
+
+  const {relay, url} = startRelay();
+  const port = new URL(await url).port;
+  const external = Object.values(os.networkInterfaces()).flat().find((a) => a.family === 'IPv4' && !a.internal);
+  if (external) {
+    const refused = await fetch(`http://${external.address}:${port}/`).then(() => false, () => true);
+    check(refused, `by default nothing listens on ${external.address} (only the loopback)`);
+  }
+  const served = await fetch(`http://127.0.0.1:${port}/app.js`);
+  check(served.status === 200 && /geminiliveStats/.test(await served.text()), 'the loopback serves the page\'s files');
+  relay.kill('SIGINT');
+  await new Promise((r) => relay.exitCode !== null ? r() : relay.on('exit', r));
+}
+
 // The safe defaults as a user meets them: no other machine without a token,
 // and a page that presents the token (#token=) gets in, one without does not.
 async function tokenChecks(launch) {
@@ -274,6 +310,7 @@ try {
   check([1, 2, 3].every((n) => new RegExp(`${n}: ended after`).test(stderr())), 'each session ended with its page');
 
   await tokenChecks(launch);
+  await startupChecks();
 } catch (e) {
   check(false, `the run: ${e.stack || e}`);
 } finally {
