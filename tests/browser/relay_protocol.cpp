@@ -145,6 +145,30 @@ GST_START_TEST(disconnect_ends_the_session_at_once) {
 }
 GST_END_TEST;
 
+// A page that sends another rate says so in the MIME type; the session
+// sends it at that rate (the local server names the turn's rate).
+GST_START_TEST(another_rate_is_sent_as_such) {
+  Stack stack;
+  Client client;
+  fail_unless(client.connect(stack.ws_url()));
+  client.send(R"({"setup":{"generation_config":{"response_modalities":["TEXT"]}}})");
+  std::string speech;
+  for (int i = 0; i < 24000; ++i) {  // 1 s of 300 Hz at 24 kHz
+    auto v = static_cast<int16_t>(9000 * std::sin(2 * M_PI * 300 * i / 24000.0));
+    speech += static_cast<char>(v & 0xff);
+    speech += static_cast<char>((v >> 8) & 0xff);
+  }
+  std::string quiet(48000, '\0');
+  for (std::string* pcm : {&speech, &quiet})
+    client.send(R"({"realtime_input":{"media_chunks":[{"mime_type":"audio/pcm;rate=24000","data":")" + b64(*pcm) +
+                "\"}]}}");
+  const std::string reply = "I heard 2.0 seconds of audio at 24000 Hz.";
+  fail_unless(wait_reply(client, "text", reply.size()));
+  assert_str(joined(client.values("text")), reply);
+  ck_assert_uint_eq(stack.live->stats().audio_bytes, 96000);
+}
+GST_END_TEST;
+
 // What the tutorial's relay lacks: a dropped service connection is resumed
 // and the browser's conversation goes on; the page hears about it.
 GST_START_TEST(a_dropped_connection_resumes) {
@@ -182,6 +206,7 @@ static Suite* relay_protocol_suite() {
   tcase_add_test(tc, typed_text_and_push_to_talk);
   tcase_add_test(tc, disconnect_ends_the_session_at_once);
   tcase_add_test(tc, a_dropped_connection_resumes);
+  tcase_add_test(tc, another_rate_is_sent_as_such);
   return s;
 }
 
