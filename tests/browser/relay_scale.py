@@ -5,8 +5,9 @@
 Starts geminilive-relay (its bundled local server, which answers at 4x real
 time like the service), opens N clients that speak the tutorial's protocol
 exactly, and has each ask one spoken question in real time: 40 ms chunks of
-16 kHz PCM (1.5 s of a tone, then quiet) from the moment its session is
-ready. For each it measures:
+16 kHz PCM (1.5 s of a tone, then quiet) and a 1024x576 JPEG a second, as
+our page sends them, from the moment its session is ready. For each it
+measures:
 
 - the answer's delay: from the sending of the chunk that completes 0.6 s of
   quiet after the speech (the local server's end-of-speech rule) to the
@@ -62,9 +63,21 @@ def chunk_message(tone):
 SPEECH, QUIET = chunk_message(True), chunk_message(False)
 
 
+def frame_message():
+    """A 1024x576 JPEG of a test pattern, as the page sends one a second."""
+    jpeg = subprocess.run(
+        ["gst-launch-1.0", "-q", "videotestsrc", "num-buffers=1", "pattern=smpte", "!",
+         "video/x-raw,width=1024,height=576", "!", "jpegenc", "!", "fdsink", "fd=1"],
+        stdout=subprocess.PIPE, check=True).stdout
+    return json.dumps({"realtime_input": {"media_chunks": [
+        {"mime_type": "image/jpeg", "data": base64.b64encode(jpeg).decode()}]}}), len(jpeg)
+
+
 class Client:
-    def __init__(self, session, url, seconds):
+    def __init__(self, session, url, seconds, frame):
         self.seconds = seconds
+        self.frame = frame  # sent once a second, or None
+        self.frames_sent = 0
         self.conn = None
         self.ready_at = None
         self.sent = 0
@@ -106,6 +119,9 @@ class Client:
         while self.sent < due:
             self.max_late = max(self.max_late, now - (self.ready_at + self.sent * CHUNK_S))
             self.conn.send_text(SPEECH if self.sent * CHUNK_S < SPEECH_S else QUIET)
+            if self.frame and self.sent % 25 == 0:
+                self.conn.send_text(self.frame)
+                self.frames_sent += 1
             self.sent += 1
         return self.sent < int(self.seconds / CHUNK_S)
 
@@ -133,7 +149,12 @@ def main():
     parser.add_argument("--relay", required=True)
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=10, help="audio each client sends")
+    parser.add_argument("--no-frames", action="store_true", help="audio only (default: a 1024x576 JPEG a second too)")
     args = parser.parse_args()
+    frame = None
+    if not args.no_frames:
+        frame, size = frame_message()
+        print(f"each client also sends a {size // 1024} KiB 1024x576 JPEG a second")
 
     env = {k: v for k, v in os.environ.items() if k not in ("GEMINI_API_KEY", "GOOGLE_API_KEY")}
     relay = subprocess.Popen([args.relay, "--port", "0", "--max-sessions", str(args.sessions)],
@@ -141,7 +162,7 @@ def main():
     url = relay.stdout.readline().decode().strip().replace("http://", "ws://")
     session = Soup.Session()
     session.set_timeout(0)
-    clients = [Client(session, url, args.seconds) for _ in range(args.sessions)]
+    clients = [Client(session, url, args.seconds, frame) for _ in range(args.sessions)]
     context = GLib.MainContext.default()
     deadline = time.monotonic() + args.seconds + 30
     started = time.monotonic()
@@ -178,7 +199,8 @@ def main():
     delays = [c.delay() for c in clients if c.delay() is not None]
     rates = [c.rate() for c in clients if c.rate() is not None]
     late = max(c.max_late for c in clients)
-    print(f"sessions: {args.sessions}, answered: {len(delays)}, errors: {len(errors)} {errors[:3]}")
+    print(f"sessions: {args.sessions}, answered: {len(delays)}, errors: {len(errors)} {errors[:3]}, "
+          f"frames sent: {sum(c.frames_sent for c in clients)}")
     if delays:
         print(f"answer delay after end of speech: median {statistics.median(delays) * 1000:.0f} ms, "
               f"p95 {percentile(delays, 95) * 1000:.0f} ms, max {max(delays) * 1000:.0f} ms")
