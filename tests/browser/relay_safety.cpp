@@ -63,6 +63,11 @@ GST_START_TEST(browser_messages_parse) {
   assert_str(parse_error(R"({"client_content":{}})"),
              "unknown message \"client_content\": send setup, then realtime_input");
   assert_str(parse_error(R"({"setup":{},"extra":1})"), "unknown message \"setup\": send setup, then realtime_input");
+  // What the browser sent is quoted clipped, never cut inside a character.
+  assert_str(parse_error("{\"" + std::string(39, 'x') + "\xc3\xa9\":1}"),
+             "unknown message \"" + std::string(39, 'x') + "\": send setup, then realtime_input");
+  assert_str(clip_utf8("h\xc3\xa9llo", 2), "h");
+  assert_str(clip_utf8("h\xc3\xa9llo", 3), "h\xc3\xa9");
   assert_str(parse_error(R"({"realtime_input":{"media_chunks":[{"mime_type":"audio/pcm","data":"***"}]}})"),
              "the data of a audio/pcm chunk is not valid base64");
   assert_str(parse_error(R"({"realtime_input":{"media_chunks":[{"mime_type":"video/mp4","data":"AAAA"}]}})"),

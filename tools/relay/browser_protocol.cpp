@@ -68,11 +68,11 @@ bool parse_chunk(JsonNode* node, MediaChunk* chunk, ProtocolError* error) {
   } else if (m == "image/jpeg" || m == "image/png") {
     chunk->kind = MediaChunk::Kind::Image;
   } else {
-    return fail(error, "unsupported mime_type \"" + m.substr(0, 64) + "\" (audio/pcm, image/jpeg or image/png)");
+    return fail(error, "unsupported mime_type \"" + clip_utf8(m, 64) + "\" (audio/pcm, image/jpeg or image/png)");
   }
   if (!data) return true;
   if (!decode_base64_strict(json_node_get_string(data), &chunk->data))
-    return fail(error, "the data of a " + m.substr(0, 64) + " chunk is not valid base64");
+    return fail(error, "the data of a " + clip_utf8(m, 64) + " chunk is not valid base64");
   return true;
 }
 
@@ -192,8 +192,14 @@ std::optional<BrowserMessage> parse_browser_message(const std::string& json, Pro
   }
   g_autoptr(GList) names = json_object_get_members(object);
   std::string first = names ? static_cast<const char*>(names->data) : "";
-  fail(error, "unknown message \"" + first.substr(0, 40) + "\": send setup, then realtime_input");
+  fail(error, "unknown message \"" + clip_utf8(first, 40) + "\": send setup, then realtime_input");
   return std::nullopt;
+}
+
+std::string clip_utf8(const std::string& text, size_t bytes) {
+  if (text.size() <= bytes) return text;
+  while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80) --bytes;  // a continuation byte
+  return text.substr(0, bytes);
 }
 
 bool decode_base64_strict(const std::string& text, std::vector<uint8_t>* out) {

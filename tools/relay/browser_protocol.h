@@ -47,6 +47,10 @@ struct ProtocolError {
 // 8000-48000 Hz is an error.
 std::optional<BrowserMessage> parse_browser_message(const std::string& json, ProtocolError* error);
 
+// At most `bytes` bytes of `text`, cut at a UTF-8 character boundary (for
+// quoting what a browser sent, and for close reasons).
+std::string clip_utf8(const std::string& text, size_t bytes);
+
 // Strict base64 (standard or URL-safe alphabet, padding optional): false on
 // any other character or an impossible length.
 bool decode_base64_strict(const std::string& text, std::vector<uint8_t>* out);

@@ -54,7 +54,7 @@ void BrowserSession::bad_input(const std::string& message, int code) {
   closing_ = true;  // what the browser sends after this is not read
   log_(id_ + ": " + message);
   outbox_->post(encode_error(message));
-  outbox_->close(code, message.size() <= 120 ? message : message.substr(0, 117) + "...");
+  outbox_->close(code, clip_utf8(message, 120));  // a close reason holds at most 123 bytes
   stop_pipeline();
 }
 
