@@ -80,6 +80,7 @@ bool RelayServer::start(std::string* error) {
 
 std::string RelayServer::page_url() const {
   std::string host = config_.listen == "localhost" ? "127.0.0.1" : config_.listen;
+  if (host == "0.0.0.0" || host == "::") host = g_get_host_name();  // every address: this machine's name
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
   return "http://" + host + ":" + std::to_string(port_) + "/";
 }

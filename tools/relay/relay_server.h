@@ -40,7 +40,8 @@ class RelayServer {
 
   bool start(std::string* error);
   uint16_t port() const { return port_; }
-  std::string page_url() const;  // http://127.0.0.1:PORT/ (the listen address otherwise)
+  // http://127.0.0.1:PORT/; the listen address otherwise (the host name for 0.0.0.0 or ::).
+  std::string page_url() const;
   unsigned sessions() const { return static_cast<unsigned>(sessions_.size()); }
   unsigned sessions_started() const { return next_id_; }
 
