@@ -88,9 +88,9 @@ import wave
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import LIVE_PATH, Failure, MockServer, python_with, reply_pcm_bytes  # noqa: E402
-from pipewire import Missing as PipeWireMissing, PipeWire  # noqa: E402
+from harness import LIVE_PATH, Failure, MockServer, reply_pcm_bytes  # noqa: E402
 from matroska import matroska_tracks  # noqa: E402
+import wayland_cases  # noqa: E402
 
 GOOGLE_URI = "wss://generativelanguage.googleapis.com" + LIVE_PATH
 DEFAULT_MODEL = "models/gemini-3.8-live"
@@ -564,66 +564,6 @@ def case_search(workdir):
     return f"{r.elapsed:.1f} s; search, source, code and result shown"
 
 
-def start_pipewire(workdir):
-    try:
-        return PipeWire(workdir, clean_env())
-    except PipeWireMissing as e:
-        raise Failure(str(e))
-
-
-def frames_seen(r):
-    return int(REPLY_RE.search(local_reply(r)).group(2))
-
-
-def case_pipewire(workdir):
-    with start_pipewire(workdir) as pw:
-        env = dict(clean_env(), XDG_RUNTIME_DIR=pw.env["XDG_RUNTIME_DIR"])
-        r = run_assistant(["-v", "--pipewire-node", str(pw.node_id)], env, workdir)
-        log = pw.log()
-    expect(r.status == 0, r.describe() + "--- pipewire\n" + log)
-    expect(f"[screen] PipeWire node {pw.node_id}\n" in r.out, "no PipeWire line\n" + r.describe())
-    frames = frames_seen(r)
-    # A moving ball: the gate passes about one frame a second.
-    expect(frames >= 2, f"the server saw {frames} frame(s) of a moving picture\n" + r.describe())
-    return f"{r.elapsed:.1f} s; node {pw.node_id}: {frames} frames of 1024x576"
-
-
-def case_portal(workdir):
-    if not shutil.which("dbus-run-session"):
-        raise Failure("dbus-run-session is missing: install the Debian package dbus-bin (tools/setup installs it)")
-    python = python_with("import gi; gi.require_version('Gio', '2.0'); from gi.repository import Gio")
-    if python is None:
-        raise Failure("fake_portal.py needs PyGObject: install the Debian package python3-gi (tools/setup does)")
-    fake = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_portal.py")
-    env = dict(clean_env(), WAYLAND_DISPLAY="wayland-geminilive-test")
-    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
-    with start_pipewire(workdir) as pw:
-        socket = os.path.join(pw.env["XDG_RUNTIME_DIR"], "pipewire-0")
-        portal = ["dbus-run-session", "--", python, fake, "--socket", socket, "--node", str(pw.node_id)]
-        r = run_assistant(["-v"], env, workdir, wrapper=portal + ["--"])
-        cancelled = run_assistant(["-v"], env, workdir, wrapper=portal + ["--answer", "1", "--"])
-    expect(r.status == 0, r.describe())
-    for line in ("[screen] Wayland session: asking the desktop to share a screen or a window",
-                 f"[screen] the desktop shares a screen of 1280x720 (PipeWire node {pw.node_id})"):
-        expect(line in r.out, f"no {line!r}\n" + r.describe())
-    calls = re.findall(r"^fake portal: (\w+)(.*)$", r.err, re.M)
-    names = [c[0] for c in calls if c[0] != "owns"]
-    expect(names == ["CreateSession", "SelectSources", "Start", "OpenPipeWireRemote", "Close"],
-           f"portal calls {names}\n" + r.describe())
-    select = dict(calls)["SelectSources"].strip()
-    expect(select == "cursor_mode=2, multiple=False, types=3", f"SelectSources {select!r}")
-    frames = frames_seen(r)
-    expect(frames >= 2, f"the server saw {frames} frame(s) of the shared node\n" + r.describe())
-
-    expect(cancelled.status == 1 and "screen sharing was cancelled in the desktop's dialog" in cancelled.err,
-           "a cancelled dialog was not reported\n" + cancelled.describe())
-    absent = run_assistant(["-v"], env, workdir, wrapper=["dbus-run-session", "--"])
-    expect(absent.status == 2 and "the desktop has no ScreenCast portal" in absent.err
-           and "xdg-desktop-portal" in absent.err, "a missing portal was not reported\n" + absent.describe())
-    return (f"{r.elapsed:.1f} s; calls {', '.join(names)}; {frames} frames; cancel: status 1; "
-            f"no portal: status 2")
-
-
 CASES = {
     "headless": case_headless,
     "change-gate": case_change_gate,
@@ -637,9 +577,9 @@ CASES = {
     "push-to-talk-typed": case_push_to_talk_typed,
     "media-resolution": case_media_resolution,
     "search": case_search,
-    "pipewire": case_pipewire,
-    "portal": case_portal,
 }
+# The Wayland path: a PipeWire node, the ScreenCast portal (wayland_cases.py).
+CASES.update(wayland_cases.cases(sys.modules[__name__]))
 
 
 def main():
