@@ -5,7 +5,7 @@ the assistant's portal client headless (the real portal needs a desktop and
 shows a dialog; this one answers as if the user had chosen at once).
 
 Usage (on a session bus of its own, e.g. under dbus-run-session):
-  fake_portal.py --socket PATH --node ID [--answer N] -- PROGRAM ARGS...
+  fake_portal.py --socket PATH --node ID [--answer N] [--close-after S] -- PROGRAM ARGS...
 
 It owns org.freedesktop.portal.Desktop, serves
 org.freedesktop.portal.ScreenCast at /org/freedesktop/portal/desktop
@@ -15,6 +15,8 @@ and Start answer through the Request object's Response signal, as the
 portal does: Start with response N (default 0: shared; 1: the user
 cancelled) and one stream, node ID, 1280x720, a monitor.
 OpenPipeWireRemote returns a new connection to the PipeWire socket PATH.
+With --close-after S, the session's Closed signal comes S seconds after
+Start, as when the user stops sharing from the desktop's indicator.
 Each call is logged on stderr ("fake portal: ...").
 """
 
@@ -80,6 +82,12 @@ class Portal:
             return GLib.SOURCE_REMOVE
         GLib.idle_add(emit)
 
+    def close_session(self, sender, session):
+        log(f"Closed {session} (the user stopped sharing)")
+        self.connection.emit_signal(sender, session, "org.freedesktop.portal.Session", "Closed",
+                                    GLib.Variant("(a{sv})", ({},)))
+        return GLib.SOURCE_REMOVE
+
     def on_get_property(self, connection, sender, path, interface, name):
         return GLib.Variant("u", PROPERTIES[name])
 
@@ -115,6 +123,8 @@ class Portal:
                                        "source_type": GLib.Variant("u", 1)})
             results = {"streams": GLib.Variant("a(ua{sv})", [stream])} if self.args.answer == 0 else {}
             self.respond(sender, request, self.args.answer, results)
+            if self.args.close_after is not None and self.args.answer == 0:
+                GLib.timeout_add(int(self.args.close_after * 1000), self.close_session, sender, session)
         elif method == "OpenPipeWireRemote":
             remote = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             remote.connect(self.args.socket)
@@ -130,6 +140,7 @@ def main():
     parser.add_argument("--socket", required=True, help="the PipeWire daemon's socket")
     parser.add_argument("--node", type=int, required=True, help="the node id Start hands out")
     parser.add_argument("--answer", type=int, default=0, help="Start's response: 0 shared, 1 cancelled")
+    parser.add_argument("--close-after", type=float, help="emit the session's Closed this long after Start")
     parser.add_argument("program", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     program = args.program[1:] if args.program[:1] == ["--"] else args.program

@@ -63,7 +63,10 @@ Cases
                embedded), Start and OpenPipeWireRemote, captures the node
                through the fd it got (no XDG_RUNTIME_DIR), and closes the
                session at the end; "cancelled" ends with status 1 and says
-               so; without a portal on the bus, status 2 and what to install.
+               so; the desktop closing the session (the user stopped
+               sharing) is said, the screen ends, the run still ends with
+               status 0; without a portal on the bus, status 2 and what to
+               install.
   search       --search --code-execution against geminilive-mock-server: the
                "[search] queries: ...", "[source] title <uri>", "[code] ..."
                and "[result] ..." lines on the console and in the transcript.

@@ -50,6 +50,7 @@ def case_portal(h, workdir):
         portal = ["dbus-run-session", "--", python, fake, "--socket", socket, "--node", str(pw.node_id)]
         r = h.run_assistant(["-v"], env, workdir, wrapper=portal + ["--"])
         cancelled = h.run_assistant(["-v"], env, workdir, wrapper=portal + ["--answer", "1", "--"])
+        stopped = h.run_assistant(["-v"], env, workdir, wrapper=portal + ["--close-after", "1", "--"])
     h.expect(r.status == 0, r.describe())
     for line in ("[screen] Wayland session: asking the desktop to share a screen or a window",
                  f"[screen] the desktop shares a screen of 1280x720 (PipeWire node {pw.node_id})"):
@@ -65,11 +66,17 @@ def case_portal(h, workdir):
 
     h.expect(cancelled.status == 1 and "screen sharing was cancelled in the desktop's dialog" in cancelled.err,
              "a cancelled dialog was not reported\n" + cancelled.describe())
+    # The user stops sharing a second in: said, the screen ends, the talk goes on.
+    h.expect(stopped.status == 0 and "[screen] the desktop stopped sharing the screen" in stopped.out,
+             "stopping the sharing was not handled\n" + stopped.describe())
+    stopped_calls = re.findall(r"^fake portal: (\w+)", stopped.err, re.M)
+    h.expect("Closed" in stopped_calls and "Close" not in stopped_calls,
+             f"portal calls after the desktop closed: {stopped_calls}")
     absent = h.run_assistant(["-v"], env, workdir, wrapper=["dbus-run-session", "--"])
     h.expect(absent.status == 2 and "the desktop has no ScreenCast portal" in absent.err
              and "xdg-desktop-portal" in absent.err, "a missing portal was not reported\n" + absent.describe())
     return (f"{r.elapsed:.1f} s; calls {', '.join(names)}; {frames} frames; cancel: status 1; "
-            f"no portal: status 2")
+            f"stopped sharing: handled in {stopped.elapsed:.1f} s; no portal: status 2")
 
 
 def cases(h):

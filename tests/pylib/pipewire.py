@@ -140,9 +140,9 @@ class PipeWire:
     def _link_loop(self):
         while not self._stop.wait(0.1):
             r = subprocess.run(["pw-link", "-i"], env=self.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-            for port in (line.strip() for line in r.stdout.decode(errors="replace").splitlines()):
-                if not port:
-                    continue
+            ports = {line.strip() for line in r.stdout.decode(errors="replace").splitlines() if line.strip()}
+            self.linked &= ports  # a port that went may come back, with the same name, from the next client
+            for port in ports:
                 if port in self.linked:
                     continue
                 # Which output port of the node: the first (and only) one.

@@ -188,6 +188,7 @@ int main(int argc, char** argv) {
   if (!pipeline) return fail(error);
   g_autoptr(GstElement) owned_pipeline = pipeline;
   if (!warning.empty()) say("[warning] " + warning);
+  end_screen_when_sharing_stops(&screen, pipeline, say);
   NotesTool notes(options.notes_path);
   const bool tools = warning.empty();  // the only warning: no function calling
 

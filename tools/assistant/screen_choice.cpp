@@ -96,4 +96,14 @@ bool choose_screen(const Options& options, PipelinePlan* plan, ScreenHolders* ho
   return true;
 }
 
+void end_screen_when_sharing_stops(ScreenHolders* holders, GstElement* pipeline,
+                                   const std::function<void(const std::string&)>& say) {
+  if (!holders->portal) return;
+  holders->portal->watch_closed([pipeline, say] {
+    say("[screen] the desktop stopped sharing the screen: the model keeps the last frame it got");
+    g_autoptr(GstElement) screen = gst_bin_get_by_name(GST_BIN(pipeline), names::kScreen);
+    if (screen) gst_element_send_event(screen, gst_event_new_eos());
+  });
+}
+
 }  // namespace geminilive::assistant

@@ -28,4 +28,10 @@ struct ScreenHolders {
 bool choose_screen(const Options& options, PipelinePlan* plan, ScreenHolders* holders,
                    const std::function<void(const std::string&)>& say, std::string* error, int* status);
 
+// When the desktop stops sharing (the portal's session closed), says so and
+// ends the screen branch of `pipeline` (EOS from the source): the talk goes
+// on, and the model keeps the last frame it got. Nothing without a portal.
+void end_screen_when_sharing_stops(ScreenHolders* holders, GstElement* pipeline,
+                                   const std::function<void(const std::string&)>& say);
+
 }  // namespace geminilive::assistant

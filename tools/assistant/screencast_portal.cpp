@@ -270,7 +270,27 @@ std::unique_ptr<ScreenCastPortal> ScreenCastPortal::open(unsigned answer_timeout
   return done(Failure::None);
 }
 
+void ScreenCastPortal::watch_closed(std::function<void()> closed) {
+  closed_ = std::move(closed);
+  if (!closed_subscription_)
+    closed_subscription_ =
+        g_dbus_connection_signal_subscribe(bus_, kPortalName, kSession, "Closed", session_handle_.c_str(), nullptr,
+                                           G_DBUS_SIGNAL_FLAGS_NONE, on_closed, this, nullptr);
+}
+
+void ScreenCastPortal::on_closed(GDBusConnection*, const char*, const char*, const char*, const char*, GVariant*,
+                                 gpointer data) {
+  auto* self = static_cast<ScreenCastPortal*>(data);
+  GST_INFO("the desktop closed session %s", self->session_handle_.c_str());
+  g_dbus_connection_signal_unsubscribe(self->bus_, self->closed_subscription_);
+  self->closed_subscription_ = 0;
+  self->session_handle_.clear();  // nothing left to close
+  if (self->closed_) self->closed_();
+}
+
 ScreenCastPortal::~ScreenCastPortal() {
+  // Our own Close below is not the user's.
+  if (closed_subscription_) g_dbus_connection_signal_unsubscribe(bus_, closed_subscription_);
   if (fd_ >= 0) close(fd_);
   if (bus_ && !session_handle_.empty()) {
     // The desktop stops sharing (its indicator goes away).

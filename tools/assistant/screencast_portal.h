@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -29,6 +30,11 @@ class ScreenCastPortal {
   ScreenCastPortal(const ScreenCastPortal&) = delete;
   ScreenCastPortal& operator=(const ScreenCastPortal&) = delete;
 
+  // Calls `closed` once, on the main context that is the thread default
+  // here, when the desktop ends the session: the user stopped sharing from
+  // its indicator (the stream then stops without an error or EOS).
+  void watch_closed(std::function<void()> closed);
+
   int pipewire_fd() const { return fd_; }  // owned here; pipewiresrc duplicates it
   guint32 node_id() const { return node_id_; }
   int width() const { return width_; }  // the stream's size when the portal says it; else 0
@@ -38,7 +44,11 @@ class ScreenCastPortal {
  private:
   ScreenCastPortal() = default;
 
+  static void on_closed(GDBusConnection*, const char*, const char*, const char*, const char*, GVariant*, gpointer);
+
   GDBusConnection* bus_ = nullptr;
+  guint closed_subscription_ = 0;
+  std::function<void()> closed_;
   std::string session_handle_;
   int fd_ = -1;
   guint32 node_id_ = 0;
