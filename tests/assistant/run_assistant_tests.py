@@ -15,8 +15,9 @@ Cases
                virtual screen is still: the change gate sends 1 frame.
   change-gate  the same with --no-change-gate (a frame every second: the
                server gets 2 or more), and with --keepalive 1 (the still
-               screen is sent again each second: 2 or more); a bad
-               --keepalive is refused with status 2.
+               screen is sent again each second: 2 or more; with
+               --change-threshold 0.02 said on the console); a bad
+               --keepalive or --change-threshold is refused with status 2.
   key          GEMINI_API_KEY=test-key and --uri to geminilive-mock-server
                started with --api-key test-key --tool-call save_note: the
                upgrade path is Google's endpoint's path, the key is accepted
@@ -230,7 +231,8 @@ def case_headless(workdir):
 def case_change_gate(workdir):
     results = []
     for args, line in ((["--no-change-gate"], "[screen] --no-change-gate: a frame every second"),
-                       (["--keepalive", "1"], "again after 1 s when still")):
+                       (["--keepalive", "1", "--change-threshold", "0.02"],
+                        "(at most 1 a second, when more than 2 % of it changed; again after 1 s when still)")):
         r = run_assistant(["-v"] + args, clean_env(), workdir)
         expect(r.status == 0 and line in r.out, f"{args}: no {line!r}\n" + r.describe())
         # All the frames the in-process server received (-v), in the whole
@@ -238,8 +240,9 @@ def case_change_gate(workdir):
         frames = int(re.search(r"^\[local server\] received \d+ setup, (\d+) frames", r.err, re.M).group(1))
         expect(frames >= 2, f"{args}: the server got {frames} frame(s) of a still screen in {r.elapsed:.1f} s")
         results.append(f"{' '.join(args)}: {frames} frames")
-    bad = run_assistant(["--keepalive", "-3"], clean_env(), workdir, timeout=30)
-    expect(bad.status == 2 and "--keepalive" in bad.err, "a negative --keepalive was taken\n" + bad.describe())
+    for bad_args in (["--keepalive", "-3"], ["--change-threshold", "2"]):
+        bad = run_assistant(bad_args, clean_env(), workdir, timeout=30)
+        expect(bad.status == 2 and bad_args[0] in bad.err, f"{bad_args} was taken\n" + bad.describe())
     return "; ".join(results)
 
 

@@ -42,6 +42,7 @@ struct Raw {
   char* media_resolution = nullptr;
   char* pipewire_node = nullptr;
   double keepalive = -1;
+  double threshold = -1;
   gboolean no_change_gate = FALSE;
   gboolean local = FALSE;
   gboolean push_to_talk = FALSE;
@@ -85,6 +86,8 @@ bool parse_options(int* argc, char*** argv, Options* options, std::string* error
        "Send a frame every second, even when the screen did not change", nullptr},
       {"keepalive", 0, 0, G_OPTION_ARG_DOUBLE, &raw.keepalive,
        "Resend a still screen after this many seconds (default 10; 0: never)", "SECONDS"},
+      {"change-threshold", 0, 0, G_OPTION_ARG_DOUBLE, &raw.threshold,
+       "Send a frame when more than this fraction of the screen changed (default 0.005)", "FRACTION"},
       {"pipewire-node", 0, 0, G_OPTION_ARG_STRING, &raw.pipewire_node,
        "Capture this PipeWire video node (pw-cli ls Node) instead of asking the desktop's portal", "ID"},
       {"no-mic", 0, 0, G_OPTION_ARG_NONE, &raw.no_mic, "Do not send the microphone (type instead)", nullptr},
@@ -171,6 +174,17 @@ bool parse_options(int* argc, char*** argv, Options* options, std::string* error
       return false;
     }
     options->gate_keepalive = raw.keepalive;
+  }
+  if (raw.threshold != -1) {
+    if (!(raw.threshold >= 0 && raw.threshold <= 1)) {
+      *error = "--change-threshold: want a fraction from 0 to 1";
+      return false;
+    }
+    if (raw.no_change_gate) {
+      *error = "--change-threshold and --no-change-gate exclude each other";
+      return false;
+    }
+    options->gate_threshold = raw.threshold;
   }
   options->print_config = raw.print_config;
   options->verbose = raw.verbose;

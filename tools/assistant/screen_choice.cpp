@@ -13,6 +13,7 @@ constexpr unsigned kPortalAnswerTimeoutS = 300;
 void plan_gate(const Options& options, PipelinePlan* plan, const std::function<void(const std::string&)>& say) {
   plan->change_gate = options.change_gate;
   plan->gate_keepalive = options.gate_keepalive;
+  plan->gate_threshold = options.gate_threshold;
   if (!plan->change_gate) {
     say("[screen] --no-change-gate: a frame every second, changed or not");
     return;
@@ -24,7 +25,12 @@ void plan_gate(const Options& options, PipelinePlan* plan, const std::function<v
     g_autofree char* s = g_strdup_printf("again after %g s when still", options.gate_keepalive);
     keepalive = s;
   }
-  say("[screen] frames only when the screen changes (at most 1 a second; " + keepalive + ")");
+  std::string threshold;
+  if (options.gate_threshold >= 0) {
+    g_autofree char* t = g_strdup_printf(", when more than %g %% of it changed", options.gate_threshold * 100);
+    threshold = t;
+  }
+  say("[screen] frames only when the screen changes (at most 1 a second" + threshold + "; " + keepalive + ")");
 }
 
 bool plan_portal(PipelinePlan* plan, ScreenHolders* holders, const std::function<void(const std::string&)>& say,
