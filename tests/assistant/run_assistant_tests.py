@@ -11,7 +11,13 @@ Cases
                server and a virtual screen, ask the recorded question, end by
                itself with status 0, and leave the reply WAV (24 kHz S16LE
                mono, not silent, exactly as long as the server's synthesized
-               reply) and a transcript holding what was heard and said.
+               reply) and a transcript holding what was heard and said. The
+               virtual screen is still: the change gate sends 1 frame.
+  change-gate  the same with --no-change-gate (a frame every second: the
+               server gets 2 or more), and with --keepalive 1 (the still
+               screen is sent again each second: 2 or more; with
+               --change-threshold 0.02 said on the console); a bad
+               --keepalive or --change-threshold is refused with status 2.
   key          GEMINI_API_KEY=test-key and --uri to geminilive-mock-server
                started with --api-key test-key --tool-call save_note: the
                upgrade path is Google's endpoint's path, the key is accepted
@@ -26,7 +32,7 @@ Cases
   save-note    the local server calls save_note (--local-tool-call): the note
                is appended to --notes under a heading, twice over two runs.
   record       --record rec.mkv: a Matroska file with the MJPEG frames sent
-               (1024x576), the microphone (16 kHz) and the answer (24 kHz) as
+               (1024x576; as many as the server received), the microphone (16 kHz) and the answer (24 kHz) as
                PCM tracks, and two UTF-8 subtitle tracks whose text is what
                was heard and what was said.
   interactive  --no-mic: a line typed on stdin is sent as text and answered;
@@ -47,6 +53,21 @@ Cases
   media-resolution
                --media-resolution low puts MEDIA_RESOLUTION_LOW in the setup;
                a wrong level is refused with status 2.
+  pipewire     --pipewire-node ID: a PipeWire daemon of its own with a test
+               screen node (a moving ball, tests/pylib/pipewire.py) is
+               captured through the change gate: the server sees 2 or more
+               1024x576 frames.
+  portal       WAYLAND_DISPLAY set, on a session bus of its own
+               (dbus-run-session): with fake_portal.py as the ScreenCast
+               portal (the user "chose" at once), the assistant calls
+               CreateSession, SelectSources (monitor or window, one, cursor
+               embedded), Start and OpenPipeWireRemote, captures the node
+               through the fd it got (no XDG_RUNTIME_DIR), and closes the
+               session at the end; "cancelled" ends with status 1 and says
+               so; the desktop closing the session (the user stopped
+               sharing) is said, the screen ends, the run still ends with
+               status 0; without a portal on the bus, status 2 and what to
+               install.
   search       --search --code-execution against geminilive-mock-server: the
                "[search] queries: ...", "[source] title <uri>", "[code] ..."
                and "[result] ..." lines on the console and in the transcript.
@@ -73,6 +94,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import LIVE_PATH, Failure, MockServer, reply_pcm_bytes  # noqa: E402
 from matroska import matroska_tracks  # noqa: E402
+import wayland_cases  # noqa: E402
 
 GOOGLE_URI = "wss://generativelanguage.googleapis.com" + LIVE_PATH
 DEFAULT_MODEL = "models/gemini-3.8-live"
@@ -90,7 +112,7 @@ def expect(condition, message):
 def clean_env(key=None, keep_plugin_path=True):
     """The environment of a machine without display, audio devices or key."""
     env = dict(os.environ)
-    for var in ("DISPLAY", "WAYLAND_DISPLAY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "GST_PLUGIN_PATH"):
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "XDG_SESSION_TYPE", "GEMINI_API_KEY", "GOOGLE_API_KEY", "GST_PLUGIN_PATH"):
         env.pop(var, None)
     if not keep_plugin_path:
         env.pop("GST_PLUGIN_PATH_1_0", None)
@@ -122,9 +144,10 @@ class Result:
             return f.read()
 
 
-def run_assistant(args, env, workdir, timeout=RUN_BOUND):
+def run_assistant(args, env, workdir, timeout=RUN_BOUND, wrapper=()):
+    """The program with args (after `wrapper`, a command that runs it)."""
     start = time.monotonic()
-    proc = subprocess.Popen([os.environ["GEMINILIVE_ASSISTANT"]] + args, cwd=workdir, env=env,
+    proc = subprocess.Popen(list(wrapper) + [os.environ["GEMINILIVE_ASSISTANT"]] + args, cwd=workdir, env=env,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         out, err = proc.communicate(timeout=timeout)
@@ -195,11 +218,32 @@ def case_headless(workdir):
     expect(re.search(r"^\[screen\] no display: capturing a virtual screen \(Xvfb on :\d+", r.out, re.M)
            or "[screen] no display, and no virtual one" in r.out, "no virtual screen\n" + r.describe())
     expect("[audio] no microphone: asking the recorded question" in r.out, "no recorded question\n" + r.describe())
+    expect("[screen] frames only when the screen changes" in r.out, "the change gate is not on\n" + r.describe())
     reply = local_reply(r)
+    # A still screen behind the change gate: the first frame only.
+    expect(REPLY_RE.search(reply).group(2) == "1", f"the still screen was sent more than once: {reply}")
     seconds = check_reply_wav(os.path.join(workdir, "geminilive-reply.wav"), reply)
     check_transcript(r.file("geminilive-transcript.md"), reply)
     check_console(r, reply)
     return f"{r.elapsed:.1f} s, {seconds:.2f} s of answer: {reply}"
+
+
+def case_change_gate(workdir):
+    results = []
+    for args, line in ((["--no-change-gate"], "[screen] --no-change-gate: a frame every second"),
+                       (["--keepalive", "1", "--change-threshold", "0.02"],
+                        "(at most 1 a second, when more than 2 % of it changed; again after 1 s when still)")):
+        r = run_assistant(["-v"] + args, clean_env(), workdir)
+        expect(r.status == 0 and line in r.out, f"{args}: no {line!r}\n" + r.describe())
+        # All the frames the in-process server received (-v), in the whole
+        # run: the question starts 0.5 s after the first frame and lasts 3 s.
+        frames = int(re.search(r"^\[local server\] received \d+ setup, (\d+) frames", r.err, re.M).group(1))
+        expect(frames >= 2, f"{args}: the server got {frames} frame(s) of a still screen in {r.elapsed:.1f} s")
+        results.append(f"{' '.join(args)}: {frames} frames")
+    for bad_args in (["--keepalive", "-3"], ["--change-threshold", "2"]):
+        bad = run_assistant(bad_args, clean_env(), workdir, timeout=30)
+        expect(bad.status == 2 and bad_args[0] in bad.err, f"{bad_args} was taken\n" + bad.describe())
+    return "; ".join(results)
 
 
 def case_key(workdir):
@@ -303,8 +347,9 @@ def case_record(workdir):
            f"tracks: {[(t.get('type'), t.get('codec'), t.get('name')) for t in tracks.values()]}")
     video = videos[0]
     expect((video.get("width"), video.get("height")) == (1024, 576), f"video {video.get('width')}x{video.get('height')}")
-    expect(len(video["blocks"]) >= 2 and all(b[:3] == b"\xff\xd8\xff" for b in video["blocks"]),
-           f"video: {len(video['blocks'])} frames, not all JPEG")
+    sent = int(re.search(r"^\[local server\] received \d+ setup, (\d+) frames", r.err, re.M).group(1))
+    expect(len(video["blocks"]) == sent and all(b[:3] == b"\xff\xd8\xff" for b in video["blocks"]),
+           f"video: {len(video['blocks'])} frames (the server got {sent}), or not all JPEG")
     audio = {t.get("name"): t for t in audios}
     expect(set(audio) == {"microphone", "gemini"}, f"audio track names {list(audio)}")
     expect(all(t["codec"] == "A_PCM/INT/LIT" and t.get("channels", 1) == 1 for t in audios), "audio is not mono PCM")
@@ -527,6 +572,7 @@ def case_search(workdir):
 
 CASES = {
     "headless": case_headless,
+    "change-gate": case_change_gate,
     "key": case_key,
     "print-config": case_print_config,
     "save-note": case_save_note,
@@ -538,6 +584,8 @@ CASES = {
     "media-resolution": case_media_resolution,
     "search": case_search,
 }
+# The Wayland path: a PipeWire node, the ScreenCast portal (wayland_cases.py).
+CASES.update(wayland_cases.cases(sys.modules[__name__]))
 
 
 def main():

@@ -6,7 +6,7 @@ Live server (geminilive-mock-server), so that the documentation cannot rot.
 Every fenced ```sh block whose first line starts with gst-launch-1.0 needs an
 HTML comment on the line just before it (blank lines may come between):
 
-  <!-- pipeline-test: id=NAME [x11] [seconds=N] [timeout=N] expect=CHECK,... -->
+  <!-- pipeline-test: id=NAME [x11] [pipewire] [seconds=N] [timeout=N] expect=CHECK,... -->
   <!-- pipeline-test: skip reason="why it cannot run here" -->
 
 A block without a marker, and a marker without a block, are failures.
@@ -15,6 +15,11 @@ Options
   id=NAME     the name printed for the pipeline
   x11         run on a display of its own: a fresh Xvfb (-screen 0 1280x720x24;
               Debian packages xvfb, and gstreamer1.0-x for ximagesrc)
+  pipewire    run with a PipeWire daemon of its own and a test screen node on
+              it (tests/pylib/pipewire.py: a 1280x720 moving ball, linked to
+              each stream that appears, as a desktop's session manager does);
+              path=NODE becomes the node's id. Debian packages pipewire and
+              gstreamer1.0-pipewire; without them the line is skipped
   seconds=N   a live line: N seconds after "Setting pipeline to PLAYING",
               gst-launch-1.0 gets SIGINT, as from Ctrl-C (the line uses -e)
   timeout=N   the pipeline must end by itself within N s (default 60), counted
@@ -73,6 +78,8 @@ Placeholders (what a reader replaces with their own; the harness provides one)
                 Xvfb display (videotestsrc ! ximagesink, a second gst-launch-1.0)
                 and puts its id, found with xwininfo (Debian package
                 x11-utils), in place of XID. Needs the marker x11.
+  path=NODE     a PipeWire node (pipewiresrc): the test screen's id. Needs the
+                marker pipewire.
   rtsp://camera.local/stream
                 a camera: the harness runs tests/pipelines/rtsp_camera.py, an
                 RTSP server of a live 640x360 10 fps test picture (JPEG over
@@ -117,6 +124,7 @@ import wave
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from pipewire import Missing as PipeWireMissing, PipeWire  # noqa: E402
 from harness import (REPLY_RATE, Failure, Helper, Tally, MockServer, first_line, make_question_wav,  # noqa: E402
                      python_with, reply_pcm_bytes, tail)
 
@@ -144,6 +152,7 @@ COUNTERS = {"frames", "audio", "texts", "turns"}
 
 # Placeholders a reader replaces (see the docstring)
 XID_PLACEHOLDER = "xid=XID"
+NODE_PLACEHOLDER = "path=NODE"
 CAMERA_PLACEHOLDER = "rtsp://camera.local/stream"
 WINDOW_SIZE = "640x360"
 WINDOW = ["videotestsrc", "is-live=true", "pattern=ball", "!",
@@ -192,12 +201,12 @@ def unquote(value):
 
 
 def parse_marker(body):
-    marker = {"skip": False, "x11": False, "seconds": None, "timeout": None,
+    marker = {"skip": False, "x11": False, "pipewire": False, "seconds": None, "timeout": None,
               "expect": [], "id": None, "reason": None}
     for token in split_outside_quotes(body, " \t"):
         key, eq, value = token.partition("=")
         value = unquote(value)
-        if not eq and key in ("skip", "x11"):
+        if not eq and key in ("skip", "x11", "pipewire"):
             marker[key] = True
         elif key == "id" and value:
             marker["id"] = value
@@ -652,6 +661,8 @@ def _run_pipeline(marker, argv, args, env, inputs, workdir):
                                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode:
             raise Failure("ximagesrc is missing: install the Debian package gstreamer1.0-x "
                           "(tools/setup installs it)")
+    if (marker["pipewire"] or NODE_PLACEHOLDER in argv) and not (marker["pipewire"] and NODE_PLACEHOLDER in argv):
+        raise Failure("a PipeWire line needs both the marker pipewire and path=NODE")
     want_verbose = "answer-played" in marker["expect"]
     missing = missing_elements(substitute(argv, "ws://", want_verbose)[0], env)
     if missing:
@@ -675,6 +686,14 @@ def _run_pipeline(marker, argv, args, env, inputs, workdir):
             window = Window(workdir, run_env)
             helpers.append(window)
             placeholders[XID_PLACEHOLDER] = f"xid={window.xid}"
+        if marker["pipewire"]:
+            try:
+                pipewire = PipeWire(workdir, run_env)
+            except PipeWireMissing as e:
+                raise Skip(str(e))
+            helpers.append(pipewire)
+            run_env = dict(run_env, **{k: pipewire.env[k] for k in ("XDG_RUNTIME_DIR", "PIPEWIRE_RUNTIME_DIR")})
+            placeholders[NODE_PLACEHOLDER] = f"path={pipewire.node_id}"
         if any(CAMERA_PLACEHOLDER in t for t in argv):
             camera = Camera(workdir, env)
             helpers.append(camera)

@@ -21,11 +21,11 @@
 #include "pipeline.h"
 #include "plugin_loader.h"
 #include "print_config.h"
+#include "screen_choice.h"
 #include "session/model_rules.h"
 #include "session/session_config.h"
 #include "session/session_error.h"
 #include "transcript.h"
-#include "virtual_screen.h"
 
 using namespace geminilive::assistant;
 
@@ -120,37 +120,6 @@ int run_print_config(const SinkSettings& settings, bool local) {
   return print_config(settings, shown, key_note);
 }
 
-// The screen: $DISPLAY when it answers, else a virtual one (Xvfb), else the
-// test card. False: --window without a display.
-bool plan_screen(const Options& options, PipelinePlan* plan, std::unique_ptr<VirtualScreen>* virtual_screen,
-                 std::string* error) {
-  const bool window = options.window_xid || !options.window_name.empty();
-  plan->window_xid = options.window_xid;
-  plan->window_name = options.window_name;
-  const char* display = g_getenv("DISPLAY");
-  if (display && *display && x_display_usable(display)) {
-    plan->screen = PipelinePlan::Screen::X11;
-    say(std::string("[screen] ") + (window ? "a window of display " : "display ") + display);
-    return true;
-  }
-  if (window) {
-    *error = std::string("--window needs an X display, and ") +
-             (display && *display ? std::string("DISPLAY=") + display + " does not answer" : "DISPLAY is not set");
-    return false;
-  }
-  std::string why;
-  if ((*virtual_screen = VirtualScreen::start(&why))) {
-    g_setenv("DISPLAY", (*virtual_screen)->display().c_str(), TRUE);  // for ximagesrc
-    plan->screen = PipelinePlan::Screen::X11;
-    say("[screen] no display: capturing a virtual screen (Xvfb on " + (*virtual_screen)->display() +
-        ", showing a test card)");
-  } else {
-    plan->screen = PipelinePlan::Screen::TestCard;
-    say("[screen] no display, and no virtual one (" + why + "): sending a test card");
-  }
-  return true;
-}
-
 // Microphone and speaker: the devices when there are some; else the
 // recorded question (one exchange) and the reply WAV.
 bool plan_sound(const Options& options, PipelinePlan* plan, std::string* error) {
@@ -203,12 +172,13 @@ int main(int argc, char** argv) {
 
   // Declared first: they outlive the pipeline that uses them.
   std::unique_ptr<LocalServer> server;
-  std::unique_ptr<VirtualScreen> virtual_screen;
+  ScreenHolders screen;
   PipelinePlan plan;
   bool local = false;
   if (!plan_session(options, &plan.sink, &server, &local, &error)) return fail(error, 2);
   if (options.print_config) return run_print_config(plan.sink, local);
-  if (!plan_screen(options, &plan, &virtual_screen, &error)) return fail(error, 2);
+  int status = 2;
+  if (!choose_screen(options, &plan, &screen, say, &error, &status)) return fail(error, status);
   if (!plan_sound(options, &plan, &error)) return fail(error, 2);
   plan.record_path = options.record_path;
   const bool one_exchange = plan.mic == PipelinePlan::Mic::Question;
@@ -218,6 +188,7 @@ int main(int argc, char** argv) {
   if (!pipeline) return fail(error);
   g_autoptr(GstElement) owned_pipeline = pipeline;
   if (!warning.empty()) say("[warning] " + warning);
+  end_screen_when_sharing_stops(&screen, pipeline, say);
   NotesTool notes(options.notes_path);
   const bool tools = warning.empty();  // the only warning: no function calling
 
@@ -246,7 +217,6 @@ int main(int argc, char** argv) {
   mode.one_exchange = one_exchange;
   mode.read_stdin = !one_exchange;
   mode.push_to_talk = options.push_to_talk;
-  int status;
   unsigned turns;
   {
     Assistant assistant(pipeline, mode, &transcript, tools ? &notes : nullptr);

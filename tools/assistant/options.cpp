@@ -23,7 +23,7 @@ struct Raw {
   Raw& operator=(const Raw&) = delete;
   ~Raw() {
     for (char* s : {model, voice, system_instruction, uri, window, window_name, question, notes, reply_wav, transcript,
-                    record, local_tool_call, media_resolution})
+                    record, local_tool_call, media_resolution, pipewire_node})
       g_free(s);
   }
 
@@ -40,6 +40,10 @@ struct Raw {
   char* record = nullptr;
   char* local_tool_call = nullptr;
   char* media_resolution = nullptr;
+  char* pipewire_node = nullptr;
+  double keepalive = -1;
+  double threshold = -1;
+  gboolean no_change_gate = FALSE;
   gboolean local = FALSE;
   gboolean push_to_talk = FALSE;
   gboolean search = FALSE;
@@ -78,6 +82,14 @@ bool parse_options(int* argc, char*** argv, Options* options, std::string* error
        "Let the model write and run code; the code and its result are shown", nullptr},
       {"window", 'w', 0, G_OPTION_ARG_STRING, &raw.window, "Capture this X11 window (id as xwininfo prints it)", "XID"},
       {"window-name", 0, 0, G_OPTION_ARG_STRING, &raw.window_name, "Capture the X11 window with this title", "TITLE"},
+      {"no-change-gate", 0, 0, G_OPTION_ARG_NONE, &raw.no_change_gate,
+       "Send a frame every second, even when the screen did not change", nullptr},
+      {"keepalive", 0, 0, G_OPTION_ARG_DOUBLE, &raw.keepalive,
+       "Resend a still screen after this many seconds (default 10; 0: never)", "SECONDS"},
+      {"change-threshold", 0, 0, G_OPTION_ARG_DOUBLE, &raw.threshold,
+       "Send a frame when more than this fraction of the screen changed (default 0.005)", "FRACTION"},
+      {"pipewire-node", 0, 0, G_OPTION_ARG_STRING, &raw.pipewire_node,
+       "Capture this PipeWire video node (pw-cli ls Node) instead of asking the desktop's portal", "ID"},
       {"no-mic", 0, 0, G_OPTION_ARG_NONE, &raw.no_mic, "Do not send the microphone (type instead)", nullptr},
       {"question", 0, 0, G_OPTION_ARG_FILENAME, &raw.question,
        "Ask this recorded WAV instead of using the microphone, then end after the answer", "FILE.wav"},
@@ -102,10 +114,10 @@ bool parse_options(int* argc, char*** argv, Options* options, std::string* error
   g_option_context_add_group(context, gst_init_get_option_group());
   g_option_context_set_description(
       context,
-      "Shares the screen (1 frame per second, at most 1024 px on the long side) and the microphone\n"
-      "with a Gemini Live session and plays the spoken answers. Type a line and press Enter to send it\n"
-      "as text. With --push-to-talk, Enter on an empty line starts talking and Enter again stops.\n"
-      "Ctrl-C ends the session.\n\n"
+      "Shares the screen (a frame when it changes, at most 1 per second and 1024 px on the long side)\n"
+      "and the microphone with a Gemini Live session and plays the spoken answers. Type a line and\n"
+      "press Enter to send it as text. With --push-to-talk, Enter on an empty line starts talking and\n"
+      "Enter again stops. Ctrl-C ends the session.\n\n"
       "Without GEMINI_API_KEY (or GOOGLE_API_KEY), or with --local, it talks to the bundled local\n"
       "server. Without a display it captures a virtual screen; without a microphone it asks a\n"
       "recorded question, writes the answer to --reply-wav and ends after that one exchange.\n");
@@ -150,6 +162,30 @@ bool parse_options(int* argc, char*** argv, Options* options, std::string* error
     options->media_resolution = level;
   }
   options->no_mic = raw.no_mic;
+  options->change_gate = !raw.no_change_gate;
+  take(raw.pipewire_node, &options->pipewire_node);
+  if (raw.keepalive != -1) {
+    if (!(raw.keepalive >= 0 && raw.keepalive <= 86400)) {
+      *error = "--keepalive: want seconds from 0 to 86400";
+      return false;
+    }
+    if (raw.no_change_gate) {
+      *error = "--keepalive and --no-change-gate exclude each other";
+      return false;
+    }
+    options->gate_keepalive = raw.keepalive;
+  }
+  if (raw.threshold != -1) {
+    if (!(raw.threshold >= 0 && raw.threshold <= 1)) {
+      *error = "--change-threshold: want a fraction from 0 to 1";
+      return false;
+    }
+    if (raw.no_change_gate) {
+      *error = "--change-threshold and --no-change-gate exclude each other";
+      return false;
+    }
+    options->gate_threshold = raw.threshold;
+  }
   options->print_config = raw.print_config;
   options->verbose = raw.verbose;
 

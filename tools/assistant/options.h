@@ -24,8 +24,12 @@ struct Options {
   bool code_execution = false;   // the codeExecution tool
 
   // What is captured.
-  guint64 window_xid = 0;   // 0: the whole screen
-  std::string window_name;  // ximagesrc xname
+  guint64 window_xid = 0;      // 0: the whole screen
+  std::string window_name;     // ximagesrc xname
+  bool change_gate = true;     // geminilivechangegate: frames only when the screen changed
+  double gate_keepalive = -1;  // --keepalive seconds; < 0: the element's default
+  double gate_threshold = -1;  // --change-threshold fraction; < 0: the element's default
+  std::string pipewire_node;   // --pipewire-node: this PipeWire node, not the portal's choice
   bool no_mic = false;
   std::string question_wav;  // ask this instead of the microphone, then end
 

@@ -13,20 +13,35 @@ constexpr char kMicCaps[] = "audio/x-raw,format=S16LE,rate=16000,channels=1";
 // muxer waits for every track, and some start late (the question, answers).
 constexpr char kRecordQueue[] = "queue max-size-buffers=0 max-size-bytes=0 max-size-time=0";
 
-std::string screen_branch(const PipelinePlan& plan) {
-  std::string d;
-  if (plan.screen == PipelinePlan::Screen::X11) {
-    // use-damage=false: whole frames at the asked rate, even on a still screen.
-    d = std::string("ximagesrc name=") + names::kScreen + " use-damage=false";
-    if (plan.window_xid) d += " xid=" + std::to_string(plan.window_xid);
-    d += " ! video/x-raw,framerate=1/1";
-  } else {
-    d = test_card_description(1, names::kScreen);
+std::string screen_source(const PipelinePlan& plan, int fps) {
+  const std::string rate = ",framerate=" + std::to_string(fps) + "/1";
+  switch (plan.screen) {
+    case PipelinePlan::Screen::X11: {
+      // use-damage=false: whole frames at the asked rate, even on a still screen.
+      std::string d = std::string("ximagesrc name=") + names::kScreen + " use-damage=false";
+      if (plan.window_xid) d += " xid=" + std::to_string(plan.window_xid);
+      return d + " ! video/x-raw" + rate;
+    }
+    case PipelinePlan::Screen::PipeWire:
+      // A compositor sends a frame when the screen changed, not at a steady
+      // rate: keepalive-time repeats the last one on a still screen and
+      // videorate evens them out (fd and path are set after parsing).
+      return std::string("pipewiresrc name=") + names::kScreen + " keepalive-time=" + std::to_string(1000 / fps) +
+             " ! videorate ! video/x-raw" + rate;
+    case PipelinePlan::Screen::TestCard:
+      break;
   }
+  return test_card_description(fps, names::kScreen);
+}
+
+std::string screen_branch(const PipelinePlan& plan) {
+  std::string d = screen_source(plan, plan.change_gate ? kGatedScreenFps : kUngatedScreenFps) + " ! videoconvert";
+  // Before scaling and encoding: the frames it drops cost neither.
+  if (plan.change_gate) d += std::string(" ! geminilivechangegate name=") + names::kChangeGate;
   const std::string side = std::to_string(kMaxFrameSide);
   // videoscale keeps the aspect ratio when it fixates to these ranges, and
   // never scales up.
-  d += " ! videoconvert ! videoscale ! video/x-raw,width=[1," + side + "],height=[1," + side +
+  d += " ! videoscale ! video/x-raw,width=[1," + side + "],height=[1," + side +
        "],pixel-aspect-ratio=1/1 ! jpegenc ! tee name=frames frames. ! queue ! " + names::kSink + ".video ";
   return d;
 }
@@ -108,6 +123,21 @@ void set_location(GstElement* pipeline, const char* name, const std::string& loc
   if (e) g_object_set(e, "location", location.c_str(), nullptr);
 }
 
+// What a launch description cannot say well: a window's title, a file
+// descriptor, doubles (the locale may write them with a comma).
+void configure_screen(GstElement* pipeline, const PipelinePlan& plan) {
+  g_autoptr(GstElement) screen = gst_bin_get_by_name(GST_BIN(pipeline), names::kScreen);
+  if (!plan.window_name.empty()) g_object_set(screen, "xname", plan.window_name.c_str(), nullptr);
+  if (plan.screen == PipelinePlan::Screen::PipeWire) {
+    if (plan.pipewire_fd >= 0) g_object_set(screen, "fd", plan.pipewire_fd, nullptr);
+    g_object_set(screen, "path", plan.pipewire_path.c_str(), nullptr);
+  }
+  g_autoptr(GstElement) gate = gst_bin_get_by_name(GST_BIN(pipeline), names::kChangeGate);
+  if (!gate) return;
+  if (plan.gate_keepalive >= 0) g_object_set(gate, "keepalive", plan.gate_keepalive, nullptr);
+  if (plan.gate_threshold >= 0) g_object_set(gate, "threshold", plan.gate_threshold, nullptr);
+}
+
 }  // namespace
 
 GstElement* build_pipeline(const PipelinePlan& plan, std::string* error, std::string* warning) {
@@ -122,7 +152,8 @@ GstElement* build_pipeline(const PipelinePlan& plan, std::string* error, std::st
     if (missing && missing[0]) {
       g_autofree char* list = g_strjoinv(", ", missing);
       *error += std::string(" (missing: ") + list +
-                "; Debian packages gstreamer1.0-plugins-base, -good and gstreamer1.0-x: tools/setup installs them)";
+                "; Debian packages gstreamer1.0-plugins-base, -good, gstreamer1.0-x and gstreamer1.0-pipewire: "
+                "tools/setup installs them)";
     }
     return nullptr;
   }
@@ -132,10 +163,7 @@ GstElement* build_pipeline(const PipelinePlan& plan, std::string* error, std::st
   set_location(pipeline, "reply-file", plan.reply_wav);
   set_location(pipeline, "record-file", plan.record_path);
   name_tracks(pipeline);
-  if (!plan.window_name.empty()) {
-    g_autoptr(GstElement) screen = gst_bin_get_by_name(GST_BIN(pipeline), names::kScreen);
-    g_object_set(screen, "xname", plan.window_name.c_str(), nullptr);
-  }
+  configure_screen(pipeline, plan);
   g_autoptr(GstElement) sink = gst_bin_get_by_name(GST_BIN(pipeline), names::kSink);
   configure_sink(sink, plan.sink, warning);
   return pipeline;

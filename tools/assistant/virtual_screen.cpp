@@ -39,12 +39,16 @@ bool read_display_number(int fd, std::string* number) {
 
 }  // namespace
 
+// A still desktop, as the change gate sees one: smpte75 bars (pattern=smpte
+// has a square of noise that changes every frame, like a video) and a clock
+// of a panel's size that shows minutes (its digits change under 0.3 % of
+// the gate's cells, below its threshold).
 std::string test_card_description(int fps, const std::string& name) {
-  return "videotestsrc name=" + name + " is-live=true pattern=smpte ! video/x-raw,width=" + std::to_string(kWidth) +
+  return "videotestsrc name=" + name + " is-live=true pattern=smpte75 ! video/x-raw,width=" + std::to_string(kWidth) +
          ",height=" + std::to_string(kHeight) + ",framerate=" + std::to_string(fps) +
          "/1 ! textoverlay text=\"geminilive virtual screen\" valignment=top halignment=center "
-         "font-desc=\"Sans 36\" ! clockoverlay time-format=\"%H:%M:%S\" halignment=right valignment=bottom "
-         "font-desc=\"Sans 28\"";
+         "font-desc=\"Sans 36\" ! clockoverlay time-format=\"%H:%M\" halignment=right valignment=bottom "
+         "font-desc=\"Sans 16\"";
 }
 
 std::unique_ptr<VirtualScreen> VirtualScreen::start(std::string* error) {
@@ -87,6 +91,12 @@ std::unique_ptr<VirtualScreen> VirtualScreen::start(std::string* error) {
   screen->card_ = gst_parse_launch(card.c_str(), &parse_error);
   if (screen->card_) {
     gst_element_set_state(screen->card_, GST_STATE_PLAYING);
+    // Prerolled: ximagesink has opened its window and drawn the first
+    // picture, so the first frame captured shows the card, not a black
+    // screen the card then replaces (a change the gate would send).
+    if (gst_element_get_state(screen->card_, nullptr, nullptr, kStartTimeoutMs * GST_MSECOND) !=
+        GST_STATE_CHANGE_SUCCESS)
+      GST_WARNING("the test card did not start within 10 s");
   } else {
     // The screen still works, only black.
     GST_WARNING("no test card on the virtual screen: %s", parse_error ? parse_error->message : "?");
