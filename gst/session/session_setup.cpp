@@ -32,7 +32,7 @@ SessionSetup::Message SessionSetup::message(const std::string& handle) const {
     m.resumes = !handle.empty();
     setup.session_resumption = std::move(resumption);
   }
-  m.outbound = Outbound::encode(setup);
+  m.outbound = Outbound::encode(protocol::setup_for_backend(std::move(setup), backend_));
   return m;
 }
 

@@ -27,7 +27,9 @@ struct ContextChange {
 // session's loop reads it for each connection.
 class SessionSetup {
  public:
-  SessionSetup(protocol::Setup setup, bool resumption) : setup_(std::move(setup)), resumption_(resumption) {}
+  // `backend`: the service the setup goes to (protocol::setup_for_backend()).
+  SessionSetup(protocol::Setup setup, bool resumption, protocol::Backend backend = protocol::Backend::GeminiApi)
+      : setup_(std::move(setup)), resumption_(resumption), backend_(backend) {}
 
   // Applies the change; returns the new version (the configured setup is 0).
   uint64_t change(const ContextChange& change);
@@ -46,6 +48,7 @@ class SessionSetup {
   mutable std::mutex mutex_;
   protocol::Setup setup_;
   const bool resumption_;
+  const protocol::Backend backend_;
   uint64_t version_ = 0;
 };
 
