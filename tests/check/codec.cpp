@@ -99,19 +99,24 @@ GST_END_TEST;
 // Our encoder writes what the official SDK wrote for the same inputs, byte for
 // byte (captured by the interop test into tests/fixtures/sdk-captures.json),
 // and every capture survives decode + encode unchanged.
-GST_START_TEST(test_encoder_matches_sdk_captures) {
-  JsonValue captures = parse(read_fixture("sdk-captures.json"));
+// (Byte for byte: a capture keeps the SDK's member order.)
+static void assert_matches_captures(const char* fixture, const std::vector<interop::EncoderCase>& cases) {
+  JsonValue captures = parse(read_fixture(fixture));
   JsonObject* by_name = json_node_get_object(captures.node());
-  auto cases = interop::encoder_cases();
   fail_unless_equals_int(json_object_get_size(by_name), cases.size());
   for (const auto& c : cases) {
     JsonNode* sdk = json_object_get_member(by_name, c.name.c_str());
-    fail_unless(sdk != nullptr, "no SDK capture for %s", c.name.c_str());
+    fail_unless(sdk != nullptr, "no SDK capture for %s in %s", c.name.c_str(), fixture);
     std::string sdk_text = json_serialize(sdk);
-    // Byte for byte: the capture keeps the SDK's member order.
     assert_str(encode_client_message(c.message), sdk_text);
     assert_same_json(encode_client_message(decode_client_ok(sdk_text.c_str())), sdk_text, c.name.c_str());
   }
+}
+
+GST_START_TEST(test_encoder_matches_sdk_captures) {
+  assert_matches_captures("sdk-captures.json", interop::encoder_cases());
+  // The SDK in vertexai mode (liveConnectConfigToVertex).
+  assert_matches_captures("sdk-captures-vertex.json", interop::vertex_encoder_cases());
 }
 GST_END_TEST;
 
