@@ -60,13 +60,24 @@ std::string vertex_host(const std::string& location);
 // query), or is the default uri: the path then comes from the credentials.
 bool uri_names_host_only(const std::string& uri);
 
-// How `config` authenticates: an access token (config.access_token) on
-// Vertex, else its api_key (a token, a key, or Vertex express).
+// How `config` authenticates: an access token (access_token or its
+// provider) on Vertex, else its api_key (a token, a key, or Vertex express).
 Credential session_credential(const SessionConfig& config);
 
-// The URI, headers and key for a connection of `config`, with the access
-// token it holds now.
-Endpoint session_endpoint(const SessionConfig& config);
+// What keeps `config`'s credentials, backend, project or location from
+// making a connection, as a sentence naming the property to set; "" when
+// nothing does. Never quotes a secret.
+std::string credentials_problem(const SessionConfig& config);
+
+// The access token for the next connection: what
+// config.access_token_provider gives, when there is one and it gives one
+// (it runs now, on the caller's thread), else config.access_token.
+std::string next_access_token(const SessionConfig& config);
+
+// The URI, headers and key for a connection of `config` carrying
+// `access_token` (Vertex; ignored otherwise).
+Endpoint session_endpoint(const SessionConfig& config, const std::string& access_token);
+inline Endpoint session_endpoint(const SessionConfig& config) { return session_endpoint(config, config.access_token); }
 
 // The model name the setup carries: "models/M" on the Developer API;
 // on Vertex "projects/P/locations/L/publishers/google/models/M" (express
