@@ -50,7 +50,9 @@ class Connections {
   std::vector<Link> draining_;
 };
 
-// The transport options of a session's connections.
+// The transport options of a session's next connection: its endpoint
+// (session/endpoint.h), with a fresh access token from the config's
+// provider, which this calls.
 transport::WebSocketOptions websocket_options(const SessionConfig& config);
 
 }  // namespace geminilive::session

@@ -5,6 +5,7 @@
 // exactly as the SDKs omit what is not given.
 #include <glib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -40,11 +41,20 @@ constexpr unsigned P = kSettingPlaying;
 constexpr unsigned D = kSettingEmptyIsDefault;
 const session::SessionConfig kSession;  // the session's own defaults
 
+// The way-in rows (sink_access_rows.cpp) go right after api-key.
+std::vector<SettingRow> with_access_rows(std::vector<SettingRow> rows) {
+  auto after =
+      std::find_if(rows.begin(), rows.end(), [](const SettingRow& r) { return std::string(r.name) == "api-key"; });
+  const auto& access = sink_access_rows();
+  rows.insert(after + 1, access.begin(), access.end());
+  return rows;
+}
+
 }  // namespace
 
 // clang-format off
 const std::vector<SettingRow>& sink_setting_rows() {
-  static const std::vector<SettingRow> rows = {
+  static const std::vector<SettingRow> rows = with_access_rows({
   /**
    * GstGeminiLiveSink:channel:
    *
@@ -556,15 +566,6 @@ const std::vector<SettingRow>& sink_setting_rows() {
    [](const SettingValue& v, SessionConfig& c) -> Error { c.stall_timeout = std::chrono::milliseconds(unum(v)); return {}; },
    nullptr, nullptr},
   /**
-   * GstGeminiLiveSink:ca-file:
-   *
-   * A PEM file of certificate authorities to trust for wss:// instead of the
-   * system's.
-   */
-  {"ca-file", "CA file", "PEM certificate authorities to trust instead of the system's", SettingType::String, 0, 0,
-   std::string(), 0, nullptr, [](const SettingValue& v, SessionConfig& c) -> Error { c.ca_file = str(v); return {}; },
-   nullptr, nullptr},
-  /**
    * GstGeminiLiveSink:sync:
    *
    * Send each buffer at its running time (TRUE: a file is sent in real time,
@@ -583,7 +584,7 @@ const std::vector<SettingRow>& sink_setting_rows() {
    */
   {"async", "Async", "Go to PAUSED asynchronously (preroll)", SettingType::Boolean, 0, 0, false, P, nullptr, nullptr,
    nullptr, nullptr},
-  };
+  });
   return rows;
 }
 // clang-format on
