@@ -41,7 +41,7 @@ SessionCore::SessionCore(SessionConfig config, std::shared_ptr<SessionObserver> 
                          std::shared_ptr<transport::EventLoopThread> loop)
     : config_(std::move(config)),
       loop_(std::move(loop)),
-      setup_(config_.setup, config_.resumption, config_.backend),
+      setup_(config_),
       calls_(config_.tool_timeout),
       out_(held_limits(config_), config_.resumption,
            [this] { post([](SessionCore& s) { s.emit([](SessionObserver& o) { o.on_context_changed({}); }); }); }),

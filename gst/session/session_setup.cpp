@@ -3,7 +3,22 @@
 
 #include <utility>
 
+#include "session/endpoint.h"
+
 namespace geminilive::session {
+
+namespace {
+
+protocol::Setup setup_for(const SessionConfig& config) {
+  protocol::Setup setup = config.setup;
+  setup.model = session_model_name(config);
+  return setup;
+}
+
+}  // namespace
+
+SessionSetup::SessionSetup(const SessionConfig& config)
+    : SessionSetup(setup_for(config), config.resumption, config.backend) {}
 
 uint64_t SessionSetup::change(const ContextChange& change) {
   std::lock_guard<std::mutex> lock(mutex_);

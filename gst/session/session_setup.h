@@ -14,6 +14,7 @@
 
 #include "protocol/client_message.h"
 #include "session/held_messages.h"
+#include "session/session_config.h"
 
 namespace geminilive::session {
 
@@ -30,6 +31,9 @@ class SessionSetup {
   // `backend`: the service the setup goes to (protocol::setup_for_backend()).
   SessionSetup(protocol::Setup setup, bool resumption, protocol::Backend backend = protocol::Backend::GeminiApi)
       : setup_(std::move(setup)), resumption_(resumption), backend_(backend) {}
+  // `config`'s setup for its backend, the model named as its endpoint wants
+  // (session_model_name(): the full resource name on Vertex AI).
+  explicit SessionSetup(const SessionConfig& config);
 
   // Applies the change; returns the new version (the configured setup is 0).
   uint64_t change(const ContextChange& change);

@@ -314,28 +314,28 @@ GST_START_TEST(test_backend_refusals) {
              R"({"googleMaps":{"enableWidget":true},"urlContext":{}},{"functionDeclarations":[{"name":"f"}]}])"));
   }
 
-  // Vertex AI: the Developer API's fields are refused, its own pass.
+  // Vertex AI (backend=vertex-ai): the Developer API's fields are refused, its own pass.
   auto vertex = [](const char* tools, const char* extra) {
-    protocol::Setup setup;
-    setup.model = "projects/p/locations/us-central1/publishers/google/models/gemini-3.8-live";
-    if (tools) setup.tools = protocol::parse_tools_json(tools).value();
-    if (extra) setup.extra = protocol::parse_json_object(extra).value();
-    return session::refused_by_backend(protocol::Backend::VertexAi, setup);
+    SinkSettings s;
+    set(s, "backend", gint64(1));
+    set(s, "project", std::string("p"));
+    if (tools) set(s, "tools", std::string(tools));
+    if (extra) set(s, "setup-extra", std::string(extra));
+    return s;
   };
-  auto refusal = vertex(R"([{"fileSearch":{"fileSearchStoreNames":["s"]}}])", nullptr);
-  fail_unless(refusal && refusal->wire_path == "tools.fileSearch");
-  fail_unless(refusal->why.find("only the Gemini Developer API takes it, not Vertex AI") != std::string::npos);
-  refusal = vertex(R"([{"mcpServers":[{"name":"m","streamableHttpTransport":{"url":"https://m"}}]}])", nullptr);
-  fail_unless(refusal && refusal->wire_path == "tools.mcpServers.name");
-  refusal = vertex(nullptr, R"({"generationConfig":{"speechConfig":{"voiceConfig":{"replicatedVoiceConfig":)"
-                            R"({"mimeType":"audio/wav","voiceSampleAudio":"AAAA","consentAudio":"AAAA"}}}}})");
-  fail_unless(refusal &&
-              refusal->wire_path == "generationConfig.speechConfig.voiceConfig.replicatedVoiceConfig.consentAudio");
-  fail_if(vertex(R"([{"retrieval":{}},{"googleSearch":{"blockingConfidence":"BLOCK_LOW_AND_ABOVE"}}])",
-                 R"({"explicitVadSignal":true,"sessionResumption":{"transparent":true},)"
-                 R"("safetySettings":[{"category":"HARM_CATEGORY_HARASSMENT","method":"SEVERITY","threshold":"OFF"}]})")
-              .has_value());
-  fail_if(vertex(R"([{"mcpServers":[{}]}])", nullptr).has_value());
+  assert_refused(vertex(R"([{"fileSearch":{"fileSearchStoreNames":["s"]}}])", nullptr),
+                 {"backend=vertex-ai does not take tools (tools.fileSearch)",
+                  "only the Gemini Developer API takes it, not Vertex AI", "Change tools or backend"});
+  assert_refused(vertex(R"([{"mcpServers":[{"name":"m","streamableHttpTransport":{"url":"https://m"}}]}])", nullptr),
+                 {"backend=vertex-ai", "(tools.mcpServers.name)"});
+  assert_refused(vertex(nullptr, R"({"generationConfig":{"speechConfig":{"voiceConfig":{"replicatedVoiceConfig":)"
+                                 R"({"mimeType":"audio/wav","voiceSampleAudio":"AAAA","consentAudio":"AAAA"}}}}})"),
+                 {"setup-extra (generationConfig.speechConfig.voiceConfig.replicatedVoiceConfig.consentAudio)"});
+  const SinkSettings ok =
+      vertex(R"([{"retrieval":{}},{"googleSearch":{"blockingConfidence":"BLOCK_LOW_AND_ABOVE"}},{"mcpServers":[{}]}])",
+             R"({"explicitVadSignal":true,"sessionResumption":{"transparent":true},)"
+             R"("safetySettings":[{"category":"HARM_CATEGORY_HARASSMENT","method":"SEVERITY","threshold":"OFF"}]})");
+  fail_if(session::refused_by_backend(protocol::Backend::VertexAi, config_of(ok).setup).has_value());
 }
 GST_END_TEST;
 
