@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "protocol/client_message.h"
+#include "session/endpoint.h"
 #include "session/model_rules.h"
 
 namespace geminilive::plugin {
@@ -204,6 +205,8 @@ protocol::Expected<session::SessionConfig> SinkSettings::session_config(std::str
     if (!rows()[i].apply) continue;
     if (auto error = rows()[i].apply(values_[i], config)) return protocol::Error{*error};
   }
+  // Vertex AI names the model by its resource path (session/endpoint.h).
+  config.setup.model = session::session_model_name(config);
   const std::string& model = get_string("model");
   const session::ModelRules* rules = session::find_model_rules(model);
   adapt_to_model(config, rules);
