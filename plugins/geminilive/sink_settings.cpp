@@ -7,6 +7,7 @@
 
 #include "protocol/client_message.h"
 #include "session/backend_rules.h"
+#include "session/endpoint.h"
 #include "session/model_rules.h"
 
 namespace geminilive::plugin {
@@ -205,6 +206,8 @@ protocol::Expected<session::SessionConfig> SinkSettings::session_config(std::str
     if (!rows()[i].apply) continue;
     if (auto error = rows()[i].apply(values_[i], config)) return protocol::Error{*error};
   }
+  // Vertex AI names the model by its resource path (session/endpoint.h).
+  config.setup.model = session::session_model_name(config);
   if (auto refusal = session::refused_by_backend(config.backend, config.setup)) {
     const std::string property = property_for(*this, refusal->wire_path);
     const char* backend = config.backend == protocol::Backend::VertexAi ? "vertex-ai" : "gemini-api";
