@@ -11,7 +11,9 @@ namespace {
 
 protocol::Setup setup_for(const SessionConfig& config) {
   protocol::Setup setup = config.setup;
-  setup.model = session_model_name(config);
+  // The Developer API's model goes as configured (a wrong one is the
+  // service's to refuse); Vertex AI wants its resource name.
+  if (config.backend == protocol::Backend::VertexAi) setup.model = session_model_name(config);
   return setup;
 }
 

@@ -31,8 +31,8 @@ class SessionSetup {
   // `backend`: the service the setup goes to (protocol::setup_for_backend()).
   SessionSetup(protocol::Setup setup, bool resumption, protocol::Backend backend = protocol::Backend::GeminiApi)
       : setup_(std::move(setup)), resumption_(resumption), backend_(backend) {}
-  // `config`'s setup for its backend, the model named as its endpoint wants
-  // (session_model_name(): the full resource name on Vertex AI).
+  // `config`'s setup for its backend; on Vertex AI the model named by its
+  // resource name (session_model_name()).
   explicit SessionSetup(const SessionConfig& config);
 
   // Applies the change; returns the new version (the configured setup is 0).
