@@ -25,6 +25,7 @@
 #include "session/session_config.h"
 #include "session/session_error.h"
 #include "transcript.h"
+#include "vertex_token.h"
 #include "virtual_screen.h"
 
 using namespace geminilive::assistant;
@@ -70,12 +71,26 @@ std::string reply_seconds(const std::string& path) {
 bool plan_session(const Options& options, SinkSettings* settings, std::unique_ptr<LocalServer>* server, bool* local,
                   std::string* error) {
   const char* key_variable = api_key_variable();
-  *local = options.local || (!key_variable && options.uri.empty());
-  if (!*local && !key_variable) {
+  const bool vertex = !options.vertex_project.empty();
+  *local = !vertex && (options.local || (!key_variable && options.uri.empty()));
+  if (!*local && !vertex && !key_variable) {
     *error = "--uri needs a key: set GEMINI_API_KEY (or leave out --uri to use the local server)";
     return false;
   }
   settings->uri = options.uri;
+  if (vertex) {
+    settings->vertex_project = options.vertex_project;
+    settings->vertex_location = options.vertex_location;
+    // --print-config only says where the token would come from.
+    if (!options.print_config) {
+      const TokenSource source = find_token_source();
+      settings->access_token = fetch_access_token(source, error);
+      if (settings->access_token.empty()) return false;
+      say("[state] Vertex AI, project " + options.vertex_project + ", location " +
+          (options.vertex_location.empty() ? std::string("global") : options.vertex_location) + "; access token from " +
+          source.description);
+    }
+  }
   settings->model = options.model;
   settings->voice = options.voice;
   settings->system_instruction = options.system_instruction;
@@ -112,9 +127,15 @@ bool plan_session(const Options& options, SinkSettings* settings, std::unique_pt
 
 int run_print_config(const SinkSettings& settings, bool local) {
   const char* key_variable = api_key_variable();
-  std::string key_note =
-      local ? "none needed (the bundled local server; set GEMINI_API_KEY for Google's service)"
-            : std::string("from ") + key_variable + ", sent in the x-goog-api-key header, never in the URI";
+  std::string key_note = local ? "none needed (the bundled local server; set GEMINI_API_KEY for Google's service)"
+                               : std::string("from ") + (key_variable ? key_variable : "") +
+                                     ", sent in the x-goog-api-key header, never in the URI";
+  if (!settings.vertex_project.empty()) {
+    const TokenSource source = find_token_source();
+    key_note = source.kind == TokenSource::Kind::None ? "none found: " + source.problem
+                                                      : "an OAuth access token from " + source.description +
+                                                            ", sent in the Authorization: Bearer header, never printed";
+  }
   std::string shown =
       local ? "the bundled local server, in this process (ws://127.0.0.1:<free port>" + live_endpoint_path() + ")" : "";
   return print_config(settings, shown, key_note);
