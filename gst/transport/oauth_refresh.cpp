@@ -144,6 +144,12 @@ std::optional<AdcCredentials> AdcCredentials::from_file(const std::string& path,
   return AdcCredentials(std::move(state));
 }
 
+std::optional<AdcCredentials::Token> AdcCredentials::kept() const {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  if (state_->kept.value.empty() || state_->kept.expiry - Clock::now() < kExpiryMargin) return std::nullopt;
+  return state_->kept;
+}
+
 void AdcCredentials::fetch(GMainContext* context, Callback done) const {
   auto* job = new Job{state_, std::move(done), g_main_context_ref(context)};
   g_main_context_invoke_full(context, G_PRIORITY_DEFAULT, start, job, nullptr);

@@ -39,6 +39,10 @@ class AdcCredentials {
   // which must be the thread-default context of the thread iterating it (an
   // EventLoopThread's), and `done` runs there.
   void fetch(GMainContext* context, Callback done) const;
+  // The token kept, when it is good for at least another minute: for a
+  // caller that must answer at once (a SessionConfig::access_token_provider
+  // on the session's loop), fetch() having refreshed it ahead.
+  std::optional<Token> kept() const;
   // fetch() on a context of its own, waited for (at most the request's 30 s
   // timeout): for programs before their pipeline starts, never for
   // streaming threads.

@@ -160,6 +160,8 @@ GST_START_TEST(test_refresh_posts_the_form_and_keeps_the_token) {
   assert_str(endpoint.form_field("client_secret"), kSecret);
   assert_str(endpoint.form_field("refresh_token"), kRefresh);
 
+  fail_unless(adc.kept().has_value());
+  assert_str(adc.kept()->value, "ya29.fresh");
   // Kept: the next fetch asks nobody.
   endpoint.answer(200, R"({"access_token":"ya29.second","expires_in":3599})");
   assert_str(adc.fetch_sync(error)->value, "ya29.fresh");
@@ -174,6 +176,7 @@ GST_START_TEST(test_refresh_near_expiry_on_a_loop_thread) {
   endpoint.answer(200, R"({"access_token":"ya29.short","expires_in":30})");
   AdcCredentials adc = credentials(endpoint.adc_file());
   transport::EventLoopThread loop("oauth-client");
+  fail_if(adc.kept().has_value());  // nothing fetched yet
   for (const char* want : {"ya29.short", "ya29.next"}) {
     std::mutex mutex;
     std::condition_variable cv;
@@ -192,9 +195,12 @@ GST_START_TEST(test_refresh_near_expiry_on_a_loop_thread) {
     fail_unless(error.empty(), "%s", error.c_str());
     fail_unless(on_loop, "the callback ran off the loop thread");
     assert_str(got, want);
+    // 30 s left is within the refresh margin: not handed out as kept.
+    if (std::string(want) == "ya29.short") fail_if(adc.kept().has_value());
     endpoint.answer(200, R"({"access_token":"ya29.next","expires_in":3599})");
   }
   fail_unless_equals_int(endpoint.requests(), 2);
+  fail_unless(adc.kept().has_value());
 }
 GST_END_TEST;
 
