@@ -19,7 +19,6 @@
 #include "protocol/server_message.h"
 #include "reply_synth.h"
 #include "session/endpoint.h"
-#include "session/endpoint.h"
 #include "session/held_messages.h"
 #include "session/live_session.h"
 #include "session/session_error.h"
