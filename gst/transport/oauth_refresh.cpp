@@ -5,7 +5,9 @@
 #include <gst/gst.h>
 #include <libsoup/soup.h>
 
+#include <algorithm>
 #include <mutex>
+#include <optional>
 
 #include "common/gobject_ptr.h"
 #include "protocol/oauth.h"
@@ -41,6 +43,7 @@ struct Job {
   std::shared_ptr<AdcCredentials::State> state;
   AdcCredentials::Callback done;
   GMainContext* context = nullptr;  // a reference
+  std::chrono::seconds min_validity{kExpiryMargin};
   GObjectPtr<SoupSession> session;
   GObjectPtr<SoupMessage> message;
 
@@ -76,14 +79,16 @@ void on_answer(GObject* source, GAsyncResult* result, gpointer data) {
 
 gboolean start(gpointer data) {
   auto* job = static_cast<Job*>(data);
+  std::optional<AdcCredentials::Token> kept;
   {
     std::lock_guard<std::mutex> lock(job->state->mutex);
-    const auto& kept = job->state->kept;
-    if (!kept.value.empty() && kept.expiry - AdcCredentials::Clock::now() >= kExpiryMargin) {
-      AdcCredentials::Token token = kept;
-      job->finish(token, "");
-      return G_SOURCE_REMOVE;
-    }
+    const auto& token = job->state->kept;
+    if (!token.value.empty() && token.expiry - AdcCredentials::Clock::now() >= job->min_validity) kept = token;
+  }
+  // Outside the lock: `done` may ask for the token again.
+  if (kept) {
+    job->finish(*kept, "");
+    return G_SOURCE_REMOVE;
   }
   // libsoup 3 binds a session to the thread-default context of its creator.
   g_main_context_push_thread_default(job->context);
@@ -150,8 +155,8 @@ std::optional<AdcCredentials::Token> AdcCredentials::kept() const {
   return state_->kept;
 }
 
-void AdcCredentials::fetch(GMainContext* context, Callback done) const {
-  auto* job = new Job{state_, std::move(done), g_main_context_ref(context)};
+void AdcCredentials::fetch(GMainContext* context, Callback done, std::chrono::seconds min_validity) const {
+  auto* job = new Job{state_, std::move(done), g_main_context_ref(context), std::max(min_validity, kExpiryMargin)};
   g_main_context_invoke_full(context, G_PRIORITY_DEFAULT, start, job, nullptr);
 }
 

@@ -34,11 +34,12 @@ class AdcCredentials {
   // `token` is empty when `error` is set.
   using Callback = std::function<void(const Token& token, const std::string& error)>;
 
-  // A token good for at least another minute: the one kept, or a fresh one
-  // from the token endpoint. Never blocks: the request runs on `context`,
-  // which must be the thread-default context of the thread iterating it (an
-  // EventLoopThread's), and `done` runs there.
-  void fetch(GMainContext* context, Callback done) const;
+  // A token good for at least `min_validity` more (a minute by default): the
+  // one kept, or a fresh one from the token endpoint. Never blocks: the
+  // request runs on `context`, which must be the thread-default context of
+  // the thread iterating it (an EventLoopThread's, or the main one's), and
+  // `done` runs there.
+  void fetch(GMainContext* context, Callback done, std::chrono::seconds min_validity = std::chrono::seconds(60)) const;
   // The token kept, when it is good for at least another minute: for a
   // caller that must answer at once (a SessionConfig::access_token_provider
   // on the session's loop), fetch() having refreshed it ahead.

@@ -9,7 +9,8 @@
                bearer from GOOGLE_CLOUD_ACCESS_TOKEN, from `gcloud auth
                print-access-token` (a stand-in gcloud on PATH), and from
                Application Default Credentials refreshed at a local token
-               endpoint; a wrong token is refused (status 1); with none of the
+               endpoint (refreshed again five minutes before expiry, the
+               reconnection after a drop carrying the new token); a wrong token is refused (status 1); with none of the
                three the assistant says how to get one (status 2). No token
                appears in any output.
 """
@@ -24,8 +25,9 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 VERTEX_PATH = "/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent"
 
 
-def _token_endpoint(token):
-    """A loopback OAuth token endpoint answering every refresh with `token`;
+def _token_endpoint(answers):
+    """A loopback OAuth token endpoint answering the refreshes with
+    `answers` (token, expires_in) in turn, the last one again and again;
     returns (server, uri, the forms it got)."""
     forms = []
 
@@ -33,7 +35,8 @@ def _token_endpoint(token):
         def do_POST(self):  # noqa: N802 (http.server's name)
             body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
             forms.append(body)
-            answer = json.dumps({"access_token": token, "expires_in": 3599, "token_type": "Bearer"}).encode()
+            token, expires_in = answers[min(len(forms), len(answers)) - 1]
+            answer = json.dumps({"access_token": token, "expires_in": expires_in, "token_type": "Bearer"}).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(answer)))
@@ -76,8 +79,8 @@ def case_vertex(workdir, t):
     _, global_endpoint, _ = t.print_config(["--vertex", "p"], env(GOOGLE_CLOUD_ACCESS_TOKEN="x"), workdir)
     expect(global_endpoint == "wss://aiplatform.googleapis.com" + VERTEX_PATH, f"global endpoint {global_endpoint!r}")
 
-    def run_against(token, run_env):
-        with t.mock_server(workdir, "--access-token", token) as server:
+    def run_against(token, run_env, *server_args):
+        with t.mock_server(workdir, "--access-token", token, *server_args) as server:
             host = server.uri[:server.uri.index("/ws/")]
             r = t.run_assistant(["--vertex", "proj/europe-west4", "--uri", host], run_env, workdir)
         return r, server.log()
@@ -88,19 +91,23 @@ def case_vertex(workdir, t):
     with open(os.path.join(fake_gcloud, "gcloud"), "w") as f:
         f.write('#!/bin/sh\n[ "$*" = "auth print-access-token" ] && echo ya29.from-gcloud\n')
     os.chmod(os.path.join(fake_gcloud, "gcloud"), stat.S_IRWXU)
-    token_server, token_uri, forms = _token_endpoint("ya29.from-adc")
+    # ADC: the first token has 301 s left, so the assistant refreshes it a
+    # second later (five minutes ahead of expiry), and the reconnection after
+    # the server's drop carries the new one.
+    token_server, token_uri, forms = _token_endpoint([("ya29.from-adc", 301), ("ya29.adc-refreshed", 3599)])
     adc = os.path.join(workdir, "adc.json")
     with open(adc, "w") as f:
         json.dump({"type": "authorized_user", "client_id": "cid", "client_secret": "csecret",
                    "refresh_token": "rtoken-secret", "token_uri": token_uri}, f)
     sources = [
-        ("environment", "ya29.from-env", env(GOOGLE_CLOUD_ACCESS_TOKEN="ya29.from-env")),
-        ("gcloud", "ya29.from-gcloud", env(PATH=fake_gcloud + os.pathsep + os.environ["PATH"])),
-        ("ADC", "ya29.from-adc", env(GOOGLE_APPLICATION_CREDENTIALS=adc, PATH=no_gcloud + os.pathsep + "/nonexistent")),
+        ("environment", "ya29.from-env", env(GOOGLE_CLOUD_ACCESS_TOKEN="ya29.from-env"), []),
+        ("gcloud", "ya29.from-gcloud", env(PATH=fake_gcloud + os.pathsep + os.environ["PATH"]), []),
+        ("ADC", "ya29.from-adc", env(GOOGLE_APPLICATION_CREDENTIALS=adc, PATH=no_gcloud + os.pathsep + "/nonexistent"),
+         ["--access-token", "ya29.adc-refreshed", "--drop-after", "2"]),
     ]
     try:
-        for name, token, run_env in sources:
-            r, log = run_against(token, run_env)
+        for name, token, run_env, server_args in sources:
+            r, log = run_against(token, run_env, *server_args)
             expect(r.status == 0, f"{name}: " + r.describe() + "--- server\n" + log)
             paths = re.findall(r"connection \d+: upgrade on (\S+)", log)
             expect(paths and all(p == VERTEX_PATH for p in paths), f"{name}: upgrade paths {paths}")
@@ -110,8 +117,12 @@ def case_vertex(workdir, t):
             expect(token not in r.out + r.err + log, f"{name}: the token appeared in the output")
     finally:
         token_server.shutdown()
-    expect(len(forms) == 1 and "grant_type=refresh_token" in forms[0] and "refresh_token=rtoken-secret" in forms[0],
-           f"the ADC refresh posted {forms}")
+    expect(len(forms) == 2 and all("grant_type=refresh_token" in f and "refresh_token=rtoken-secret" in f
+                                   for f in forms), f"the ADC refreshes posted {forms}")
+    bearers = re.findall(r"connection \d+: upgrade on \S+ with bearer (\d+)", log)
+    expect(len(bearers) >= 2 and bearers[0] == "0" and "1" in bearers[1:],
+           f"the reconnection did not carry the refreshed token: bearers {bearers}\n{log}")
+    expect("ya29.adc-refreshed" not in r.out + r.err + log, "the refreshed token appeared in the output")
 
     # A token the service refuses.
     bad, log = run_against("ya29.right", env(GOOGLE_CLOUD_ACCESS_TOKEN="ya29.wrong"))

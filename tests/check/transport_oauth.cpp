@@ -166,6 +166,13 @@ GST_START_TEST(test_refresh_posts_the_form_and_keeps_the_token) {
   endpoint.answer(200, R"({"access_token":"ya29.second","expires_in":3599})");
   assert_str(adc.fetch_sync(error)->value, "ya29.fresh");
   fail_unless_equals_int(endpoint.requests(), 1);
+  // A callback may ask for the token again (no lock is held while it runs).
+  GMainContextPtr context(g_main_context_new());
+  g_main_context_push_thread_default(context.get());
+  bool asked = false;
+  adc.fetch(context.get(), [&](const AdcCredentials::Token&, const std::string&) { asked = adc.kept().has_value(); });
+  while (!asked) g_main_context_iteration(context.get(), TRUE);
+  g_main_context_pop_thread_default(context.get());
 }
 GST_END_TEST;
 
