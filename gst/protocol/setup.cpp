@@ -175,9 +175,7 @@ GenerationConfig generation_config_from_json(const ObjectView& o) {
 constexpr const char* kDeclarationFields[] = {"name",     "description",        "parameters", "parametersJsonSchema",
                                               "response", "responseJsonSchema", "behavior"};
 constexpr const char* kSchemaFields[] = {"parameters", "parametersJsonSchema", "response", "responseJsonSchema"};
-constexpr const char* kToolFields[] = {
-    "functionDeclarations", "googleSearch",        "codeExecution", "urlContext",       "retrieval", "googleMaps",
-    "mcpServers",           "enterpriseWebSearch", "exaAiSearch",   "parallelAiSearch", "fileSearch"};
+constexpr const char* kToolFields[] = {"functionDeclarations", "googleSearch", "codeExecution", "urlContext"};
 constexpr const char* kSetupFields[] = {"model",
                                         "generationConfig",
                                         "systemInstruction",
@@ -209,15 +207,21 @@ bool is_one_of(const std::string& camel, const char* const (&names)[N]) {
   return false;
 }
 
-// The first member of `o` not in `names` (camelCase or snake_case), if any.
-template <std::size_t N>
-std::optional<std::string> unknown_member(const ObjectView& o, const char* const (&names)[N]) {
+// The first member of `o` whose camelCase name `known` does not take, if any.
+template <typename Known>
+std::optional<std::string> first_unknown_member(const ObjectView& o, Known&& known) {
   g_autoptr(GList) members = json_object_get_members(o.object());
   for (GList* l = members; l; l = l->next) {
     const char* member = static_cast<const char*>(l->data);
-    if (!is_one_of(camel_case(member), names)) return std::string(member);
+    if (!known(camel_case(member))) return std::string(member);
   }
   return std::nullopt;
+}
+
+// ... not in `names` (camelCase or snake_case).
+template <std::size_t N>
+std::optional<std::string> unknown_member(const ObjectView& o, const char* const (&names)[N]) {
+  return first_unknown_member(o, [&](const std::string& camel) { return is_one_of(camel, names); });
 }
 
 std::optional<FunctionDeclaration> declaration_from_json(JsonNode* node, const std::string& path, Errors& errors,
@@ -252,7 +256,9 @@ std::optional<FunctionDeclaration> declaration_from_json(JsonNode* node, const s
 Tool tool_from_json(const ObjectView& o, bool strict = false) {
   Tool t;
   if (strict) {
-    if (auto field = unknown_member(o, kToolFields)) {
+    if (auto field = first_unknown_member(o, [](const std::string& camel) {
+          return is_one_of(camel, kToolFields) || is_one_of(camel, kToolsAsWritten);
+        })) {
       o.errors().fail(o.path(field->c_str()),
                       "not a supported tool (functionDeclarations, googleSearch, codeExecution, urlContext; "
                       "retrieval, googleMaps, mcpServers, enterpriseWebSearch, exaAiSearch, parallelAiSearch, "

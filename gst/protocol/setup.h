@@ -59,13 +59,13 @@ struct FunctionDeclaration {
 struct Tool {
   std::vector<FunctionDeclaration> function_declarations;
   bool google_search = false;
-  JsonValue google_search_options;  // null: {} (Vertex-only ones are checked by the session)
+  JsonValue google_search_options;  // null: {}; kept as written (session/backend_rules.h checks them)
   bool code_execution = false;
   bool url_context = false;
-  // The tools only one backend takes (live-protocol-2026.md §5.2), kept as
-  // written by their wire name: retrieval, enterpriseWebSearch, exaAiSearch,
-  // parallelAiSearch, googleMaps (Vertex AI, and both for googleMaps),
-  // fileSearch, mcpServers (Developer API).
+  // Tools kept as written, by their wire name (live-protocol-2026.md §5.2):
+  // retrieval, enterpriseWebSearch, exaAiSearch, parallelAiSearch (Vertex
+  // AI only), fileSearch, mcpServers (Developer API only), googleMaps
+  // (both; groundingTypes Vertex AI only). session/backend_rules.h checks them.
   std::vector<std::pair<std::string, JsonValue>> as_written;
 };
 
