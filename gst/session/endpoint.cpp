@@ -42,7 +42,7 @@ bool header_safe(const std::string& secret) {
 
 bool query_safe(const std::string& token) {
   for (unsigned char c : token)
-    if (!g_ascii_isalnum(c) && !std::strchr("/-._~", c)) return false;
+    if (c == 0 || (!g_ascii_isalnum(c) && !std::strchr("/-._~", c))) return false;
   return true;
 }
 
@@ -50,7 +50,7 @@ bool query_safe(const std::string& token) {
 // location ("us-central1"): nothing that would change the host or path.
 bool name_safe(const std::string& name, const char* also) {
   for (unsigned char c : name)
-    if (!g_ascii_isalnum(c) && c != '-' && !std::strchr(also, c)) return false;
+    if (c == 0 || (!g_ascii_isalnum(c) && c != '-' && !std::strchr(also, c))) return false;
   return !name.empty();
 }
 
@@ -155,7 +155,10 @@ Endpoint session_endpoint(const SessionConfig& config, const std::string& access
       e.uri += (e.uri.find('?') == std::string::npos ? "?" : "&") + std::string("access_token=") + config.api_key;
       break;
     case Credential::VertexBearer:
-      if (!access_token.empty()) e.headers.emplace_back("Authorization", "Bearer " + access_token);
+      // A provider's token that a header can't carry is left out: the
+      // service refuses the connection (401) and the error names the token.
+      if (!access_token.empty() && header_safe(access_token))
+        e.headers.emplace_back("Authorization", "Bearer " + access_token);
       break;
     case Credential::None:
       break;

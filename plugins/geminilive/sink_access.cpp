@@ -3,6 +3,9 @@
 
 #include <memory>
 
+GST_DEBUG_CATEGORY_EXTERN(gst_gemini_live_sink_debug);
+#define GST_CAT_DEFAULT gst_gemini_live_sink_debug
+
 namespace geminilive::plugin {
 
 std::string env_access_token() {

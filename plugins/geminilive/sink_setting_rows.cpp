@@ -66,18 +66,22 @@ const std::vector<SettingRow>& sink_setting_rows() {
   /**
    * GstGeminiLiveSink:uri:
    *
-   * The WebSocket URL of the Live endpoint, without any key in it. Point it
-   * at the local server for tests: `ws://127.0.0.1:PORT/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent`.
+   * The WebSocket URL of the Live endpoint, without any key in it. A URL
+   * naming only a host (`ws://127.0.0.1:PORT`, `wss://host/`), like the
+   * default, gets the path for the credentials and backend (API key, ephemeral
+   * token, Vertex AI); any other is used as given.
    */
   {"uri", "URI", "WebSocket URL of the Live endpoint", SettingType::String, 0, 0, std::string(session::kDefaultUri), D,
    nullptr, [](const SettingValue& v, SessionConfig& c) -> Error { c.uri = str(v); return {}; }, nullptr, nullptr},
   /**
    * GstGeminiLiveSink:api-key:
    *
-   * The Gemini API key. When not set: $GEMINI_API_KEY, then $GOOGLE_API_KEY
-   * (read when the element is made and again when it starts). It is sent in
-   * the x-goog-api-key header, never logged, and reads back as "***" once
-   * set (NULL when there is none).
+   * The Gemini API key, or an ephemeral token (`auth_tokens/...`, minted by
+   * geminilive-token). When not set: $GEMINI_API_KEY, then $GOOGLE_API_KEY
+   * (read when the element is made and again when it starts). A key goes in
+   * the x-goog-api-key header; a token as the access_token query parameter
+   * of the BidiGenerateContentConstrained method. Never logged; reads back
+   * as "***" once set (NULL when there is none).
    */
   {"api-key", "API key", "Gemini API key (default: $GEMINI_API_KEY, then $GOOGLE_API_KEY); reads back as ***",
    SettingType::String, 0, 0, std::string(), kSettingSecret, nullptr, nullptr, nullptr, nullptr},
