@@ -14,6 +14,14 @@ std::string model_resource_name(const std::string& model) {
   return "models/" + model;
 }
 
+Setup setup_for_backend(Setup setup, Backend backend) {
+  if (backend == Backend::VertexAi) {
+    GenerationConfig& g = setup.generation_config ? *setup.generation_config : setup.generation_config.emplace();
+    if (g.response_modalities.empty()) g.response_modalities = {"AUDIO"};
+  }
+  return setup;
+}
+
 namespace json {
 namespace {
 
@@ -69,17 +77,38 @@ JsonNode* function_declaration_to_json(const FunctionDeclaration& f) {
   return b.release();
 }
 
+const JsonValue* tool_as_written(const Tool& t, const char* name) {
+  for (const auto& [kind, value] : t.as_written)
+    if (kind == name) return &value;
+  return nullptr;
+}
+
 JsonNode* tool_to_json(const Tool& t) {
-  // The SDK's toolToMldev order.
+  // The SDK's toolToMldev / toolToVertex order (the same in both).
   ObjectBuilder b;
+  auto as_written = [&](const char* name) {
+    if (const JsonValue* v = tool_as_written(t, name)) b.set(name, v->copy_node());
+  };
+  as_written("retrieval");
+  as_written("googleMaps");
+  as_written("mcpServers");
   if (t.code_execution) b.set_empty_object("codeExecution");
+  as_written("enterpriseWebSearch");
+  as_written("exaAiSearch");
   if (!t.function_declarations.empty()) {
     JsonArray* decls = json_array_new();
     for (const auto& f : t.function_declarations) json_array_add_element(decls, function_declaration_to_json(f));
     b.set("functionDeclarations", take_array_node(decls));
   }
-  if (t.google_search) b.set_empty_object("googleSearch");
+  if (t.google_search) {
+    if (t.google_search_options.is_object())
+      b.set("googleSearch", t.google_search_options.copy_node());
+    else
+      b.set_empty_object("googleSearch");
+  }
+  as_written("parallelAiSearch");
   if (t.url_context) b.set_empty_object("urlContext");
+  as_written("fileSearch");
   return b.release();
 }
 
@@ -178,15 +207,21 @@ bool is_one_of(const std::string& camel, const char* const (&names)[N]) {
   return false;
 }
 
-// The first member of `o` not in `names` (camelCase or snake_case), if any.
-template <std::size_t N>
-std::optional<std::string> unknown_member(const ObjectView& o, const char* const (&names)[N]) {
+// The first member of `o` whose camelCase name `known` does not take, if any.
+template <typename Known>
+std::optional<std::string> first_unknown_member(const ObjectView& o, Known&& known) {
   g_autoptr(GList) members = json_object_get_members(o.object());
   for (GList* l = members; l; l = l->next) {
     const char* member = static_cast<const char*>(l->data);
-    if (!is_one_of(camel_case(member), names)) return std::string(member);
+    if (!known(camel_case(member))) return std::string(member);
   }
   return std::nullopt;
+}
+
+// ... not in `names` (camelCase or snake_case).
+template <std::size_t N>
+std::optional<std::string> unknown_member(const ObjectView& o, const char* const (&names)[N]) {
+  return first_unknown_member(o, [&](const std::string& camel) { return is_one_of(camel, names); });
 }
 
 std::optional<FunctionDeclaration> declaration_from_json(JsonNode* node, const std::string& path, Errors& errors,
@@ -221,9 +256,13 @@ std::optional<FunctionDeclaration> declaration_from_json(JsonNode* node, const s
 Tool tool_from_json(const ObjectView& o, bool strict = false) {
   Tool t;
   if (strict) {
-    if (auto field = unknown_member(o, kToolFields)) {
+    if (auto field = first_unknown_member(o, [](const std::string& camel) {
+          return is_one_of(camel, kToolFields) || is_one_of(camel, kToolsAsWritten);
+        })) {
       o.errors().fail(o.path(field->c_str()),
-                      "not a supported tool (functionDeclarations, googleSearch, codeExecution, urlContext)");
+                      "not a supported tool (functionDeclarations, googleSearch, codeExecution, urlContext; "
+                      "retrieval, googleMaps, mcpServers, enterpriseWebSearch, exaAiSearch, parallelAiSearch, "
+                      "fileSearch as the backend takes them)");
       return t;
     }
   }
@@ -231,17 +270,21 @@ Tool tool_from_json(const ObjectView& o, bool strict = false) {
     if (auto d = declaration_from_json(n, p, o.errors(), strict)) t.function_declarations.push_back(std::move(*d));
   });
   t.google_search = o.has("googleSearch");
+  if (auto options = o.get_object("googleSearch"); options && json_object_get_size(options->object()) > 0)
+    t.google_search_options = o.get_value("googleSearch");
   t.code_execution = o.has("codeExecution");
   t.url_context = o.has("urlContext");
+  for (const char* name : kToolsAsWritten)
+    if (o.has(name)) t.as_written.emplace_back(name, o.get_value(name));
   if (strict) {
     // Only their presence is kept: options would be dropped.
-    for (const char* name : {"googleSearch", "codeExecution", "urlContext"}) {
+    for (const char* name : {"codeExecution", "urlContext"}) {
       auto options = o.get_object(name);
       if (options && json_object_get_size(options->object()) > 0)
         o.errors().fail(o.path(name), "tool options are not supported; give {}");
     }
     if (!o.errors().failed() && t.function_declarations.empty() && !t.google_search && !t.code_execution &&
-        !t.url_context)
+        !t.url_context && t.as_written.empty())
       o.errors().fail(o.path("functionDeclarations"), "an empty tool: no function declaration or tool in it");
   }
   return t;

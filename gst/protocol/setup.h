@@ -8,8 +8,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "protocol/backend.h"
 #include "protocol/content.h"
 #include "protocol/expected.h"
 #include "protocol/json_value.h"
@@ -57,9 +59,19 @@ struct FunctionDeclaration {
 struct Tool {
   std::vector<FunctionDeclaration> function_declarations;
   bool google_search = false;
+  JsonValue google_search_options;  // null: {}; kept as written (session/backend_rules.h checks them)
   bool code_execution = false;
   bool url_context = false;
+  // Tools kept as written, by their wire name (live-protocol-2026.md §5.2):
+  // retrieval, enterpriseWebSearch, exaAiSearch, parallelAiSearch (Vertex
+  // AI only), fileSearch, mcpServers (Developer API only), googleMaps
+  // (both; groundingTypes Vertex AI only). session/backend_rules.h checks them.
+  std::vector<std::pair<std::string, JsonValue>> as_written;
 };
+
+// The wire names Tool::as_written may hold.
+inline constexpr const char* kToolsAsWritten[] = {
+    "retrieval", "googleMaps", "mcpServers", "enterpriseWebSearch", "exaAiSearch", "parallelAiSearch", "fileSearch"};
 
 struct AutomaticActivityDetection {
   std::optional<bool> disabled;
@@ -120,6 +132,14 @@ struct Setup {
 // The Developer API's resource name for a model id: "gemini-x" becomes
 // "models/gemini-x"; names already under "models/" or "tunedModels/" stay.
 std::string model_resource_name(const std::string& model);
+
+// The setup as `backend` is sent it. Vertex AI gets
+// generationConfig.responseModalities ["AUDIO"] when none is set, as SDK
+// 2.32.0 adds it (its Live.connect, "to align with MLDev"); the rest is
+// written alike (liveConnectConfigToVertex keeps the Developer API's order).
+// The model's resource name is the caller's to set: it depends on the
+// endpoint (projects/P/locations/L/publishers/google/models/M on Vertex AI).
+Setup setup_for_backend(Setup setup, Backend backend);
 
 // Function declarations written by a user (geminilivesink's `tools`), in any
 // of these shapes:

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "session/endpoint.h"
 #include "session/session_events.h"
 #include "transport/websocket_client.h"
 
@@ -14,7 +15,12 @@ namespace geminilive::session {
 
 // The error for a connection that ended while the session still needed it.
 // `uri` is the configured endpoint; only its part before any '?' is shown.
-SessionError error_for_close(const transport::CloseInfo& info, const std::string& uri);
+// A refusal's hint fits `credential` (which property to check, or that an
+// ephemeral token needs minting again).
+SessionError error_for_close(const transport::CloseInfo& info, const std::string& uri,
+                             Credential credential = Credential::ApiKey);
+// The same for a session of `config`: its endpoint and its credential.
+SessionError error_for_close(const transport::CloseInfo& info, const SessionConfig& config);
 
 // Whether a connection's end rules out trying again: a refused key, model
 // or handle (1008), an invalid setup (1007), an exhausted quota, HTTP

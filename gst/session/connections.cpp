@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "session/endpoint.h"
+
 namespace geminilive::session {
 
 std::optional<Role> Connections::role_of(uint64_t generation) const {
@@ -25,8 +27,11 @@ std::shared_ptr<transport::WebSocketClient> Connections::end_draining(uint64_t g
 
 transport::WebSocketOptions websocket_options(const SessionConfig& config) {
   transport::WebSocketOptions o;
-  o.uri = config.uri;
-  o.api_key = config.api_key;
+  // On the loop thread before each connection: a fresh bearer each time.
+  Endpoint endpoint = session_endpoint(config, next_access_token(config));
+  o.uri = std::move(endpoint.uri);
+  o.api_key = std::move(endpoint.api_key);
+  o.headers = std::move(endpoint.headers);
   o.ca_file = config.ca_file;
   o.max_incoming_payload = 64u * 1024 * 1024;
   o.stall_timeout = config.stall_timeout;

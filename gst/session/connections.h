@@ -91,7 +91,9 @@ class Connections {
   uint64_t handles_seen_ = 0;
 };
 
-// The transport options of a session's connections.
+// The transport options of a session's next connection: its endpoint
+// (session/endpoint.h), with a fresh access token from the config's
+// provider, which this calls.
 transport::WebSocketOptions websocket_options(const SessionConfig& config);
 
 }  // namespace geminilive::session

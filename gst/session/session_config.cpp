@@ -2,6 +2,7 @@
 // check_config() (declared in live_session.h) and what a config implies.
 #include "session/session_config.h"
 
+#include "session/endpoint.h"
 #include "session/live_session.h"
 #include "session/session_error.h"
 #include "transport/websocket_client.h"
@@ -15,9 +16,7 @@ HeldMessages::Limits held_limits(const SessionConfig& config) {
 }
 
 std::optional<SessionError> check_config(const SessionConfig& config) {
-  if (config.api_key.empty())
-    return settings_error(
-        "No API key for Gemini Live: set the api-key property or the GEMINI_API_KEY environment variable.");
+  if (auto problem = credentials_problem(config); !problem.empty()) return settings_error(std::move(problem));
   if (config.uri.empty()) return settings_error("No Gemini Live URI: the uri property is empty.");
   if (auto problem = transport::websocket_uri_problem(config.uri); !problem.empty())
     return settings_error("The Gemini Live URI is not usable: " + problem + ".");

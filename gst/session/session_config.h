@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,11 @@ struct SessionConfig {
   std::string project;
   std::string location = "global";  // as the SDK
   std::string access_token;
+  // When set, called on the session's loop thread (the network thread:
+  // return quickly) before each connection opens, the first and every
+  // reconnection; a non-empty result replaces access_token. For tokens that
+  // expire during a long session (geminilivesink's need-access-token).
+  std::function<std::string()> access_token_provider;
   std::string ca_file;  // PEM CAs to trust for wss:// instead of the system store
   protocol::Setup setup;
 

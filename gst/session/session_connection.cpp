@@ -167,7 +167,7 @@ void SessionCore::closed(Role role, uint64_t generation, const CloseInfo& info) 
   if (role == Role::Next) {
     if (close_is_final(info, false)) {
       retire(std::exchange(conns_.next, Link{}).client);
-      fail(error_for_close(info, config_.uri));
+      fail(error_for_close(info, config_));
       return;
     }
     // The current connection still works (until its deadline after a
@@ -188,7 +188,7 @@ void SessionCore::closed(Role role, uint64_t generation, const CloseInfo& info) 
   const bool after_go_away = conns_.go_away;
   if (!reconnect_.enabled() || close_is_final(info, after_go_away) ||
       (state_ == SessionState::Connecting && info.kind == CloseInfo::Kind::ConnectFailed)) {
-    fail(error_for_close(info, config_.uri));
+    fail(error_for_close(info, config_));
     return;
   }
   if (conns_.next.client) {

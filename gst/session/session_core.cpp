@@ -27,7 +27,7 @@ SessionCore::SessionCore(SessionConfig config, std::shared_ptr<SessionObserver> 
     : config_(std::move(config)),
       owner_(std::move(loop)),
       loop_(owner_->thread()),
-      setup_(config_.setup, config_.resumption, config_.resumption && config_.transparent_resumption),
+      setup_(config_),
       calls_(config_.tool_timeout),
       out_(held_limits(config_), config_.resumption,
            [this] { post([](SessionCore& s) { s.emit([](SessionObserver& o) { o.on_context_changed({}); }); }); }),

@@ -14,6 +14,24 @@ namespace {
 using transport::CloseInfo;
 
 constexpr char kKeyHint[] = "Check the api-key property or GEMINI_API_KEY.";
+constexpr char kTokenHint[] =
+    "The ephemeral token is unknown, expired, used up or past its time for new sessions: mint a new one "
+    "(geminilive-token) and set it as api-key or GEMINI_API_KEY.";
+constexpr char kBearerHint[] =
+    "Check the access-token property or GOOGLE_CLOUD_ACCESS_TOKEN: an OAuth access token lasts about an hour "
+    "(`gcloud auth print-access-token` gives a new one; the need-access-token signal gives one per connection), and "
+    "the project and location.";
+
+const char* refusal_hint(Credential credential) {
+  switch (credential) {
+    case Credential::EphemeralToken:
+      return kTokenHint;
+    case Credential::VertexBearer:
+      return kBearerHint;
+    default:
+      return kKeyHint;
+  }
+}
 
 bool contains_nocase(const std::string& text, const char* needle) {
   g_autofree char* lower = g_ascii_strdown(text.c_str(), static_cast<gssize>(text.size()));
@@ -47,19 +65,26 @@ std::string format_seconds(std::chrono::microseconds duration) {
   return text;
 }
 
-SessionError error_for_close(const CloseInfo& info, const std::string& uri) {
+SessionError error_for_close(const CloseInfo& info, const SessionConfig& config) {
+  return error_for_close(info, session_endpoint(config).uri, session_credential(config));
+}
+
+SessionError error_for_close(const CloseInfo& info, const std::string& uri, Credential credential) {
   using Kind = SessionError::Kind;
+  const char* hint = refusal_hint(credential);
   if (info.kind == CloseInfo::Kind::ConnectFailed) {
     // No WebSocket existed, so there is no close code.
     if (info.http_status == 401 || info.http_status == 403)
       return make(Kind::Unauthorized, 0, info.reason,
-                  "Gemini Live refused the connection to " + shown_uri(uri) + ": " + info.reason + ". " + kKeyHint);
+                  "Gemini Live refused the connection to " + shown_uri(uri) + ": " + info.reason + ". " + hint);
     return make(Kind::Connect, 0, info.reason,
                 "Could not connect to Gemini Live at " + shown_uri(uri) + ": " + info.reason);
   }
   if (info.kind == CloseInfo::Kind::Closed && info.code == 1008) {
-    if (contains_nocase(info.reason, "api key"))
-      return make(Kind::Unauthorized, info.code, info.reason, closed_message(info, "") + ". " + kKeyHint);
+    // The service's words for a refused key, token or caller.
+    if (contains_nocase(info.reason, "api key") || contains_nocase(info.reason, "token") ||
+        contains_nocase(info.reason, "unregistered callers") || contains_nocase(info.reason, "authentication"))
+      return make(Kind::Unauthorized, info.code, info.reason, closed_message(info, "") + ". " + hint);
     if (contains_nocase(info.reason, "not found")) {
       const char* hint = contains_nocase(info.reason, "session")
                              ? "The session resumption handle is unknown or has expired."

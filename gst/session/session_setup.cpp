@@ -3,7 +3,25 @@
 
 #include <utility>
 
+#include "session/endpoint.h"
+
 namespace geminilive::session {
+
+namespace {
+
+protocol::Setup setup_for(const SessionConfig& config) {
+  protocol::Setup setup = config.setup;
+  // The Developer API's model goes as configured (a wrong one is the
+  // service's to refuse); Vertex AI wants its resource name.
+  if (config.backend == protocol::Backend::VertexAi) setup.model = session_model_name(config);
+  return setup;
+}
+
+}  // namespace
+
+SessionSetup::SessionSetup(const SessionConfig& config)
+    : SessionSetup(setup_for(config), config.resumption, config.backend,
+                   config.resumption && config.transparent_resumption) {}
 
 uint64_t SessionSetup::change(const ContextChange& change) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -33,7 +51,7 @@ SessionSetup::Message SessionSetup::message(const std::string& handle) const {
     m.resumes = !handle.empty();
     setup.session_resumption = std::move(resumption);
   }
-  m.outbound = Outbound::encode(setup);
+  m.outbound = Outbound::encode(protocol::setup_for_backend(std::move(setup), backend_));
   return m;
 }
 

@@ -14,6 +14,7 @@
 
 #include "protocol/client_message.h"
 #include "session/held_messages.h"
+#include "session/session_config.h"
 
 namespace geminilive::session {
 
@@ -27,9 +28,14 @@ struct ContextChange {
 // session's loop reads it for each connection.
 class SessionSetup {
  public:
-  // With `transparent`, a setup that asks for handles asks for transparent resumption.
-  SessionSetup(protocol::Setup setup, bool resumption, bool transparent = false)
-      : setup_(std::move(setup)), resumption_(resumption), transparent_(transparent) {}
+  // `backend`: the service the setup goes to (protocol::setup_for_backend());
+  // with `transparent`, a setup that asks for handles asks for transparent resumption.
+  SessionSetup(protocol::Setup setup, bool resumption, protocol::Backend backend = protocol::Backend::GeminiApi,
+               bool transparent = false)
+      : setup_(std::move(setup)), resumption_(resumption), transparent_(transparent), backend_(backend) {}
+  // `config`'s setup for its backend (on Vertex AI the model named by its
+  // resource name, session_model_name()), transparent when it asks for it.
+  explicit SessionSetup(const SessionConfig& config);
 
   // Applies the change; returns the new version (the configured setup is 0).
   uint64_t change(const ContextChange& change);
@@ -49,6 +55,7 @@ class SessionSetup {
   protocol::Setup setup_;
   const bool resumption_;
   const bool transparent_;
+  const protocol::Backend backend_;
   uint64_t version_ = 0;
 };
 

@@ -162,7 +162,7 @@ void SessionCore::enter_reconnecting() {
 void SessionCore::reconnect_after(const CloseInfo& info) {
   const std::optional<ReconnectPolicy::Attempt> attempt = reconnect_.next();
   if (!attempt) {
-    SessionError error = error_for_close(info, config_.uri);
+    SessionError error = error_for_close(info, config_);
     error.message += reconnect_.gave_up();
     fail(error);
     return;

@@ -36,8 +36,13 @@
  * change while PLAYING.
  *
  * The API key comes from #GstGeminiLiveSink:api-key or, when that is not
- * set, from the GEMINI_API_KEY (then GOOGLE_API_KEY) environment variable.
- * It is never logged and cannot be read back.
+ * set, from the GEMINI_API_KEY (then GOOGLE_API_KEY) environment variable;
+ * an ephemeral token (`auth_tokens/...`, minted by geminilive-token) goes
+ * there too. #GstGeminiLiveSink:backend=vertex-ai takes an OAuth
+ * #GstGeminiLiveSink:access-token (or GOOGLE_CLOUD_ACCESS_TOKEN, or
+ * #GstGeminiLiveSink::need-access-token) with a #GstGeminiLiveSink:project.
+ * A #GstGeminiLiveSink:uri naming only a host gets the path for the
+ * credentials. Keys and tokens are never logged and cannot be read back.
  *
  * ## Example launch lines
  * |[
@@ -68,8 +73,10 @@
 #include "gstgeminiliveinputsink.h"
 #include "protocol/setup.h"
 #include "session/channel.h"
+#include "session/endpoint.h"
 #include "session/live_session.h"
 #include "session/session_error.h"
+#include "sink_access.h"
 #include "sink_actions.h"
 #include "sink_core.h"
 #include "sink_settings.h"
@@ -93,6 +100,8 @@ std::string env_api_key() {
   }
   return {};
 }
+
+guint need_access_token_signal = 0;
 
 struct SinkPrivate {
   SinkSettings settings;      // object lock
@@ -269,6 +278,22 @@ static void gst_gemini_live_sink_class_init(GstGeminiLiveSinkClass* klass) {
                              G_TYPE_BOOLEAN, 5, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
                              G_TYPE_BOOLEAN);
 
+  /**
+   * GstGeminiLiveSink::need-access-token:
+   * @sink: the sink
+   *
+   * Asks for the OAuth access token of the next connection
+   * (backend=vertex-ai): emitted before each connection opens, the first and
+   * every reconnection, on the session's network thread. Return a fresh
+   * token quickly (one refreshed ahead of time, not fetched over the network
+   * in the handler), or %NULL to keep #GstGeminiLiveSink:access-token.
+   * Connect before READY→PAUSED.
+   *
+   * Returns: (transfer full) (nullable): the token
+   */
+  need_access_token_signal = g_signal_new("need-access-token", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
+                                          g_signal_accumulator_first_wins, nullptr, nullptr, G_TYPE_STRING, 0);
+
   gst_element_class_add_static_pad_template(element_class, &audio_template);
   gst_element_class_add_static_pad_template(element_class, &video_template);
   gst_element_class_add_static_pad_template(element_class, &text_template);
@@ -286,6 +311,7 @@ static void gst_gemini_live_sink_init(GstGeminiLiveSink* self) {
   self->priv = new SinkPrivate();
   SinkSettings& s = self->priv->settings;
   s.set("api-key", env_api_key());
+  s.set("access-token", plugin::env_access_token());
   self->priv->core = std::make_shared<SinkCore>(GST_ELEMENT(self));
   self->priv->core->set_max_video_fps(s.get_double("max-video-fps"));
   self->priv->core->set_max_frame_size(s.get_uint("max-frame-size"));
@@ -453,6 +479,7 @@ static bool gst_gemini_live_sink_start(GstGeminiLiveSink* self) {
     return false;
   }
   session::SessionConfig config = std::move(built).value();
+  plugin::set_access_token_source(GST_ELEMENT(self), need_access_token_signal, config);
   // The key, the endpoint, the CA file: a mistake fails the state change in
   // words, before anything connects.
   if (auto error = session::check_config(config)) {
@@ -475,8 +502,8 @@ static bool gst_gemini_live_sink_start(GstGeminiLiveSink* self) {
   priv->running_model = settings.get_string("model");
   GST_OBJECT_UNLOCK(self);
 
-  // Without the query, where a key could hide.
-  const std::string shown_uri = session::shown_uri(config.uri);
+  // Without the query, where a token could be.
+  const std::string shown_uri = session::shown_uri(session::session_endpoint(config).uri);
   g_autofree char* text = g_strdup_printf("Connecting to %s", shown_uri.c_str());
   priv->core->post_progress(GST_PROGRESS_TYPE_START, text);
   GST_INFO_OBJECT(self, "connecting to %s, model %s, channel %s", shown_uri.c_str(), config.setup.model.c_str(),

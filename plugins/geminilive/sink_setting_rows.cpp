@@ -5,6 +5,7 @@
 // exactly as the SDKs omit what is not given.
 #include <glib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -40,11 +41,20 @@ constexpr unsigned P = kSettingPlaying;
 constexpr unsigned D = kSettingEmptyIsDefault;
 const session::SessionConfig kSession;  // the session's own defaults
 
+// The way-in rows (sink_access_rows.cpp) go right after api-key.
+std::vector<SettingRow> with_access_rows(std::vector<SettingRow> rows) {
+  auto after =
+      std::find_if(rows.begin(), rows.end(), [](const SettingRow& r) { return std::string(r.name) == "api-key"; });
+  const auto& access = sink_access_rows();
+  rows.insert(after + 1, access.begin(), access.end());
+  return rows;
+}
+
 }  // namespace
 
 // clang-format off
 const std::vector<SettingRow>& sink_setting_rows() {
-  static const std::vector<SettingRow> rows = {
+  static const std::vector<SettingRow> rows = with_access_rows({
   /**
    * GstGeminiLiveSink:channel:
    *
@@ -56,18 +66,22 @@ const std::vector<SettingRow>& sink_setting_rows() {
   /**
    * GstGeminiLiveSink:uri:
    *
-   * The WebSocket URL of the Live endpoint, without any key in it. Point it
-   * at the local server for tests: `ws://127.0.0.1:PORT/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent`.
+   * The WebSocket URL of the Live endpoint, without any key in it. A URL
+   * naming only a host (`ws://127.0.0.1:PORT`, `wss://host/`), like the
+   * default, gets the path for the credentials and backend (API key, ephemeral
+   * token, Vertex AI); any other is used as given.
    */
   {"uri", "URI", "WebSocket URL of the Live endpoint", SettingType::String, 0, 0, std::string(session::kDefaultUri), D,
    nullptr, [](const SettingValue& v, SessionConfig& c) -> Error { c.uri = str(v); return {}; }, nullptr, nullptr},
   /**
    * GstGeminiLiveSink:api-key:
    *
-   * The Gemini API key. When not set: $GEMINI_API_KEY, then $GOOGLE_API_KEY
-   * (read when the element is made and again when it starts). It is sent in
-   * the x-goog-api-key header, never logged, and reads back as "***" once
-   * set (NULL when there is none).
+   * The Gemini API key, or an ephemeral token (`auth_tokens/...`, minted by
+   * geminilive-token). When not set: $GEMINI_API_KEY, then $GOOGLE_API_KEY
+   * (read when the element is made and again when it starts). A key goes in
+   * the x-goog-api-key header; a token as the access_token query parameter
+   * of the BidiGenerateContentConstrained method. Never logged; reads back
+   * as "***" once set (NULL when there is none).
    */
   {"api-key", "API key", "Gemini API key (default: $GEMINI_API_KEY, then $GOOGLE_API_KEY); reads back as ***",
    SettingType::String, 0, 0, std::string(), kSettingSecret, nullptr, nullptr, nullptr, nullptr},
@@ -569,15 +583,6 @@ const std::vector<SettingRow>& sink_setting_rows() {
    [](const SettingValue& v, SessionConfig& c) -> Error { c.stall_timeout = std::chrono::milliseconds(unum(v)); return {}; },
    nullptr, nullptr},
   /**
-   * GstGeminiLiveSink:ca-file:
-   *
-   * A PEM file of certificate authorities to trust for wss:// instead of the
-   * system's.
-   */
-  {"ca-file", "CA file", "PEM certificate authorities to trust instead of the system's", SettingType::String, 0, 0,
-   std::string(), 0, nullptr, [](const SettingValue& v, SessionConfig& c) -> Error { c.ca_file = str(v); return {}; },
-   nullptr, nullptr},
-  /**
    * GstGeminiLiveSink:sync:
    *
    * Send each buffer at its running time (TRUE: a file is sent in real time,
@@ -596,7 +601,7 @@ const std::vector<SettingRow>& sink_setting_rows() {
    */
   {"async", "Async", "Go to PAUSED asynchronously (preroll)", SettingType::Boolean, 0, 0, false, P, nullptr, nullptr,
    nullptr, nullptr},
-  };
+  });
   return rows;
 }
 // clang-format on

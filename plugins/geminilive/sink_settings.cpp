@@ -6,6 +6,8 @@
 #include <mutex>
 
 #include "protocol/client_message.h"
+#include "session/backend_rules.h"
+#include "session/endpoint.h"
 #include "session/model_rules.h"
 
 namespace geminilive::plugin {
@@ -203,6 +205,15 @@ protocol::Expected<session::SessionConfig> SinkSettings::session_config(std::str
   for (std::size_t i = 0; i < rows().size(); ++i) {
     if (!rows()[i].apply) continue;
     if (auto error = rows()[i].apply(values_[i], config)) return protocol::Error{*error};
+  }
+  // Vertex AI names the model by its resource path (session/endpoint.h).
+  config.setup.model = session::session_model_name(config);
+  if (auto refusal = session::refused_by_backend(config.backend, config.setup)) {
+    const std::string property = property_for(*this, refusal->wire_path);
+    const char* backend = config.backend == protocol::Backend::VertexAi ? "vertex-ai" : "gemini-api";
+    return protocol::Error{std::string("backend=") + backend + " does not take " + property + " (" +
+                           refusal->wire_path + "): " + refusal->why + ". Change " + property +
+                           " or backend (docs/elements.md lists what each backend takes)."};
   }
   const std::string& model = get_string("model");
   const session::ModelRules* rules = session::find_model_rules(model);

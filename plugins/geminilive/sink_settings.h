@@ -69,6 +69,9 @@ struct SettingRow {
 
 // The rows, in the order gst-inspect lists the properties.
 const std::vector<SettingRow>& sink_setting_rows();
+// The way-in rows among them (backend, project, location, access-token,
+// ca-file), listed after api-key.
+const std::vector<SettingRow>& sink_access_rows();
 
 // The choice's wire value for an Enum setting's value, null for none.
 const char* setting_choice_wire(const SettingEnum& choices, gint64 value);

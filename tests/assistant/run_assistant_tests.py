@@ -72,6 +72,8 @@ Cases
                "[search] queries: ...", "[source] title <uri>", "[code] ..."
                and "[result] ..." lines on the console and in the transcript.
 
+  vertex       --vertex: see vertex_cases.py.
+
 Environment (set by tests/assistant/meson.build): GEMINILIVE_ASSISTANT (the
 program), GEMINILIVE_MOCK_SERVER, GST_PLUGIN_PATH_1_0 and GST_REGISTRY_1_0.
 """
@@ -95,6 +97,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import LIVE_PATH, Failure, MockServer, reply_pcm_bytes  # noqa: E402
 from matroska import matroska_tracks  # noqa: E402
 import wayland_cases  # noqa: E402
+import vertex_cases  # noqa: E402
 
 GOOGLE_URI = "wss://generativelanguage.googleapis.com" + LIVE_PATH
 DEFAULT_MODEL = "models/gemini-3.8-live"
@@ -583,6 +586,7 @@ CASES = {
     "push-to-talk-typed": case_push_to_talk_typed,
     "media-resolution": case_media_resolution,
     "search": case_search,
+    "vertex": lambda workdir: vertex_cases.case_vertex(workdir, sys.modules[__name__]),
 }
 # The Wayland path: a PipeWire node, the ScreenCast portal (wayland_cases.py).
 CASES.update(wayland_cases.cases(sys.modules[__name__]))

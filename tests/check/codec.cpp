@@ -99,19 +99,24 @@ GST_END_TEST;
 // Our encoder writes what the official SDK wrote for the same inputs, byte for
 // byte (captured by the interop test into tests/fixtures/sdk-captures.json),
 // and every capture survives decode + encode unchanged.
-GST_START_TEST(test_encoder_matches_sdk_captures) {
-  JsonValue captures = parse(read_fixture("sdk-captures.json"));
+// (Byte for byte: a capture keeps the SDK's member order.)
+static void assert_matches_captures(const char* fixture, const std::vector<interop::EncoderCase>& cases) {
+  JsonValue captures = parse(read_fixture(fixture));
   JsonObject* by_name = json_node_get_object(captures.node());
-  auto cases = interop::encoder_cases();
   fail_unless_equals_int(json_object_get_size(by_name), cases.size());
   for (const auto& c : cases) {
     JsonNode* sdk = json_object_get_member(by_name, c.name.c_str());
-    fail_unless(sdk != nullptr, "no SDK capture for %s", c.name.c_str());
+    fail_unless(sdk != nullptr, "no SDK capture for %s in %s", c.name.c_str(), fixture);
     std::string sdk_text = json_serialize(sdk);
-    // Byte for byte: the capture keeps the SDK's member order.
     assert_str(encode_client_message(c.message), sdk_text);
     assert_same_json(encode_client_message(decode_client_ok(sdk_text.c_str())), sdk_text, c.name.c_str());
   }
+}
+
+GST_START_TEST(test_encoder_matches_sdk_captures) {
+  assert_matches_captures("sdk-captures.json", interop::encoder_cases());
+  // The SDK in vertexai mode (liveConnectConfigToVertex).
+  assert_matches_captures("sdk-captures-vertex.json", interop::vertex_encoder_cases());
 }
 GST_END_TEST;
 
@@ -204,6 +209,90 @@ GST_START_TEST(test_server_fields_decode) {
   // Binary or text frames carry the same UTF-8; an empty frame is {} (as Python reads it).
   fail_unless(decode_server_ok("").empty());
   fail_unless(decode_server_ok(" \n").empty());
+}
+GST_END_TEST;
+
+// What Vertex AI sends (live-protocol.md §1.3, live-protocol-2026.md §5.2,
+// §5.4, §6): its own names for the response counts and the activity type, a
+// VAD signal the session does not act on, and the consumed-message index of
+// transparent resumption, an int64 that proto3 JSON writes as a string but
+// some clients as a number.
+GST_START_TEST(test_server_vertex_fields_decode) {
+  auto ready = decode_server_ok("{\n  \"setupComplete\": {\n    \"sessionId\": \"6f1c0d52-3f4b\"\n  }\n}\n");
+  assert_str(*ready.setup_complete->session_id, "6f1c0d52-3f4b");
+
+  auto usage = decode_server_ok(
+      R"({"usageMetadata":{"promptTokenCount":12,"candidatesTokenCount":30,"totalTokenCount":42,)"
+      R"("promptTokensDetails":[{"modality":"AUDIO","tokenCount":12}],)"
+      R"("candidatesTokensDetails":[{"modality":"AUDIO","tokenCount":25},{"modality":"TEXT","tokenCount":5}]}})");
+  const UsageMetadata& u = *usage.usage_metadata;
+  fail_unless_equals_int64(*u.response_token_count, 30);
+  fail_unless_equals_int(u.response_tokens_details.size(), 2);
+  assert_str(u.response_tokens_details[1].modality, "TEXT");
+  fail_unless_equals_int64(u.response_tokens_details[0].token_count, 25);
+  // Written back, they carry the Developer API's names (what the local server sends).
+  assert_str(encode_server_message(usage, JsonStyle::Compact),
+             R"({"usageMetadata":{"promptTokenCount":12,"responseTokenCount":30,"totalTokenCount":42,)"
+             R"("promptTokensDetails":[{"modality":"AUDIO","tokenCount":12}],)"
+             R"("responseTokensDetails":[{"modality":"AUDIO","tokenCount":25},{"modality":"TEXT","tokenCount":5}]}})");
+
+  auto start = decode_server_ok(R"({"voiceActivity":{"voiceActivityType":"ACTIVITY_START"}})");
+  assert_str(start.voice_activity->type, "ACTIVITY_START");
+  fail_if(start.voice_activity->audio_offset.has_value());
+
+  // The allowlisted VAD signal alone: a message, but nothing a turn depends on.
+  auto signal = decode_server_ok(R"({"voiceActivityDetectionSignal":{"vadSignalType":"VAD_SIGNAL_TYPE_SOS"}})");
+  assert_str(signal.voice_activity_detection_signal->vad_signal_type, "VAD_SIGNAL_TYPE_SOS");
+  fail_if(signal.server_content || signal.voice_activity || signal.empty());
+
+  // lastConsumedClientMessageIndex: a string (proto3 JSON) or a number.
+  auto as_string = decode_server_ok(
+      R"({"sessionResumptionUpdate":{"newHandle":"vh-1","resumable":true,"lastConsumedClientMessageIndex":"57"}})");
+  const SessionResumptionUpdate& r = *as_string.session_resumption_update;
+  assert_str(r.new_handle, "vh-1");
+  fail_unless(r.resumable);
+  fail_unless_equals_int64(*r.last_consumed_client_message_index, 57);
+  auto as_number =
+      decode_server_ok(R"({"session_resumption_update":{"resumable":true,"last_consumed_client_message_index":9}})");
+  fail_unless_equals_int64(*as_number.session_resumption_update->last_consumed_client_message_index, 9);
+  auto big = decode_server_ok(R"({"sessionResumptionUpdate":{"lastConsumedClientMessageIndex":"9007199254740993"}})");
+  fail_unless_equals_int64(*big.session_resumption_update->last_consumed_client_message_index, 9007199254740993LL);
+  // Not sent without transparent resumption: absent, not 0.
+  fail_if(decode_server_ok(R"({"sessionResumptionUpdate":{"newHandle":"h","resumable":true}})")
+              .session_resumption_update->last_consumed_client_message_index.has_value());
+  // Written as proto3 JSON does: a string.
+  assert_str(encode_server_message(as_number, JsonStyle::Compact),
+             R"({"sessionResumptionUpdate":{"newHandle":"","resumable":true,"lastConsumedClientMessageIndex":"9"}})");
+  // An index that is no integer is an error naming the field.
+  auto bad = decode_server_message(R"({"sessionResumptionUpdate":{"lastConsumedClientMessageIndex":"5x"}})");
+  fail_if(bad.ok());
+  fail_unless(bad.error().find("sessionResumptionUpdate.lastConsumedClientMessageIndex") != std::string::npos,
+              "error: %s", bad.error().c_str());
+}
+GST_END_TEST;
+
+// Vertex AI's setup: the SDK adds responseModalities ["AUDIO"] when none is
+// set, where liveConnectConfigToVertex writes it; nothing else changes.
+GST_START_TEST(test_setup_for_backend) {
+  Setup plain;
+  plain.model = "projects/p/locations/us-central1/publishers/google/models/gemini-3.8-live";
+  plain.session_resumption = SessionResumptionConfig{{}, true};
+  assert_str(encode_client_message(setup_for_backend(plain, Backend::VertexAi)),
+             R"({"setup":{"model":"projects/p/locations/us-central1/publishers/google/models/gemini-3.8-live",)"
+             R"("generationConfig":{"responseModalities":["AUDIO"]},"sessionResumption":{"transparent":true}}})");
+  // The Developer API: as given.
+  assert_str(encode_client_message(setup_for_backend(plain, Backend::GeminiApi)), encode_client_message(plain));
+  // Other generation settings: AUDIO goes first, as the SDK writes it.
+  Setup tuned = plain;
+  tuned.generation_config.emplace().temperature = 0.5;
+  assert_str(
+      encode_client_message(setup_for_backend(tuned, Backend::VertexAi)),
+      R"({"setup":{"model":"projects/p/locations/us-central1/publishers/google/models/gemini-3.8-live",)"
+      R"("generationConfig":{"responseModalities":["AUDIO"],"temperature":0.5},"sessionResumption":{"transparent":true}}})");
+  // A modality that is set stays.
+  tuned.generation_config->response_modalities = {"TEXT"};
+  fail_unless(setup_for_backend(tuned, Backend::VertexAi).generation_config->response_modalities ==
+              std::vector<std::string>{"TEXT"});
 }
 GST_END_TEST;
 
@@ -463,6 +552,8 @@ static Suite* codec_suite() {
   tcase_add_test(tc, test_setup_live_fields_decode);
   tcase_add_test(tc, test_client_messages_live_fields);
   tcase_add_test(tc, test_server_live_fields_decode);
+  tcase_add_test(tc, test_server_vertex_fields_decode);
+  tcase_add_test(tc, test_setup_for_backend);
   return s;
 }
 

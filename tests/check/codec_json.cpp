@@ -265,10 +265,11 @@ GST_START_TEST(test_parse_tools_json_errors) {
       {R"([{"functionDeclarations":{}}])", "$[0].functionDeclarations: expected an array"},
       {R"([{"functionDeclarations":[]}])",
        "$[0].functionDeclarations: an empty tool: no function declaration or tool in it"},
-      {R"([{"googleMaps":{}}])",
-       "$[0].googleMaps: not a supported tool (functionDeclarations, googleSearch, codeExecution, urlContext)"},
-      {R"([{"googleSearch":{"excludeDomains":["a.com"]}}])",
-       "$[0].googleSearch: tool options are not supported; give {}"},
+      {R"([{"computerUse":{}}])",
+       "$[0].computerUse: not a supported tool (functionDeclarations, googleSearch, codeExecution, urlContext; "
+       "retrieval, googleMaps, mcpServers, enterpriseWebSearch, exaAiSearch, parallelAiSearch, fileSearch as the "
+       "backend takes them)"},
+      {R"([{"urlContext":{"x":1}}])", "$[0].urlContext: tool options are not supported; give {}"},
       {R"([{"name":"f"},{"functionDeclarations":[{"name":"f"}]}])", "the function \"f\" is declared twice"},
       {"[1]", "$[0]: expected an object, got a number"},
       {R"("save_note")", "$: expected an array of function declarations or tools, or one function declaration"},

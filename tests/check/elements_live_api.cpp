@@ -113,6 +113,27 @@ GST_START_TEST(test_refused_setting_fails_the_start) {
 }
 GST_END_TEST;
 
+// A field only Vertex AI takes fails the start on the Developer API, naming
+// the property, the field and the backend; nothing connects.
+GST_START_TEST(test_vertex_only_field_fails_the_start) {
+  auto server = start_server(at_once());
+  GstElement* sink = make_sink(*server);
+  g_object_set(sink, "setup-extra", R"({"explicitVadSignal":true})", nullptr);
+  GstBus* bus = attach_bus(sink);
+  fail_unless_equals_int(gst_element_set_state(sink, GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
+  GError* error = wait_error(bus, 1s);
+  fail_unless(g_error_matches(error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS));
+  fail_unless(contains(error->message, "backend=gemini-api does not take setup-extra (explicitVadSignal)") &&
+                  contains(error->message, "only Vertex AI takes it"),
+              "%s", error->message);
+  g_error_free(error);
+  gst_element_set_state(sink, GST_STATE_NULL);
+  fail_unless_equals_int(server->stats().connections, 0);
+  release_bus(bus);
+  gst_object_unref(sink);
+}
+GST_END_TEST;
+
 // setup-extra refuses invalid JSON when set, with the parser's words.
 GST_START_TEST(test_setup_extra_refused_when_set) {
   auto server = start_server(at_once());
@@ -404,6 +425,7 @@ static Suite* elements_live_api_suite(void) {
   suite_add_tcase(s, tc);
   tcase_add_test(tc, test_knobs_reach_the_setup);
   tcase_add_test(tc, test_refused_setting_fails_the_start);
+  tcase_add_test(tc, test_vertex_only_field_fails_the_start);
   tcase_add_test(tc, test_setup_extra_refused_when_set);
   tcase_add_test(tc, test_push_to_talk);
   tcase_add_test(tc, test_instruction_change_while_playing);

@@ -20,6 +20,7 @@
 #include "protocol/server_message.h"
 #include "reply_synth.h"
 #include "server_util.h"
+#include "session/ephemeral_token.h"
 #include "turn_input.h"
 
 using namespace geminilive::testing;
@@ -163,16 +164,22 @@ GST_END_TEST;
 
 GST_START_TEST(test_sdk_paths_accepted_other_paths_refused) {
   auto server = start_server(opts());
-  // What the SDKs send: base URL + "/ws/...", hence "//ws/"; also the
-  // ephemeral-token method on v1alpha.
-  for (const char* path :
-       {"//ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent",
-        "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained"}) {
-    TestClient c(server->uri() + path);
-    fail_unless(c.wait_open(), "refused %s", path);
+  // What the SDKs send: base URL + "/ws/...", hence "//ws/".
+  {
+    TestClient c(server->uri() + "//ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent");
+    fail_unless(c.wait_open());
     c.start_session(setup());
     c.close();
     c.wait_closed();
+  }
+  // The ephemeral-token method on v1alpha takes only tokens the server
+  // issued (suite auth): without one, the service's words.
+  {
+    TestClient c(server->uri() +
+                 "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained");
+    CloseInfo info = c.wait_closed();
+    fail_unless_equals_int(info.code, 1008);
+    fail_unless(contains(info.reason, "unregistered callers"), "%s", info.reason.c_str());
   }
   assert_str(server->stats().last_request_path.c_str(),
              "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained");
@@ -221,6 +228,42 @@ GST_START_TEST(test_api_key_forms) {
     fail_unless_equals_int64(c.frame_count(), 0);
   }
   fail_unless_equals_int64(server->stats().setups, 5);
+}
+GST_END_TEST;
+
+// The other credential forms: a token in Python's Authorization: Token
+// header or x-goog-api-key; Vertex express mode; Vertex with nothing (401).
+GST_START_TEST(test_token_and_vertex_forms) {
+  ServerOptions o = opts();
+  o.api_key = "secret-key";
+  auto server = start_server(o);
+  geminilive::session::MintRequest m;
+  m.base_uri = server->uri();
+  m.api_key = "secret-key";
+  m.token.uses = 0;
+  const std::string token = geminilive::session::mint_ephemeral_token_sync(m).value();
+  const std::string constrained =
+      server->uri() + "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained";
+  {
+    TestClient c(constrained, {}, {{"Authorization", "Token " + token}});
+    c.start_session(setup());
+  }
+  {
+    TestClient c(constrained, token);
+    c.start_session(setup());
+  }
+  const std::string vertex = server->uri() + "/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent";
+  protocol::Setup express = setup();
+  express.model = "publishers/google/models/gemini-3.8-live";
+  {
+    TestClient c(vertex, "secret-key");
+    c.start_session(express);
+  }
+  assert_str(server->stats().last_credential, "express API key");
+  TestClient nobody(vertex);
+  CloseInfo info = nobody.wait_closed();
+  fail_unless(info.kind == CloseInfo::Kind::ConnectFailed);
+  fail_unless_equals_int(info.http_status, 401);
 }
 GST_END_TEST;
 
@@ -529,6 +572,7 @@ static Suite* server_suite() {
   tcase_add_test(tc, test_text_frames_option);
   tcase_add_test(tc, test_sdk_paths_accepted_other_paths_refused);
   tcase_add_test(tc, test_api_key_forms);
+  tcase_add_test(tc, test_token_and_vertex_forms);
   tcase_add_test(tc, test_first_message_must_be_setup);
   tcase_add_test(tc, test_invalid_input_closes_1007);
   tcase_add_test(tc, test_unknown_model_closes_1008);

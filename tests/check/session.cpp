@@ -19,6 +19,7 @@
 #include "protocol/server_message.h"
 #include "reply_synth.h"
 #include "session/close_errors.h"
+#include "session/endpoint.h"
 #include "session/held_messages.h"
 #include "session/live_session.h"
 #include "session/session_error.h"
@@ -456,12 +457,38 @@ GST_START_TEST(test_held_audio_is_bounded) {
 }
 GST_END_TEST;
 
+// Vertex AI: the setup the service gets names the model by its full resource
+// path and asks for audio (as SDK 2.32.0 writes it), over the Vertex path
+// with the bearer token.
+GST_START_TEST(test_vertex_setup_on_the_wire) {
+  ServerOptions o = opts();
+  o.access_tokens = {"vertex-token"};
+  Live l = ready_session(o, false, [](SessionConfig& c) {
+    c.uri = c.uri.substr(0, c.uri.find("/ws/"));  // the host: the path comes from the backend
+    c.api_key.clear();
+    c.backend = protocol::Backend::VertexAi;
+    c.project = "my-project";
+    c.location = "us-central1";
+    c.access_token = "vertex-token";
+    c.setup.session_resumption = protocol::SessionResumptionConfig{{}, true};
+  });
+  const ServerStats stats = l.server->stats();
+  assert_str(stats.last_request_path, kVertexPath);
+  fail_unless(stats.bearer_tokens == std::vector<int>{0});
+  assert_str(stats.last_setup_json,
+             R"({"setup":{"model":"projects/my-project/locations/us-central1/publishers/google/models/)"
+             R"(gemini-2.5-flash-native-audio-preview-12-2025","generationConfig":{"responseModalities":["AUDIO"]},)"
+             R"("sessionResumption":{"transparent":true}}})");
+}
+GST_END_TEST;
+
 static Suite* session_suite() {
   Suite* s = suite_create("session");
   TCase* tc = tcase_create("general");
   tcase_set_timeout(tc, 60);
   suite_add_tcase(s, tc);
   tcase_add_test(tc, test_state_names);
+  tcase_add_test(tc, test_vertex_setup_on_the_wire);
   tcase_add_test(tc, test_close_mapping);
   tcase_add_test(tc, test_held_messages_bounds);
   tcase_add_test(tc, test_turn_tracker);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "protocol/client_message.h"
+#include "session/backend_rules.h"
 #include "session/model_rules.h"
 #include "session/session_setup.h"
 #include "sink_settings.h"
@@ -253,7 +254,7 @@ GST_START_TEST(test_transparent_resumption_setting) {
   set(s, "session-resumption-transparent", true);
   const session::SessionConfig config = config_of(s);
   fail_unless(config.transparent_resumption);
-  session::SessionSetup setup(config.setup, config.resumption, config.transparent_resumption);
+  session::SessionSetup setup(config);
   const std::string first = setup.message("").outbound.json;
   fail_unless(first.find("\"sessionResumption\":{\"transparent\":true}") != std::string::npos, "%s", first.c_str());
   const std::string resumed = setup.message("h1").outbound.json;
@@ -288,6 +289,74 @@ GST_START_TEST(test_string_defaults_and_secret) {
 }
 GST_END_TEST;
 
+// Fields only one backend takes (SDK 2.32.0's converters refuse them for the
+// other): refused before connecting, naming the property, the field and the
+// backend. geminilivesink's backend property selects the backend; here the
+// table is also checked straight against a Vertex AI config.
+GST_START_TEST(test_backend_refusals) {
+  const std::pair<const char*, const char*> vertex_only[] = {
+      {"setup-extra", R"({"explicitVadSignal":true})"},
+      {"setup-extra", R"({"explicit_vad_signal":false})"},
+      {"setup-extra", R"({"sessionResumption":{"transparent":true}})"},
+      {"setup-extra", R"({"safetySettings":[{"category":"HARM_CATEGORY_HARASSMENT","threshold":"BLOCK_NONE"},)"
+                      R"({"category":"HARM_CATEGORY_HATE_SPEECH","method":"SEVERITY","threshold":"BLOCK_NONE"}]})"},
+      {"tools", R"([{"retrieval":{"vertexRagStore":{"ragCorpora":["projects/p/locations/l/ragCorpora/1"]}}}])"},
+      {"tools", R"([{"name":"f"},{"enterpriseWebSearch":{}}])"},
+      {"tools", R"([{"googleSearch":{"excludeDomains":["example.com"]}}])"},
+      {"tools", R"([{"googleMaps":{"groundingTypes":["PLACES"]}}])"},
+  };
+  for (const auto& [property, value] : vertex_only) {
+    SinkSettings s;
+    set(s, property, std::string(value));
+    assert_refused(s, {"backend=gemini-api", property, "only Vertex AI takes it", "Change"});
+  }
+  {
+    SinkSettings s;
+    set(s, "setup-extra", std::string(R"({"explicitVadSignal":true})"));
+    assert_refused(s, {"(explicitVadSignal)"});
+  }
+  // What both take passes, options kept as written and tools in the SDK's order.
+  {
+    SinkSettings s;
+    set(s, "tools",
+        std::string(
+            R"([{"googleSearch":{"searchTypes":{"webSearch":{}}}},{"fileSearch":{"fileSearchStoreNames":["s"]}},)"
+            R"({"urlContext":{},"googleMaps":{"enableWidget":true}},{"name":"f"}])"));
+    set(s, "setup-extra",
+        std::string(R"({"safetySettings":[{"category":"HARM_CATEGORY_HARASSMENT","threshold":"OFF"}]})"));
+    auto setup = json(setup_json(s));
+    JsonObject* o = json_node_get_object(json_object_get_member(json_node_get_object(setup.node()), "setup"));
+    fail_unless(
+        protocol::JsonValue(json_node_copy(json_object_get_member(o, "tools"))) ==
+        json(R"([{"googleSearch":{"searchTypes":{"webSearch":{}}}},{"fileSearch":{"fileSearchStoreNames":["s"]}},)"
+             R"({"googleMaps":{"enableWidget":true},"urlContext":{}},{"functionDeclarations":[{"name":"f"}]}])"));
+  }
+
+  // Vertex AI (backend=vertex-ai): the Developer API's fields are refused, its own pass.
+  auto vertex = [](const char* tools, const char* extra) {
+    SinkSettings s;
+    set(s, "backend", gint64(1));
+    set(s, "project", std::string("p"));
+    if (tools) set(s, "tools", std::string(tools));
+    if (extra) set(s, "setup-extra", std::string(extra));
+    return s;
+  };
+  assert_refused(vertex(R"([{"fileSearch":{"fileSearchStoreNames":["s"]}}])", nullptr),
+                 {"backend=vertex-ai does not take tools (tools.fileSearch)",
+                  "only the Gemini Developer API takes it, not Vertex AI", "Change tools or backend"});
+  assert_refused(vertex(R"([{"mcpServers":[{"name":"m","streamableHttpTransport":{"url":"https://m"}}]}])", nullptr),
+                 {"backend=vertex-ai", "(tools.mcpServers.name)"});
+  assert_refused(vertex(nullptr, R"({"generationConfig":{"speechConfig":{"voiceConfig":{"replicatedVoiceConfig":)"
+                                 R"({"mimeType":"audio/wav","voiceSampleAudio":"AAAA","consentAudio":"AAAA"}}}}})"),
+                 {"setup-extra (generationConfig.speechConfig.voiceConfig.replicatedVoiceConfig.consentAudio)"});
+  const SinkSettings ok =
+      vertex(R"([{"retrieval":{}},{"googleSearch":{"blockingConfidence":"BLOCK_LOW_AND_ABOVE"}},{"mcpServers":[{}]}])",
+             R"({"explicitVadSignal":true,"sessionResumption":{"transparent":true},)"
+             R"("safetySettings":[{"category":"HARM_CATEGORY_HARASSMENT","method":"SEVERITY","threshold":"OFF"}]})");
+  fail_if(session::refused_by_backend(protocol::Backend::VertexAi, config_of(ok).setup).has_value());
+}
+GST_END_TEST;
+
 static Suite* settings_suite(void) {
   Suite* s = suite_create("settings");
   TCase* tc = tcase_create("general");
@@ -297,6 +366,7 @@ static Suite* settings_suite(void) {
   tcase_add_test(tc, test_off_and_levels);
   tcase_add_test(tc, test_text_answers_per_model);
   tcase_add_test(tc, test_model_refusals);
+  tcase_add_test(tc, test_backend_refusals);
   tcase_add_test(tc, test_model_table_lookup);
   tcase_add_test(tc, test_json_settings_checked_when_set);
   tcase_add_test(tc, test_setup_extra_merged_last);

@@ -19,6 +19,18 @@ struct EncoderCase {
 
 std::vector<EncoderCase> encoder_cases();
 
+// Setups as the session sends them to Vertex AI (vertex_cases.cpp).
+std::vector<EncoderCase> vertex_encoder_cases();
+
+// A setup that `backend` does not take: session::refused_by_backend() names
+// the field the official SDK refuses for the same input.
+struct RefusalCase {
+  std::string name;
+  protocol::Backend backend;
+  protocol::Setup setup;
+};
+std::vector<RefusalCase> refusal_cases();
+
 // The deterministic media bytes both sides use.
 std::string case_audio_bytes();  // 3200 bytes: 100 ms of 16 kHz S16LE
 std::string case_jpeg_bytes();   // a tiny JPEG-like payload

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { GoogleGenAI, Modality } from '@google/genai';
 import { WebSocketServer } from 'ws';
-import { sdkCases } from './sdk_cases.mjs';
+import { refusalCases, sdkCases, vertexCases, VERTEX_LOCATION, VERTEX_PROJECT } from './sdk_cases.mjs';
 
 const env = (name) => {
   const v = process.env[name];
@@ -199,13 +199,28 @@ test('tool call → sendToolResponse → reply', async () => {
 
 // --- what the SDK sends vs what our encoder writes ------------------------
 
-async function captureSdkFrames() {
+// The SDK in Vertex AI mode with an OAuth token an application hands it (an
+// auth client of its own: no Application Default Credentials are looked up).
+const VERTEX_TOKEN = 'interop-vertex-token';
+function vertexClient(base) {
+  const authClient = { getRequestHeaders: async () => new Headers({ Authorization: `Bearer ${VERTEX_TOKEN}` }) };
+  return new GoogleGenAI({
+    vertexai: true, project: VERTEX_PROJECT, location: VERTEX_LOCATION, httpOptions: { baseUrl: base }, googleAuthOptions: { authClient },
+  });
+}
+
+// `cases` given to the SDK (a client for `base`) against a loopback server
+// that answers setupComplete: the frame each case sends, and each upgrade
+// request's path and authorization.
+async function captureSdkFrames(cases = sdkCases, clientFor = (base) => new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: base } })) {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((r) => wss.once('listening', r));
   const base = `http://127.0.0.1:${wss.address().port}`;
   let frames = [];
   let wake = () => {};
-  wss.on('connection', (ws) => {
+  const upgrades = [];
+  wss.on('connection', (ws, request) => {
+    upgrades.push({ url: request.url, authorization: request.headers.authorization, key: request.headers['x-goog-api-key'] });
     ws.on('message', (data, isBinary) => {
       assert.equal(isBinary, false, 'the SDK sends text frames');
       const text = data.toString('utf8');
@@ -218,8 +233,8 @@ async function captureSdkFrames() {
     while (frames.length < count) await new Promise((r) => { wake = r; });
   };
   const raw = {};
-  const ai = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: base } });
-  for (const c of sdkCases) {
+  const ai = clientFor(base);
+  for (const c of cases) {
     frames = [];
     const [model, config] = c.connect ?? ['gemini-2.0-flash-live-001', undefined];
     const session = await ai.live.connect({ model, config, callbacks: { onmessage: () => {} } });
@@ -231,14 +246,25 @@ async function captureSdkFrames() {
     session.close();
   }
   wss.close();
-  return raw;
+  return { raw, upgrades };
+}
+
+// Our encoder's output (encode_cases.cpp), split by kind.
+function ourCases() {
+  const all = JSON.parse(execFileSync(ENCODE_CASES, { encoding: 'utf8' }));
+  const pick = (keep) => Object.fromEntries(Object.entries(all).filter(([name]) => keep(name)));
+  return {
+    developer: pick((n) => !n.startsWith('vertex-') && !n.startsWith('refused-')),
+    vertex: pick((n) => n.startsWith('vertex-')),
+    refused: pick((n) => n.startsWith('refused-')),
+  };
 }
 
 test('our encoder writes what the SDK writes for the same inputs, byte for byte', async () => {
-  const sdkRaw = await captureSdkFrames();
+  const sdkRaw = (await captureSdkFrames()).raw;
   const sdk = Object.fromEntries(Object.entries(sdkRaw).map(([name, frame]) => [name, JSON.parse(frame)]));
   // Our frames, exactly as encode_client_message() writes them.
-  const oursRaw = JSON.parse(execFileSync(ENCODE_CASES, { encoding: 'utf8' }));
+  const oursRaw = ourCases().developer;
   assert.deepEqual(Object.keys(oursRaw).sort(), Object.keys(sdk).sort(), 'both sides cover the same cases');
   for (const name of Object.keys(sdk)) assert.deepStrictEqual(JSON.parse(oursRaw[name]), sdk[name], `case ${name}: same JSON`);
   // Same bytes: member order, numbers, escapes. Members the SDK passes through
@@ -255,4 +281,48 @@ test('our encoder writes what the SDK writes for the same inputs, byte for byte'
   }
   assert.deepStrictEqual(JSON.parse(readFileSync(fixture, 'utf8')), sdk,
     'tests/fixtures/sdk-captures.json matches the SDK (rerun with --update-fixtures after an SDK bump)');
+});
+
+test('Vertex AI: our setup is the SDK\'s in vertexai mode, byte for byte', async () => {
+  const { raw: sdkRaw, upgrades } = await captureSdkFrames(vertexCases, vertexClient);
+  // What the SDK connects to, for the endpoint side (session/endpoint.cpp).
+  for (const u of upgrades) {
+    // The SDK joins its base URL and the path with a double slash (live-protocol.md §1.1).
+    assert.equal(u.url.replace(/^\/+/, '/'), '/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent');
+    assert.equal(u.authorization, `Bearer ${VERTEX_TOKEN}`);
+    assert.equal(u.key, undefined, 'no API key on Vertex AI');
+  }
+  const oursRaw = ourCases().vertex;
+  assert.deepEqual(Object.keys(oursRaw).sort(), vertexCases.map((c) => c.name).sort(), 'both sides cover the same cases');
+  const differ = Object.keys(sdkRaw).filter((name) => oursRaw[name] !== sdkRaw[name]);
+  assert.deepEqual(differ.map((name) => `${name}:\n  ours ${oursRaw[name]}\n  sdk  ${sdkRaw[name]}`), [],
+    'Vertex frames that differ in bytes');
+  const sdk = Object.fromEntries(Object.entries(sdkRaw).map(([name, frame]) => [name, JSON.parse(frame)]));
+  const fixture = join(FIXTURES, 'sdk-captures-vertex.json');
+  if (process.argv.includes('--update-fixtures')) writeFileSync(fixture, JSON.stringify(sdk, null, 2) + '\n');
+  assert.deepStrictEqual(JSON.parse(readFileSync(fixture, 'utf8')), sdk,
+    'tests/fixtures/sdk-captures-vertex.json matches the SDK (rerun with --update-fixtures after an SDK bump)');
+});
+
+test('what one backend refuses: the SDK throws for the field our rules name', async () => {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((r) => wss.once('listening', r));
+  const base = `http://127.0.0.1:${wss.address().port}`;
+  const frames = [];
+  wss.on('connection', (ws) => ws.on('message', (data) => frames.push(data.toString('utf8'))));
+  const ours = ourCases().refused;
+  assert.deepEqual(Object.keys(ours).sort(), refusalCases.map((c) => c.name).sort(), 'both sides cover the same cases');
+  for (const c of refusalCases) {
+    const ai = c.vertexai ? vertexClient(base) : new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: base } });
+    const error = await ai.live.connect({ model: 'gemini-3.8-live', config: c.config, callbacks: { onmessage: () => {} } })
+      .then(() => null, (e) => e);
+    assert.ok(error, `${c.name}: the SDK sent it`);
+    const param = error.message.match(/^(\w+) parameter is only supported in/)?.[1];
+    assert.ok(param, `${c.name}: the SDK's words: ${error.message}`);
+    assert.ok(ours[c.name] === param || ours[c.name].endsWith(`.${param}`),
+      `${c.name}: the SDK refuses ${param}, our rules ${ours[c.name] || 'nothing'}`);
+  }
+  assert.deepEqual(frames, [], 'the SDK sent none of them');
+  for (const ws of wss.clients) ws.terminate();
+  wss.close();
 });

@@ -237,3 +237,84 @@ export const sdkCases = [
   { name: 'setup-2.5', connect: ['gemini-2.5-flash-native-audio-preview-12-2025', native25Config()] },
   { name: 'setup-extra', connect: ['gemini-3.8-live', extraConfig()] },
 ];
+
+// --- Vertex AI (vertex_cases.cpp) ------------------------------------------
+// The SDK in vertexai mode, project and location set: the model it sends is
+// the full resource name, and responseModalities AUDIO is added when unset.
+export const VERTEX_PROJECT = 'interop-project';
+export const VERTEX_LOCATION = 'us-central1';
+
+export const vertexCases = [
+  { name: 'vertex-setup-plain', connect: ['gemini-3.8-live', undefined] },
+  {
+    name: 'vertex-setup-voice-translation',
+    connect: ['gemini-3.5-live-translate-preview', {
+      speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Puck' } }, languageCode: 'es-ES' },
+      translationConfig: { targetLanguageCode: 'es', echoTargetLanguage: false },
+      inputAudioTranscription: {},
+      outputAudioTranscription: {},
+    }],
+  },
+  {
+    name: 'vertex-setup-tools',
+    connect: ['gemini-3.8-live', {
+      responseModalities: [Modality.AUDIO],
+      systemInstruction: 'Look things up.',
+      tools: [
+        {
+          functionDeclarations: [{ name: 'lookup', description: 'Looks a word up.', behavior: Behavior.NON_BLOCKING }],
+          googleSearch: { excludeDomains: ['example.com'], blockingConfidence: 'BLOCK_LOW_AND_ABOVE' },
+          retrieval: { vertexRagStore: { ragResources: [{ ragCorpus: 'projects/p/locations/l/ragCorpora/1' }] } },
+        },
+        { enterpriseWebSearch: {} },
+        { googleMaps: { groundingTypes: ['PLACES'] }, urlContext: {} },
+      ],
+    }],
+  },
+  {
+    name: 'vertex-setup-transparent',
+    connect: ['gemini-3.8-live', {
+      sessionResumption: { handle: 'vertex-handle-1', transparent: true },
+      explicitVadSignal: true,
+      contextWindowCompression: { slidingWindow: {} },
+    }],
+  },
+  {
+    name: 'vertex-setup-safety',
+    connect: ['gemini-live-2.5-flash-native-audio', {
+      temperature: 0.4,
+      safetySettings: [{ category: HarmCategory.HARM_CATEGORY_HATE_SPEECH, method: 'SEVERITY', threshold: HarmBlockThreshold.BLOCK_LOW_AND_ABOVE }],
+      labels: { team: 'media' },
+    }],
+  },
+  {
+    name: 'vertex-setup-text',
+    connect: ['gemini-3.5-transcribe-live', { responseModalities: [Modality.TEXT], inputAudioTranscription: { languageCodes: ['de-DE'] } }],
+  },
+];
+
+// Fields one backend's converter refuses (the SDK throws "<param> parameter is
+// only supported in ..."): our rules refuse the same input, naming the field.
+export const refusalCases = [
+  { name: 'refused-dev-transparent', vertexai: false, config: { sessionResumption: { transparent: true } } },
+  { name: 'refused-dev-explicit-vad', vertexai: false, config: { explicitVadSignal: true } },
+  {
+    name: 'refused-dev-safety-method',
+    vertexai: false,
+    config: { safetySettings: [{ category: HarmCategory.HARM_CATEGORY_HARASSMENT, method: 'PROBABILITY', threshold: HarmBlockThreshold.OFF }] },
+  },
+  { name: 'refused-dev-retrieval', vertexai: false, config: { tools: [{ retrieval: {} }] } },
+  { name: 'refused-dev-enterprise-search', vertexai: false, config: { tools: [{ enterpriseWebSearch: {} }] } },
+  { name: 'refused-dev-exa-search', vertexai: false, config: { tools: [{ exaAiSearch: {} }] } },
+  { name: 'refused-dev-parallel-search', vertexai: false, config: { tools: [{ parallelAiSearch: {} }] } },
+  { name: 'refused-dev-search-exclude', vertexai: false, config: { tools: [{ googleSearch: { excludeDomains: ['a.example'] } }] } },
+  { name: 'refused-dev-search-confidence', vertexai: false, config: { tools: [{ googleSearch: { blockingConfidence: 'BLOCK_NONE' } }] } },
+  { name: 'refused-dev-maps-types', vertexai: false, config: { tools: [{ googleMaps: { groundingTypes: ['PLACES'] } }] } },
+  { name: 'refused-vertex-file-search', vertexai: true, config: { tools: [{ fileSearch: { fileSearchStoreNames: ['s'] } }] } },
+  { name: 'refused-vertex-mcp-name', vertexai: true, config: { tools: [{ mcpServers: [{ name: 'm' }] }] } },
+  {
+    name: 'refused-vertex-consent-audio',
+    vertexai: true,
+    config: { speechConfig: { voiceConfig: { replicatedVoiceConfig: { mimeType: 'audio/wav', voiceSampleAudio: 'AAAA', consentAudio: 'AAAA' } } } },
+  },
+];

@@ -26,6 +26,7 @@
 #include "session/session_config.h"
 #include "session/session_error.h"
 #include "transcript.h"
+#include "vertex_token.h"
 
 using namespace geminilive::assistant;
 
@@ -68,14 +69,28 @@ std::string reply_seconds(const std::string& path) {
 // The session's endpoint: the in-process local server, or the element's
 // (Google's, or --uri) with the key from the environment. False: bad usage.
 bool plan_session(const Options& options, SinkSettings* settings, std::unique_ptr<LocalServer>* server, bool* local,
-                  std::string* error) {
+                  std::unique_ptr<AdcTokenKeeper>* keeper, std::string* error) {
   const char* key_variable = api_key_variable();
-  *local = options.local || (!key_variable && options.uri.empty());
-  if (!*local && !key_variable) {
+  const bool vertex = !options.vertex_project.empty();
+  *local = !vertex && (options.local || (!key_variable && options.uri.empty()));
+  if (!*local && !vertex && !key_variable) {
     *error = "--uri needs a key: set GEMINI_API_KEY (or leave out --uri to use the local server)";
     return false;
   }
   settings->uri = options.uri;
+  if (vertex) {
+    settings->vertex_project = options.vertex_project;
+    settings->vertex_location = options.vertex_location;
+    // --print-config only says where the token would come from.
+    if (!options.print_config) {
+      const TokenSource source = find_token_source();
+      settings->access_token = fetch_access_token(source, error, keeper);
+      if (settings->access_token.empty()) return false;
+      say("[state] Vertex AI, project " + options.vertex_project + ", location " +
+          (options.vertex_location.empty() ? std::string("global") : options.vertex_location) + "; access token from " +
+          source.description);
+    }
+  }
   settings->model = options.model;
   settings->voice = options.voice;
   settings->system_instruction = options.system_instruction;
@@ -112,9 +127,15 @@ bool plan_session(const Options& options, SinkSettings* settings, std::unique_pt
 
 int run_print_config(const SinkSettings& settings, bool local) {
   const char* key_variable = api_key_variable();
-  std::string key_note =
-      local ? "none needed (the bundled local server; set GEMINI_API_KEY for Google's service)"
-            : std::string("from ") + key_variable + ", sent in the x-goog-api-key header, never in the URI";
+  std::string key_note = local ? "none needed (the bundled local server; set GEMINI_API_KEY for Google's service)"
+                               : std::string("from ") + (key_variable ? key_variable : "") +
+                                     ", sent in the x-goog-api-key header, never in the URI";
+  if (!settings.vertex_project.empty()) {
+    const TokenSource source = find_token_source();
+    key_note = source.kind == TokenSource::Kind::None ? "none found: " + source.problem
+                                                      : "an OAuth access token from " + source.description +
+                                                            ", sent in the Authorization: Bearer header, never printed";
+  }
   std::string shown =
       local ? "the bundled local server, in this process (ws://127.0.0.1:<free port>" + live_endpoint_path() + ")" : "";
   return print_config(settings, shown, key_note);
@@ -175,7 +196,8 @@ int main(int argc, char** argv) {
   ScreenHolders screen;
   PipelinePlan plan;
   bool local = false;
-  if (!plan_session(options, &plan.sink, &server, &local, &error)) return fail(error, 2);
+  std::unique_ptr<AdcTokenKeeper> token_keeper;  // --vertex with ADC: fresh tokens for reconnections
+  if (!plan_session(options, &plan.sink, &server, &local, &token_keeper, &error)) return fail(error, 2);
   if (options.print_config) return run_print_config(plan.sink, local);
   int status = 2;
   if (!choose_screen(options, &plan, &screen, say, &error, &status)) return fail(error, status);
@@ -187,6 +209,7 @@ int main(int argc, char** argv) {
   GstElement* pipeline = build_pipeline(plan, &error, &warning);
   if (!pipeline) return fail(error);
   g_autoptr(GstElement) owned_pipeline = pipeline;
+  if (token_keeper) token_keeper->attach(pipeline);
   if (!warning.empty()) say("[warning] " + warning);
   end_screen_when_sharing_stops(&screen, pipeline, say);
   NotesTool notes(options.notes_path);

@@ -23,7 +23,7 @@ struct Raw {
   Raw& operator=(const Raw&) = delete;
   ~Raw() {
     for (char* s : {model, voice, system_instruction, uri, window, window_name, question, notes, reply_wav, transcript,
-                    record, local_tool_call, media_resolution, pipewire_node})
+                    record, local_tool_call, media_resolution, pipewire_node, vertex})
       g_free(s);
   }
 
@@ -44,6 +44,7 @@ struct Raw {
   double keepalive = -1;
   double threshold = -1;
   gboolean no_change_gate = FALSE;
+  char* vertex = nullptr;
   gboolean local = FALSE;
   gboolean push_to_talk = FALSE;
   gboolean search = FALSE;
@@ -71,6 +72,10 @@ bool parse_options(int* argc, char*** argv, Options* options, std::string* error
       {"system-instruction", 's', 0, G_OPTION_ARG_STRING, &raw.system_instruction,
        "What the model is told to be (default: a concise screen assistant that uses save_note)", "TEXT"},
       {"uri", 0, 0, G_OPTION_ARG_STRING, &raw.uri, "Live endpoint (default: Google's; needs a key)", "URI"},
+      {"vertex", 0, 0, G_OPTION_ARG_STRING, &raw.vertex,
+       "Vertex AI in this Google Cloud project (location default global); the OAuth token comes from "
+       "GOOGLE_CLOUD_ACCESS_TOKEN, Application Default Credentials or gcloud",
+       "PROJECT[/LOCATION]"},
       {"local", 0, 0, G_OPTION_ARG_NONE, &raw.local, "Use the bundled local server even when a key is set", nullptr},
       {"push-to-talk", 0, 0, G_OPTION_ARG_NONE, &raw.push_to_talk,
        "Push-to-talk: no voice detection; press Enter to start talking and Enter again to stop", nullptr},
@@ -118,7 +123,8 @@ bool parse_options(int* argc, char*** argv, Options* options, std::string* error
       "and the microphone with a Gemini Live session and plays the spoken answers. Type a line and\n"
       "press Enter to send it as text. With --push-to-talk, Enter on an empty line starts talking and\n"
       "Enter again stops. Ctrl-C ends the session.\n\n"
-      "Without GEMINI_API_KEY (or GOOGLE_API_KEY), or with --local, it talks to the bundled local\n"
+      "With --vertex PROJECT[/LOCATION] it talks to Vertex AI. Without GEMINI_API_KEY (or\n"
+      "GOOGLE_API_KEY), or with --local, it talks to the bundled local\n"
       "server. Without a display it captures a virtual screen; without a microphone it asks a\n"
       "recorded question, writes the answer to --reply-wav and ends after that one exchange.\n");
   g_autoptr(GError) gerror = nullptr;
@@ -153,6 +159,17 @@ bool parse_options(int* argc, char*** argv, Options* options, std::string* error
   options->push_to_talk = raw.push_to_talk;
   options->search = raw.search;
   options->code_execution = raw.code_execution;
+  if (raw.vertex) {
+    const std::string v = raw.vertex;
+    const auto slash = v.find('/');
+    options->vertex_project = v.substr(0, slash);
+    if (slash != std::string::npos) options->vertex_location = v.substr(slash + 1);
+    if (options->vertex_project.empty() || (slash != std::string::npos && options->vertex_location.empty()) ||
+        options->vertex_location.find('/') != std::string::npos) {
+      *error = "--vertex " + v + ": want PROJECT or PROJECT/LOCATION (e.g. my-project/us-central1)";
+      return false;
+    }
+  }
   if (raw.media_resolution) {
     const std::string level = raw.media_resolution;
     if (level != "low" && level != "medium" && level != "high") {
@@ -191,6 +208,10 @@ bool parse_options(int* argc, char*** argv, Options* options, std::string* error
 
   if (options->no_mic && !options->question_wav.empty()) {
     *error = "--no-mic and --question exclude each other";
+    return false;
+  }
+  if (options->local && !options->vertex_project.empty()) {
+    *error = "--local and --vertex exclude each other";
     return false;
   }
   if (options->local && !options->uri.empty()) {

@@ -17,6 +17,9 @@ struct Options {
   std::string voice;
   std::string system_instruction = kDefaultSystemInstruction;
   std::string uri;
+  // --vertex PROJECT[/LOCATION]: Vertex AI (empty project: the Developer API).
+  std::string vertex_project;
+  std::string vertex_location;   // empty: the element's default, global
   bool local = false;            // the in-process local server even with a key
   bool push_to_talk = false;     // vad=false: Enter starts and stops talking
   std::string media_resolution;  // low|medium|high; empty: the service's default

@@ -8,6 +8,7 @@
 
 #include "live_server.h"
 #include "local_server.h"
+#include "session/endpoint.h"
 #include "session/session_error.h"
 
 namespace geminilive::assistant {
@@ -47,9 +48,12 @@ int print_config(const SinkSettings& settings, const std::string& shown_endpoint
     std::fprintf(stderr, "geminilive-assistant: %s\n", error.c_str());
     return 1;
   }
-  const std::string capture_uri = capture.uri() + live_endpoint_path();
-  g_object_set(sink, "uri", capture_uri.c_str(), "api-key", "print-config", "channel",
-               "geminilive-assistant-print-config", nullptr);
+  const bool vertex = !settings.vertex_project.empty();
+  // Vertex AI: the capture server's host, so the element takes the Vertex
+  // path, with a stand-in bearer (the server takes any).
+  const std::string capture_uri = vertex ? capture.uri() : capture.uri() + live_endpoint_path();
+  g_object_set(sink, "uri", capture_uri.c_str(), "channel", "geminilive-assistant-print-config", nullptr);
+  g_object_set(sink, vertex ? "access-token" : "api-key", "print-config", nullptr);
   gst_element_set_state(pipeline, GST_STATE_PLAYING);
   bool got =
       capture.wait_for([](const mock::ServerStats& s) { return !s.last_setup_json.empty(); }, std::chrono::seconds(10));
@@ -60,7 +64,20 @@ int print_config(const SinkSettings& settings, const std::string& shown_endpoint
   }
 
   // Without its query: a --uri may carry a key there.
-  const std::string endpoint = !shown_endpoint.empty() ? shown_endpoint : session::shown_uri(uri ? uri : "");
+  std::string endpoint = !shown_endpoint.empty() ? shown_endpoint : session::shown_uri(uri ? uri : "");
+  if (vertex) {
+    // Where the element connects for this backend (a host-only or default
+    // uri gets the location's host and the Vertex path).
+    session::SessionConfig config;
+    if (!settings.uri.empty()) config.uri = settings.uri;
+    config.backend = protocol::Backend::VertexAi;
+    config.project = settings.vertex_project;
+    if (!settings.vertex_location.empty()) config.location = settings.vertex_location;
+    endpoint = session::shown_uri(session::session_endpoint(config, "print-config").uri);
+    std::printf("backend: vertex-ai (project %s, location %s)\n", config.project.c_str(), config.location.c_str());
+  } else {
+    std::printf("backend: gemini-api\n");
+  }
   std::printf("endpoint: %s\n", endpoint.c_str());
   std::printf("key: %s\n", key_note.c_str());
   std::printf("speech detection: %s\n", settings.vad

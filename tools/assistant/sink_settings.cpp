@@ -9,6 +9,12 @@ void configure_sink(GstElement* sink, const SinkSettings& s, std::string* warnin
   };
   set_if("uri", s.uri);
   set_if("api-key", s.api_key);
+  if (!s.vertex_project.empty()) {
+    gst_util_set_object_arg(G_OBJECT(sink), "backend", "vertex-ai");
+    set_if("project", s.vertex_project);
+    set_if("location", s.vertex_location);
+    set_if("access-token", s.access_token);
+  }
   set_if("model", s.model);
   set_if("voice", s.voice);
   set_if("system-instruction", s.system_instruction);

@@ -18,6 +18,10 @@ struct SinkSettings {
   std::string tools_json;        // empty: no tools
   bool vad = true;               // false: push-to-talk (activity-start/-end)
   std::string media_resolution;  // the property's nick (low, medium, high); empty: unset
+  // Vertex AI (backend=vertex-ai) when vertex_project is set.
+  std::string vertex_project;
+  std::string vertex_location;  // empty: the element's default
+  std::string access_token;     // never printed
 };
 
 // Sets the properties. With tools_json on a sink without tool support, the

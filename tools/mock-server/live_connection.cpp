@@ -25,6 +25,21 @@ std::string cut_reason(const std::string& reason) {
   return reason.substr(0, n);
 }
 
+// "M" from "projects/P/locations/L/publishers/google/models/M" or
+// "publishers/google/models/M".
+std::optional<std::string> vertex_model_id(const std::string& name) {
+  std::string rest = name;
+  if (starts_with(rest, "projects/")) {
+    g_auto(GStrv) parts = g_strsplit(rest.c_str(), "/", 5);
+    if (g_strv_length(parts) != 5 || !*parts[1] || g_strcmp0(parts[2], "locations") != 0 || !*parts[3])
+      return std::nullopt;
+    rest = parts[4];
+  }
+  constexpr char kPublisher[] = "publishers/google/models/";
+  if (!starts_with(rest, kPublisher) || rest.size() == sizeof kPublisher - 1) return std::nullopt;
+  return rest.substr(sizeof kPublisher - 1);
+}
+
 }  // namespace
 
 LiveConnection::LiveConnection(ConnectionEnv env, UpgradeInfo info, SoupWebsocketConnection* ws, GSocket* socket)
@@ -41,9 +56,10 @@ LiveConnection::LiveConnection(ConnectionEnv env, UpgradeInfo info, SoupWebsocke
   g_signal_connect(ws_.get(), "error", G_CALLBACK(&LiveConnection::on_error_cb), this);
 
   if (!info_.key_ok) {
-    log("missing or wrong API key");
+    const std::string reason = info_.refusal.empty() ? kBadKey : info_.refusal;
+    log(info_.refusal.empty() ? "missing or wrong API key" : "refused: " + reason);
     // After the upgrade completes (we are inside libsoup's upgrade callback).
-    close_timer_.start(env_.context, std::chrono::milliseconds(0), [this] { close(1008, kBadKey); });
+    close_timer_.start(env_.context, std::chrono::milliseconds(0), [this, reason] { close(1008, reason); });
   }
 }
 
@@ -131,6 +147,12 @@ void LiveConnection::handle_frame(std::string_view payload) {
   env_.state->add_message(std::string(payload));
   if (phase_ == Phase::Closing || !info_.key_ok) return;
 
+  // A token's locked setup fields override the client's.
+  std::string constrained;
+  if (!info_.token.empty() && phase_ == Phase::AwaitSetup) {
+    constrained = env_.tokens->constrain(info_.token, payload);
+    payload = constrained;
+  }
   auto decoded = protocol::decode_client_message(payload);
   if (!decoded) {
     log("invalid message: " + decoded.error());
@@ -168,7 +190,28 @@ void LiveConnection::handle_frame(std::string_view payload) {
     send_resumption_update(true);
 }
 
-void LiveConnection::handle_setup(const protocol::Setup& setup) {
+void LiveConnection::handle_setup(const protocol::Setup& client_setup) {
+  // Vertex names the model by resource path; the rest of the server knows
+  // "models/M".
+  protocol::Setup setup = client_setup;
+  if (info_.vertex) {
+    auto model = vertex_model_id(setup.model);
+    if (!model) {
+      log("not a Vertex AI model name \"" + setup.model + "\"");
+      close(1008, "Publisher Model `" + setup.model + "` was not found or your project does not have access to it.");
+      return;
+    }
+    setup.model = "models/" + *model;
+  }
+  if (!info_.token.empty()) {
+    const bool resumes = setup.session_resumption && !setup.session_resumption->handle.value_or("").empty();
+    if (auto refusal = resumes ? env_.tokens->connection_refusal(info_.token, g_get_real_time())
+                               : env_.tokens->start_session(info_.token, g_get_real_time())) {
+      log("token refused: " + *refusal);
+      close(1008, *refusal);
+      return;
+    }
+  }
   if (!starts_with(setup.model, "models/") && !starts_with(setup.model, "tunedModels/")) {
     log("unknown model \"" + setup.model + "\"");
     close(1008, protocol::model_resource_name(setup.model) + " is not found for API version " + info_.api_version +

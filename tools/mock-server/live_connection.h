@@ -30,6 +30,7 @@
 #include "protocol/server_message.h"
 #include "server_state.h"
 #include "session_store.h"
+#include "token_store.h"
 #include "transport/source_timer.h"
 #include "turn_input.h"
 
@@ -42,6 +43,7 @@ struct ConnectionEnv {
   const ServerOptions* options = nullptr;
   ServerState* state = nullptr;
   SessionStore* sessions = nullptr;
+  TokenStore* tokens = nullptr;
   GMainContext* context = nullptr;
   unsigned* next_call_id = nullptr;  // server-wide function-call counter
   // Called once when the socket has closed; the server deletes the
@@ -52,8 +54,11 @@ struct ConnectionEnv {
 // Facts from the upgrade request.
 struct UpgradeInfo {
   unsigned number = 0;      // 1, 2, ... per server, for logs
-  std::string api_version;  // "v1beta" | "v1alpha", from the path
+  std::string api_version;  // "v1beta" | "v1alpha" | "v1beta1" | "v1", from the path
   bool key_ok = true;
+  std::string refusal;  // the 1008 reason when !key_ok ("": a bad API key)
+  std::string token;    // the ephemeral token it carries (Constrained); never logged
+  bool vertex = false;  // the Vertex AI path: model names are resource paths
 };
 
 class LiveConnection {

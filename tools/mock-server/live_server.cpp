@@ -16,53 +16,17 @@
 #include "live_connection.h"
 #include "mock_log.h"
 #include "transport/event_loop_thread.h"
+#include "upgrade_auth.h"
 
 #define GST_CAT_DEFAULT geminilive::mock::mock_debug_category()
 
 namespace geminilive::mock {
 namespace {
 
-// ".../ws/google.ai.generativelanguage.{v1alpha|v1beta}.GenerativeService.
-// BidiGenerateContent[Constrained]"; anything before "/ws/" is ignored (the
-// SDKs send "//ws/..."). Sets the API version.
-bool parse_live_path(std::string_view path, std::string* version) {
-  std::size_t at = path.find("/ws/");
-  if (at == std::string_view::npos) return false;
-  std::string_view rest = path.substr(at + 4);
-  constexpr std::string_view kService = "google.ai.generativelanguage.";
-  if (rest.substr(0, kService.size()) != kService) return false;
-  rest.remove_prefix(kService.size());
-  for (std::string_view v : {std::string_view("v1alpha"), std::string_view("v1beta")}) {
-    if (rest.substr(0, v.size()) != v) continue;
-    std::string_view method = rest.substr(v.size());
-    if (method == ".GenerativeService.BidiGenerateContent" ||
-        method == ".GenerativeService.BidiGenerateContentConstrained") {
-      *version = std::string(v);
-      return true;
-    }
-  }
-  return false;
-}
-
-// Every credential the upgrade request carries, in any of the accepted forms.
-std::vector<std::string> request_keys(SoupServerMessage* msg) {
-  std::vector<std::string> keys;
-  if (const char* query = g_uri_get_query(soup_server_message_get_uri(msg))) {
-    GHashTable* form = soup_form_decode(query);
-    for (const char* name : {"key", "access_token"}) {
-      if (auto* value = static_cast<const char*>(g_hash_table_lookup(form, name))) keys.emplace_back(value);
-    }
-    g_hash_table_unref(form);
-  }
-  SoupMessageHeaders* headers = soup_server_message_get_request_headers(msg);
-  if (const char* key = soup_message_headers_get_one(headers, "x-goog-api-key")) keys.emplace_back(key);
-  if (const char* auth = soup_message_headers_get_one(headers, "Authorization")) {
-    for (const char* scheme : {"Token ", "Bearer "}) {
-      std::size_t n = strlen(scheme);
-      if (g_ascii_strncasecmp(auth, scheme, n) == 0) keys.emplace_back(auth + n);
-    }
-  }
-  return keys;
+// An HTTP answer with a JSON body.
+void respond_json(SoupServerMessage* msg, int status, const std::string& body) {
+  soup_server_message_set_status(msg, static_cast<guint>(status), nullptr);
+  soup_server_message_set_response(msg, "application/json; charset=UTF-8", SOUP_MEMORY_COPY, body.data(), body.size());
 }
 
 }  // namespace
@@ -79,6 +43,7 @@ struct LiveServer::Impl {
   // Server thread only.
   GObjectPtr<SoupServer> server;
   SessionStore sessions;
+  TokenStore tokens;
   std::map<unsigned, std::unique_ptr<LiveConnection>> connections;
   unsigned connection_count = 0;
   unsigned latest = 0;
@@ -105,6 +70,7 @@ struct LiveServer::Impl {
   }
   void post(std::function<void(Impl&)> fn);
 
+  void mint_token(SoupServerMessage* msg);
   static void on_request(SoupServer*, SoupServerMessage* msg, const char* path, GHashTable*, gpointer data);
   static void on_websocket(SoupServer*, SoupServerMessage* msg, const char* path, SoupWebsocketConnection* ws,
                            gpointer data);
@@ -193,14 +159,47 @@ void LiveServer::Impl::post(std::function<void(Impl&)> fn) {
 
 void LiveServer::Impl::on_request(SoupServer*, SoupServerMessage* msg, const char* path, GHashTable*, gpointer data) {
   auto* self = static_cast<Impl*>(data);
-  std::string version;
-  if (!parse_live_path(path ? path : "", &version)) {
-    self->log(std::string("404 for ") + soup_server_message_get_method(msg) + " " + (path ? path : ""));
+  const std::string method = soup_server_message_get_method(msg);
+  if (method == "POST" && path && g_str_has_suffix(path, "/v1alpha/auth_tokens")) {
+    self->mint_token(msg);
+    return;
+  }
+  auto live = parse_live_path(path ? path : "");
+  if (!live) {
+    self->log("404 for " + method + " " + (path ? path : ""));
     soup_server_message_set_status(msg, SOUP_STATUS_NOT_FOUND, nullptr);
     return;
   }
+  if (live->method == LivePath::Method::Vertex) {
+    Admission admission = admit(self->options, self->tokens, *live, msg, g_get_real_time());
+    if (admission.http_status) {
+      self->log("401 for the Vertex AI upgrade on " + std::string(path) + " (" + admission.credential + ")");
+      self->state.update([&](ServerStats& s) { s.bearer_tokens.push_back(admission.access_token); });
+      respond_json(msg, admission.http_status, admission.http_body);
+      return;
+    }
+  }
   // A Live path: no status here, so libsoup goes on with the WebSocket
   // handshake (and answers 400 itself to a request that is not one).
+}
+
+void LiveServer::Impl::mint_token(SoupServerMessage* msg) {
+  if (auto refusal = rest_key_refusal(options, msg)) {
+    log("refusing to mint a token: HTTP " + std::to_string(refusal->first));
+    respond_json(msg, refusal->first, refusal->second);
+    return;
+  }
+  g_autoptr(GBytes) body = soup_message_body_flatten(soup_server_message_get_request_body(msg));
+  gsize size = 0;
+  const char* data = static_cast<const char*>(g_bytes_get_data(body, &size));
+  TokenStore::Minted minted = tokens.mint(std::string_view(data ? data : "", size), g_get_real_time());
+  if (minted.http_status == 200) {
+    state.update([](ServerStats& s) { ++s.tokens_minted; });
+    log("minted an ephemeral token");
+  } else {
+    log("refusing to mint a token: HTTP " + std::to_string(minted.http_status) + " " + minted.body);
+  }
+  respond_json(msg, minted.http_status, minted.body);
 }
 
 void LiveServer::Impl::on_websocket(SoupServer*, SoupServerMessage* msg, const char* path, SoupWebsocketConnection* ws,
@@ -208,24 +207,30 @@ void LiveServer::Impl::on_websocket(SoupServer*, SoupServerMessage* msg, const c
   auto* self = static_cast<Impl*>(data);
   UpgradeInfo info;
   info.number = ++self->connection_count;
-  if (!parse_live_path(path ? path : "", &info.api_version)) info.api_version = "v1beta";
-  if (self->options.api_key) {
-    auto keys = request_keys(msg);
-    info.key_ok = std::find(keys.begin(), keys.end(), *self->options.api_key) != keys.end();
-  }
+  const LivePath live = parse_live_path(path ? path : "").value_or(LivePath{LivePath::Method::Plain, "v1beta"});
+  info.api_version = live.version;
+  info.vertex = live.method == LivePath::Method::Vertex;
+  Admission admission = admit(self->options, self->tokens, live, msg, g_get_real_time());
+  info.key_ok = admission.close_reason.empty();
+  info.refusal = admission.close_reason;
+  info.token = admission.token;
   // The path only: the query may hold the key, which is never logged.
   std::string request_path = path ? path : "";
   self->state.connection_started(info.number);
   self->state.update([&](ServerStats& s) {
     ++s.connections;
     s.last_request_path = request_path;
+    s.last_credential = admission.credential;
+    if (info.vertex) s.bearer_tokens.push_back(admission.access_token);
   });
-  self->log("connection " + std::to_string(info.number) + ": upgrade on " + request_path);
+  self->log("connection " + std::to_string(info.number) + ": upgrade on " + request_path + " with " +
+            admission.credential);
 
   ConnectionEnv env;
   env.options = &self->options;
   env.state = &self->state;
   env.sessions = &self->sessions;
+  env.tokens = &self->tokens;
   env.context = self->loop->context();
   env.next_call_id = &self->next_call_id;
   env.on_finished = [self](LiveConnection*) {

@@ -24,6 +24,12 @@ struct ServerOptions {
   // x-goog-api-key or Authorization) differs is closed with 1008
   // "API key not valid. Please pass a valid API key.".
   std::optional<std::string> api_key;
+  // Vertex AI (…/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/
+  // BidiGenerateContent): the OAuth bearer tokens accepted; another bearer,
+  // or none, is refused with HTTP 401 at the upgrade. Empty: any bearer.
+  // Ephemeral tokens (the Constrained method) are minted by
+  // POST /v1alpha/auth_tokens, checked against api_key like the Live path.
+  std::vector<std::string> access_tokens;
 
   bool text_frames = false;   // JSON in text frames instead of binary ones
   std::string tls_cert_file;  // PEM; with tls_key_file the server speaks wss://
@@ -105,6 +111,9 @@ struct ServerStats {
   std::vector<std::string> function_names;  // declared functions in effect on the latest connection
   std::string last_setup_json;              // as received
   std::string last_request_path;            // the upgrade request's path
+  std::string last_credential;     // what proved the last upgrade: "API key", "ephemeral token", "bearer N", ...
+  std::vector<int> bearer_tokens;  // per Vertex upgrade: index in ServerOptions::access_tokens, -1 another
+  unsigned tokens_minted = 0;      // by POST /v1alpha/auth_tokens
 };
 
 class LiveServer {

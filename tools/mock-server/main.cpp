@@ -32,11 +32,11 @@ void print_summary(const ServerStats& s) {
                "geminilive-mock-server: %u connections, %u setups (%u resumed), %u turns started, "
                "%u completed, %u interrupted, %u tool responses, %llu audio bytes (sha256 %s), "
                "%u video frames, %zu texts, %u tool calls, %u ignored tool responses, %u tool cancellations, "
-               "%u context updates, %u history turns\n",
+               "%u context updates, %u history turns, %u tokens minted\n",
                s.connections, s.setups, s.resumed, s.turns_started, s.turns_completed, s.interruptions,
                s.tool_responses, static_cast<unsigned long long>(s.audio_bytes), s.audio_sha256.c_str(), s.video_frames,
                s.texts.size(), s.tool_calls, s.ignored_tool_responses, s.tool_cancellations, s.context_updates,
-               s.history_turns);
+               s.history_turns, s.tokens_minted);
 }
 
 }  // namespace
@@ -57,12 +57,15 @@ int main(int argc, char** argv) {
   g_autofree gchar* tls_cert = nullptr;
   g_autofree gchar* tls_key = nullptr;
   gboolean quiet = FALSE;
+  g_auto(GStrv) access_tokens = nullptr;
 
   const GOptionEntry entries[] = {
       {"port", 'p', 0, G_OPTION_ARG_INT, &port, "TCP port (0: pick a free one)", "N"},
       {"host", 0, 0, G_OPTION_ARG_STRING, &host, "IP address to bind (default 127.0.0.1)", "IP"},
       {"api-key", 0, 0, G_OPTION_ARG_STRING, &api_key,
        "Accept only this key (default: any key; also $GEMINILIVE_MOCK_API_KEY)", "K"},
+      {"access-token", 0, 0, G_OPTION_ARG_STRING_ARRAY, &access_tokens,
+       "Vertex AI: accept only this OAuth bearer (repeatable; default: any; also $GEMINILIVE_MOCK_ACCESS_TOKEN)", "T"},
       {"text-frames", 0, 0, G_OPTION_ARG_NONE, &text_frames, "Send JSON in text frames (default: binary)", nullptr},
       {"first-reply-delay", 0, 0, G_OPTION_ARG_INT, &first_reply_delay,
        "Delay before a turn's first output (default 0)", "MS"},
@@ -99,7 +102,10 @@ int main(int argc, char** argv) {
   g_option_context_set_description(
       context,
       "Prints ws://HOST:PORT as its first stdout line, then serves until SIGINT or SIGTERM.\n"
-      "Upgrade path: /ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent\n");
+      "Upgrade paths: /ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent (API key),\n"
+      "  /ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained (ephemeral token),\n"
+      "  /ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent (Vertex AI bearer).\n"
+      "POST /v1alpha/auth_tokens mints ephemeral tokens.\n");
   GError* error = nullptr;
   if (!g_option_context_parse(context, &argc, &argv, &error)) {
     std::fprintf(stderr, "geminilive-mock-server: %s\n", error->message);
@@ -123,6 +129,11 @@ int main(int argc, char** argv) {
     options.api_key = std::string(api_key);
   } else if (const char* env = g_getenv("GEMINILIVE_MOCK_API_KEY"); env && *env) {
     options.api_key = std::string(env);
+  }
+  if (access_tokens) {
+    for (char** t = access_tokens; *t; ++t) options.access_tokens.emplace_back(*t);
+  } else if (const char* env = g_getenv("GEMINILIVE_MOCK_ACCESS_TOKEN"); env && *env) {
+    options.access_tokens.emplace_back(env);
   }
   options.text_frames = text_frames;
   options.first_reply_delay = std::chrono::milliseconds(first_reply_delay);
@@ -159,6 +170,9 @@ int main(int argc, char** argv) {
   std::printf("%s\n", server.uri().c_str());
   std::fflush(stdout);
   if (options.api_key) std::fprintf(stderr, "geminilive-mock-server: an API key is required\n");
+  if (!options.access_tokens.empty())
+    std::fprintf(stderr, "geminilive-mock-server: Vertex AI needs one of %zu access tokens\n",
+                 options.access_tokens.size());
 
   GMainLoop* loop = g_main_loop_new(nullptr, FALSE);
   g_unix_signal_add(SIGINT, quit_loop, loop);
