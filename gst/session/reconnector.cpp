@@ -23,7 +23,7 @@ void Reconnector::dropped(const CloseInfo& info) {
   const SessionState state = host_.state();
   if (!policy_.enabled() || close_is_final(info, conns_.go_away) ||
       (state == SessionState::Connecting && info.kind == CloseInfo::Kind::ConnectFailed)) {
-    host_.fail(error_for_close(info, config_.uri));
+    host_.fail(host_.close_error(info));
     return;
   }
   if (conns_.next.client) {
@@ -84,7 +84,7 @@ void Reconnector::enter_reconnecting() {
 void Reconnector::reconnect_after(const CloseInfo& info) {
   const std::optional<ReconnectPolicy::Attempt> attempt = policy_.next();
   if (!attempt) {
-    SessionError error = error_for_close(info, config_.uri);
+    SessionError error = host_.close_error(info);
     error.message += policy_.gave_up();
     host_.fail(error);
     return;

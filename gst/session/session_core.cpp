@@ -9,6 +9,7 @@
 #include <string_view>
 #include <utility>
 
+#include "session/close_errors.h"
 #include "session/session_debug.h"
 #include "session/session_error.h"
 
@@ -146,6 +147,10 @@ void SessionCore::set_state(SessionState s) {
 void SessionCore::warn(const std::string& text) {
   GST_INFO("warning: %s", text.c_str());
   emit([&](SessionObserver& o) { o.on_warning(text); });
+}
+
+SessionError SessionCore::close_error(const transport::CloseInfo& info) const {
+  return error_for_close(info, config_.uri);
 }
 
 void SessionCore::arm(Wait what) {

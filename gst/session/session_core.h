@@ -139,6 +139,7 @@ class SessionCore final : public std::enable_shared_from_this<SessionCore>, priv
   uint64_t open_connection(bool handover) override;
   void retire(std::shared_ptr<transport::WebSocketClient> client) override;
   void send(Outbound message) override { enqueue(std::move(message), false); }
+  SessionError close_error(const transport::CloseInfo& info) const override;
   void fail(const SessionError& error) override { finisher_.fail(error); }
 
   const SessionConfig config_;

@@ -52,6 +52,9 @@ class SessionHost {
   virtual void retire(std::shared_ptr<transport::WebSocketClient> client) = 0;
   // Sends a message like any input.
   virtual void send(Outbound message) = 0;
+  // The error for a connection that ended while the session still needed it
+  // (close_errors.h), naming the session's endpoint.
+  virtual SessionError close_error(const transport::CloseInfo& info) const = 0;
   // Ends the session with `error` (Failed).
   virtual void fail(const SessionError& error) = 0;
 

@@ -106,7 +106,7 @@ void Switchover::complete() {
 void Switchover::next_closed(const CloseInfo& info) {
   if (close_is_final(info, false)) {
     host_.retire(std::exchange(conns_.next, Link{}).client);
-    host_.fail(error_for_close(info, config_.uri));
+    host_.fail(host_.close_error(info));
     return;
   }
   // The current connection still works (until its deadline after a goAway;

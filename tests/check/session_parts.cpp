@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "session/close_errors.h"
 #include "session/connections.h"
 #include "session/finisher.h"
 #include "session/outbox.h"
@@ -59,6 +60,9 @@ class RecordingHost final : public SessionHost, public SessionObserver {
   }
   void retire(std::shared_ptr<geminilive::transport::WebSocketClient>) override {}
   void send(Outbound message) override { sent.push_back(message.json); }
+  SessionError close_error(const geminilive::transport::CloseInfo& info) const override {
+    return error_for_close(info, "wss://live.example/ws");
+  }
   void fail(const SessionError& error) override {
     errors.push_back(error);
     set_state(SessionState::Failed);
