@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // The parts of the session's state machine on their own, each with a host
 // that records what it is asked (no server, no loop, no connection): the
-// end of a session (Finisher), the tool-call timeouts (ToolCallWatch) and
-// reconnecting after drops (Reconnector). What each reports is what the
-// application hears: states, warnings, errors, reconnection events, and the
-// messages sent.
+// end of a session (Finisher), the tool-call timeouts (ToolCallWatch),
+// reconnecting after drops (Reconnector) and when a goAway switch starts
+// (Switchover). What each reports is what the application hears: states,
+// warnings, errors, reconnection events, and the messages sent.
 #include <gst/check/gstcheck.h>
 // Check's fail() macro would rewrite SessionHost::fail; this file uses
 // fail_unless() and fail_if() only.
@@ -25,6 +25,8 @@
 #include "session/reconnector.h"
 #include "session/session_config.h"
 #include "session/session_host.h"
+#include "session/session_setup.h"
+#include "session/switchover.h"
 #include "session/tool_call_watch.h"
 #include "session/turn_tracker.h"
 
@@ -258,6 +260,38 @@ GST_START_TEST(test_reconnector_fails_at_once_on_a_refused_key) {
 }
 GST_END_TEST;
 
+GST_START_TEST(test_switchover_after_go_away_waits_for_a_handle) {
+  SessionConfig config;
+  config.connect_timeout = 4000ms;
+  RecordingHost host;
+  Connections conns;
+  Outbox out = outbox_for(config);
+  SessionSetup setup(config.setup, config.resumption);
+  TurnTracker turns;
+  Carryover carryover(config, conns, [] {});
+  Switchover switchover(host, config, conns, out, setup, turns, carryover);
+  conns.go_away = true;
+  switchover.begin();
+  // No handle yet: a new connection now would start a fresh conversation.
+  fail_unless(host.opened.empty());
+  fail_unless(host.reconnecting.empty());
+  fail_unless(conns.switch_wanted);
+  protocol::SessionResumptionUpdate update;
+  update.resumable = true;
+  update.new_handle = "handle-1";
+  carryover.update(update);
+  switchover.begin();
+  fail_unless_equals_int(host.opened.size(), 1);
+  fail_unless(host.opened[0], "the next connection replaced the current one");
+  fail_unless_equals_int(host.reconnecting.size(), 1);
+  fail_unless(host.reconnecting[0].cause == Reconnection::Cause::GoAway);
+  fail_unless(host.reconnecting[0].resuming);
+  fail_unless_equals_int64(host.timers.at(Timer::Switch).first.count(), 4000);
+  fail_if(conns.switch_wanted);
+  fail_unless(host.warnings.empty());
+}
+GST_END_TEST;
+
 static Suite* session_parts_suite() {
   Suite* s = suite_create("session_parts");
   TCase* tc = tcase_create("general");
@@ -268,6 +302,7 @@ static Suite* session_parts_suite() {
   tcase_add_test(tc, test_tool_call_watch_closes_calls_a_connection_lost);
   tcase_add_test(tc, test_reconnector_retries_then_gives_up);
   tcase_add_test(tc, test_reconnector_fails_at_once_on_a_refused_key);
+  tcase_add_test(tc, test_switchover_after_go_away_waits_for_a_handle);
   return s;
 }
 
