@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // The session proper behind LiveSession (live_session.h is its public face):
-// the state machine that connects and handles its connections' events
-// (session_connection.cpp), sends the setup, streams, switches to a new
-// connection (switchover.cpp) and ends (session_core.cpp). What it holds is
-// in units of their own: the connection set and its resumption handle
-// (connections.h), the reconnect policy (reconnect_policy.h), every timer
-// (session_timers.h), the send path (outbox.h), the stored setup
-// (session_setup.h), the tool calls (tool_calls.h), the turn (turn_tracker.h).
-// LiveSession's handle owns it for
-// the user; posted tasks, timers and listener calls hold it only weakly, so
-// whatever thread drops the handle tears the session down, and a callback
-// under way keeps the core (not the connection) alive until it returns.
-// Internal to gst/session.
+// it takes input on any thread, connects, sends each connection its setup
+// and routes what its connections say (session_connection.cpp) to the parts
+// with one job each, which it holds and serves as their SessionHost
+// (session_host.h): how the session ends (finisher.h), reconnecting after a
+// drop (reconnector.h), moving to a new connection while the current one
+// works (switchover.h), what a new connection carries over (carryover.h),
+// the tool-call timeouts (tool_call_watch.h). What they share is in units of
+// their own: the connection set and its resumption handle (connections.h),
+// every timer (session_timers.h), the send path (outbox.h), the stored setup
+// (session_setup.h), the turn (turn_tracker.h).
+// LiveSession's handle owns it for the user; posted tasks, timers and
+// listener calls hold it only weakly, so whatever thread drops the handle
+// tears the session down, and a callback under way keeps the core (not the
+// connection) alive until it returns. Internal to gst/session.
 #pragma once
 
 #include <atomic>
@@ -22,26 +24,24 @@
 #include <string>
 #include <string_view>
 
+#include "session/carryover.h"
 #include "session/connections.h"
+#include "session/finisher.h"
 #include "session/live_session.h"
 #include "session/outbox.h"
-#include "session/reconnect_policy.h"
-#include "session/replay_log.h"
+#include "session/reconnector.h"
+#include "session/session_host.h"
 #include "session/session_loop.h"
 #include "session/session_setup.h"
 #include "session/session_timers.h"
-#include "session/tool_calls.h"
+#include "session/switchover.h"
+#include "session/tool_call_watch.h"
 #include "session/turn_tracker.h"
 #include "transport/websocket_client.h"
 
 namespace geminilive::session {
 
-// Finished, Closed or Failed: nothing more is sent or reported.
-inline bool is_terminal(SessionState s) {
-  return s == SessionState::Finished || s == SessionState::Closed || s == SessionState::Failed;
-}
-
-class SessionCore : public std::enable_shared_from_this<SessionCore> {
+class SessionCore final : public std::enable_shared_from_this<SessionCore>, private SessionHost {
  public:
   SessionCore(SessionConfig config, std::shared_ptr<SessionObserver> observer, std::shared_ptr<SessionLoop> loop);
 
@@ -58,11 +58,11 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   void stop() {
     loop_->run_sync([this] { teardown(); });
   }
-  SessionState state() const { return state_.load(); }
+  SessionState state() const override { return state_.load(); }
   bool has_room() const { return out_.has_room(); }
   SessionStats stats() const {
     SessionStats s = out_.stats();
-    s.messages_replayed = replayed_.load();
+    s.messages_replayed = carryover_.replayed();
     return s;
   }
 
@@ -77,9 +77,8 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     });
   }
 
-  // ---- loop thread: connection (session_connection.cpp) ----
+  // ---- loop thread: connections (session_connection.cpp) ----
   void begin();
-  uint64_t open_connection(bool handover);
   transport::WebSocketListener listener_for(uint64_t generation);
   // Runs a listener call of a connection the session still uses (a
   // replaced client's late calls are ignored).
@@ -94,41 +93,13 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   void opened(Role role);
   void received(Role role, uint64_t generation, std::string_view payload);
   void closed(Role role, uint64_t generation, const transport::CloseInfo& info);
-  void resumption_update(const protocol::SessionResumptionUpdate& update);
-  void note_setup(Link& link, const SessionSetup::Message& setup);
-  std::deque<Outbound> replay_onto(const Link& link);
+  void moved(const Link& link);
 
-  // ---- loop thread: function calls (session_connection.cpp) ----
-  void tool_call_received(const protocol::ToolCall& call, Role role);
-  void abandon_calls(bool resumes);
-  void arm_tool_timer();
-  void tool_deadline();
-
-  // ---- loop thread: moving to a new connection (switchover.cpp) ----
-  void begin_switch();
-  bool context_stale() const;
-  void report_context(bool reconnected);
-  void complete_switch();
-  void end_draining(uint64_t generation, bool close);
-  const Outbound* history() const;
-  void stay_on_current(const std::string& what, const std::string& why);
-  void promote_next();
-  void enter_reconnecting();
-  void reconnect_after(const transport::CloseInfo& info);
-  void cut_reply();
-
-  // ---- loop thread: the session's phases (session_core.cpp) ----
+  // ---- loop thread: the rest (session_core.cpp) ----
   void become_ready();
-  void input_ended(bool audio_stream_end);
-  void enter_finishing();
-  void after_turn_events(const TurnEvents& turn);
-  void finish();
-  void fail(const SessionError& error);
+  void deadline_passed();
   void teardown();
-
-  // ---- loop thread: helpers (session_core.cpp) ----
-  void set_state(SessionState s);
-  void emit_warning(const std::string& text);
+  void report_dropped();
   // Observer code is user code: it must not unwind into GLib, and it may
   // drop the session's handle, so the observer is held for the call.
   template <typename Fn>
@@ -146,10 +117,6 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
     --in_callback_;
   }
   static void observer_threw(const char* what);
-  void report_dropped();
-  void replay_overflowed();
-  void close_connection();
-  void retire(std::shared_ptr<transport::WebSocketClient> client);
   // A callback that holds the core for its run (nothing once it is gone).
   template <typename Fn>
   std::function<void()> held(Fn fn) {
@@ -157,42 +124,46 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
       if (auto self = weak.lock()) fn();
     };
   }
-  // A timer whose callback holds the core for its run; teardown cancels it.
-  template <typename Fn>
-  void after(Timer timer, std::chrono::milliseconds delay, Fn fn) {
+
+  // ---- SessionHost (loop thread) ----
+  bool torn_down() const override { return torn_down_; }
+  void set_state(SessionState s) override;
+  void notify(const std::function<void(SessionObserver&)>& call) override { emit(call); }
+  void warn(const std::string& text) override;
+  void after(Timer timer, std::chrono::milliseconds delay, std::function<void()> fn) override {
     timers_.start(timer, delay, held(std::move(fn)));
   }
-  void arm(Wait what);
-  void disarm();
-  void deadline_passed();
+  void cancel(Timer timer) override { timers_.cancel(timer); }
+  void arm(Wait what) override;
+  void disarm() override { timers_.disarm(); }
+  uint64_t open_connection(bool handover) override;
+  void retire(std::shared_ptr<transport::WebSocketClient> client) override;
+  void send(Outbound message) override { enqueue(std::move(message), false); }
+  SessionError close_error(const transport::CloseInfo& info) const override;
+  void fail(const SessionError& error) override { finisher_.fail(error); }
 
   const SessionConfig config_;
   const std::shared_ptr<SessionLoop> owner_;  // keeps the process's shared loop shared
   const std::shared_ptr<transport::EventLoopThread> loop_;
   SessionSetup setup_;                                   // thread-safe: the setup with context changes
-  ToolCalls calls_;                                      // thread-safe
   std::atomic<SessionState> state_{SessionState::Idle};  // written on the loop
   std::atomic<bool> end_input_called_{false};
-
   Outbox out_;  // thread-safe: the client, held input, stats
-  // Transparent resumption (null: off): what the current connection was
-  // sent and its state may lack. Thread-safe.
-  const std::unique_ptr<ReplayLog> replay_;
-  std::atomic<uint64_t> replayed_{0};
-  const Outbound history_;  // sent first on a connection that does not resume
+
+  // The parts (loop thread, but for what says otherwise).
+  Connections conns_;     // current, next, draining; the resumption handle; goAway
+  Carryover carryover_;   // the handle's updates, the replay log (thread-safe), the history
+  ToolCallWatch tools_;   // respond(): any thread
+  SessionTimers timers_;  // the phase deadline and the other four timers
+  TurnTracker turns_;
+  Finisher finisher_;
+  Reconnector reconnector_;
+  Switchover switchover_;
 
   // Loop thread only.
   std::shared_ptr<SessionObserver> observer_;
-  Connections conns_;              // current, next, draining; the resumption handle; goAway
-  uint64_t reported_version_ = 0;  // the last reported by on_context_changed (without contextUpdate)
-  uint64_t context_given_up_ = 0;  // a version whose switch failed
-  ReconnectPolicy reconnect_;      // reconnections in a row after drops, their delays, the outage
-  SessionTimers timers_;           // the phase deadline and the other four timers
-  int in_callback_ = 0;            // listener or observer calls under way
+  int in_callback_ = 0;  // listener or observer calls under way
   bool torn_down_ = false;
-  bool input_ended_ = false;
-  bool audio_stream_ended_ = false;  // end_input() sent audioStreamEnd
-  TurnTracker turns_;
 };
 
 }  // namespace geminilive::session
