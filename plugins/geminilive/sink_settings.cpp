@@ -208,7 +208,14 @@ protocol::Expected<session::SessionConfig> SinkSettings::session_config(std::str
   }
   // Vertex AI names the model by its resource path (session/endpoint.h).
   config.setup.model = session::session_model_name(config);
-  if (auto refusal = session::refused_by_backend(config.backend, config.setup)) {
+  // Checked as sent: transparent resumption is asked for by the session's
+  // setup (SessionSetup), not by config.setup.
+  protocol::Setup as_sent = config.setup;
+  if (config.resumption && config.transparent_resumption) {
+    if (!as_sent.session_resumption) as_sent.session_resumption.emplace();
+    as_sent.session_resumption->transparent = true;
+  }
+  if (auto refusal = session::refused_by_backend(config.backend, as_sent)) {
     const std::string property = property_for(*this, refusal->wire_path);
     const char* backend = config.backend == protocol::Backend::VertexAi ? "vertex-ai" : "gemini-api";
     return protocol::Error{std::string("backend=") + backend + " does not take " + property + " (" +

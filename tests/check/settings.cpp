@@ -252,6 +252,11 @@ GST_START_TEST(test_transparent_resumption_setting) {
   SinkSettings s;
   fail_if(config_of(s).transparent_resumption);
   set(s, "session-resumption-transparent", true);
+  // Only Vertex AI takes it (the SDK throws for it on the Developer API).
+  assert_refused(s, {"backend=gemini-api does not take session-resumption-transparent (sessionResumption.transparent)",
+                     "only Vertex AI takes it"});
+  set(s, "backend", gint64(1));
+  set(s, "project", std::string("p"));
   const session::SessionConfig config = config_of(s);
   fail_unless(config.transparent_resumption);
   session::SessionSetup setup(config);
