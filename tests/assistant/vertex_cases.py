@@ -103,7 +103,7 @@ def case_vertex(workdir, t):
         ("environment", "ya29.from-env", env(GOOGLE_CLOUD_ACCESS_TOKEN="ya29.from-env"), []),
         ("gcloud", "ya29.from-gcloud", env(PATH=fake_gcloud + os.pathsep + os.environ["PATH"]), []),
         ("ADC", "ya29.from-adc", env(GOOGLE_APPLICATION_CREDENTIALS=adc, PATH=no_gcloud + os.pathsep + "/nonexistent"),
-         ["--access-token", "ya29.adc-refreshed", "--drop-after", "2"]),
+         ["--access-token", "ya29.adc-refreshed", "--drop-after", "1.4", "--drop-count", "1"]),
     ]
     try:
         for name, token, run_env, server_args in sources:

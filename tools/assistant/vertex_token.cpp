@@ -145,14 +145,17 @@ gchar* AdcTokenKeeper::on_need_token(GstElement*, gpointer self) {
 }
 
 void AdcTokenKeeper::schedule() {
+  using std::chrono::milliseconds;
   auto token = adc_.kept();
-  auto wait = std::chrono::seconds(30);  // after a failed refresh
+  milliseconds wait = std::chrono::seconds(30);  // after a failed refresh
   if (token) {
-    wait = std::chrono::duration_cast<std::chrono::seconds>(token->expiry - transport::AdcCredentials::Clock::now() -
-                                                            kRefreshAhead);
-    wait = std::max(wait, std::chrono::seconds(1));
+    wait = std::chrono::duration_cast<milliseconds>(token->expiry - transport::AdcCredentials::Clock::now() -
+                                                    kRefreshAhead);
+    wait = std::max(wait, milliseconds(1000));
   }
-  timer_ = g_timeout_add_seconds(static_cast<guint>(wait.count()), on_check, this);
+  // Milliseconds, not g_timeout_add_seconds(): its coarse wakeups could
+  // leave a token past its refresh time for up to another second.
+  timer_ = g_timeout_add(static_cast<guint>(wait.count()), on_check, this);
 }
 
 gboolean AdcTokenKeeper::on_check(gpointer data) {

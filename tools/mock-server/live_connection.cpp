@@ -348,7 +348,8 @@ void LiveConnection::arm_faults() {
       go_away_timer_.start(env_.context, env_.options->go_away_time_left, [this] { close(1008, kAborted); });
     });
   }
-  if (o.drop_after.count() > 0) drop_timer_.start(env_.context, o.drop_after, [this] { drop(); });
+  if (o.drop_after.count() > 0 && (o.drop_count == 0 || setup_number_ <= o.drop_count))
+    drop_timer_.start(env_.context, o.drop_after, [this] { drop(); });
   if (o.close_after.count() > 0) {
     close_timer_.start(env_.context, o.close_after,
                        [this] { close(env_.options->close_code, env_.options->close_reason); });

@@ -47,6 +47,7 @@ struct ServerOptions {
   std::chrono::milliseconds go_away_after{0};
   std::chrono::milliseconds go_away_time_left{50000};  // sent as timeLeft; then close
   std::chrono::milliseconds drop_after{0};             // abrupt: no close frame
+  unsigned drop_count = 0;                             // drop_after applies to the first N setups only; 0: all
   std::chrono::milliseconds close_after{0};            // close with code/reason below
   int close_code = 1011;
   std::string close_reason = "Internal error encountered.";

@@ -2,6 +2,7 @@
 // geminilive-mock-server: the local Live server as a program. Prints its URI
 // as the first stdout line, logs to stderr, runs until SIGINT/SIGTERM and
 // then prints a one-line summary of what it received. docs/mock-server.md.
+#include <algorithm>
 #include <glib-unix.h>
 #include <gst/gst.h>
 
@@ -49,7 +50,7 @@ int main(int argc, char** argv) {
   g_autofree gchar* api_key = nullptr;
   gboolean text_frames = FALSE;
   gdouble go_away_after = 0, go_away_time_left = 50, drop_after = 0, close_after = 0, drop_every = 0;
-  gint close_code = 1011, setup_close_code = 0;
+  gint close_code = 1011, setup_close_code = 0, drop_count = 0;
   g_autofree gchar* close_reason = nullptr;
   g_autofree gchar* tool_call = nullptr;
   gint first_reply_delay = 0, reply_chunk = 200, end_of_speech = 600, cancel_tool_after = 0;
@@ -79,6 +80,8 @@ int main(int argc, char** argv) {
       {"go-away-time-left", 0, 0, G_OPTION_ARG_DOUBLE, &go_away_time_left, "goAway's timeLeft (default 50)", "SEC"},
       {"drop-after", 0, 0, G_OPTION_ARG_DOUBLE, &drop_after,
        "Drop the TCP connection (no close frame) SEC after setupComplete", "SEC"},
+      {"drop-count", 0, 0, G_OPTION_ARG_INT, &drop_count, "--drop-after drops only the first N setups (default 0: all)",
+       "N"},
       {"drop-every", 0, 0, G_OPTION_ARG_DOUBLE, &drop_every,
        "Drop the most recent connection every SEC, server-wide (for soak runs)", "SEC"},
       {"setup-close-code", 0, 0, G_OPTION_ARG_INT, &setup_close_code,
@@ -143,6 +146,7 @@ int main(int argc, char** argv) {
   options.go_away_after = seconds_to_ms(go_away_after);
   options.go_away_time_left = seconds_to_ms(go_away_time_left);
   options.drop_after = seconds_to_ms(drop_after);
+  options.drop_count = static_cast<unsigned>(std::max(drop_count, 0));
   options.close_after = seconds_to_ms(close_after);
   options.close_code = close_code;
   if (close_reason) options.close_reason = close_reason;
