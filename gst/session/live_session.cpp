@@ -48,7 +48,10 @@ SessionCore::SessionCore(SessionConfig config, std::shared_ptr<SessionObserver> 
       history_(config_.history.empty() ? Outbound{} : history_message(config_.history)),
       observer_(std::move(observer)),
       reconnect_(config_),
-      deadline_(config_) {}
+      deadline_(config_) {
+  out_.set_hooks([this] { post([](SessionCore& s) { s.emit([](SessionObserver& o) { o.on_room(); }); }); },
+                 [this](std::string text) { post([text](SessionCore& s) { s.emit_warning(text); }); });
+}
 
 // ---- any thread ----
 

@@ -27,6 +27,8 @@ struct SessionStats {
   uint64_t messages_received = 0;
   uint64_t audio_bytes_received = 0;  // raw PCM bytes of model audio
   uint64_t reconnections = 0;         // connections that took the session over (goAway switches and reconnects)
+  uint64_t queued_bytes = 0;          // encoded input waiting for the connection (at most its budget)
+  uint64_t uplink_dropped = 0;        // live audio/video messages dropped because the connection fell behind
 };
 
 class LiveSession {

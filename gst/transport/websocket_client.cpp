@@ -54,7 +54,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
 
   ~Impl() {
     // teardown() released every soup object on the loop thread already.
-    g_assert(!conn && !session && !timeout_source && !stall_source);
+    g_assert(!conn && !session && !timeout_source && !stall_source && !write_source);
   }
 
   // Owned by WebSocketClient; used only while it lives (detached after).
@@ -63,8 +63,14 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
 
   // Shared with sending threads.
   mutable std::mutex mutex;
-  std::deque<std::string> queue;
+  struct Pending {
+    std::string text;
+    bool droppable = false;
+  };
+  std::deque<Pending> queue;
   std::size_t queued = 0;      // bytes in `queue`
+  bool room_wanted = false;    // the queue reached half its budget: say when it is below again
+  std::function<void()> room;  // set_room_callback()
   bool accepting = true;       // send_text() takes messages
   bool writable = false;       // the socket is open: flushes can write
   bool flush_pending = false;  // one flush is scheduled on the loop
@@ -80,9 +86,13 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
   GObjectPtr<GCancellable> cancellable;
   GSource* timeout_source = nullptr;
   bool timed_out = false;
-  GSource* stall_source = nullptr;  // the stall watch while open
-  GSocket* socket = nullptr;        // borrowed from conn's stream, for the stall watch
-  gint64 last_message_us = 0;       // monotonic time of the last frame received
+  GSource* stall_source = nullptr;     // the stall watch while open
+  GSocket* socket = nullptr;           // borrowed from conn's stream, for the stall watch
+  GSocket* out_socket = nullptr;       // borrowed from conn's stream: frames go to libsoup while it is writable
+  GSource* write_source = nullptr;     // waits for out_socket to take data
+  std::size_t handed_since_check = 0;  // bytes given to libsoup since out_socket was writable
+  static constexpr std::size_t kCheckEvery = 256 * 1024;
+  gint64 last_message_us = 0;  // monotonic time of the last frame received
   GTlsCertificateFlags tls_errors = GTlsCertificateFlags(0);
   bool we_closed = false;
   int our_code = 0;
@@ -199,6 +209,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     GST_INFO("connected to %s", redact_uri(options.uri).c_str());
     start_stall_watch();
 
+    out_socket = underlying_socket(soup_websocket_connection_get_io_stream(conn.get()));
     {
       std::lock_guard<std::mutex> lock(mutex);
       writable = true;
@@ -276,36 +287,101 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     report_closed(info);
   }
 
-  void flush() {
-    std::deque<std::string> batch;
+  // Hands queued frames to libsoup while the socket takes data (`all`: every
+  // one, before a close); then waits for the socket to be writable again.
+  void flush(bool all = false) {
     {
       std::lock_guard<std::mutex> lock(mutex);
-      flush_pending = false;
-      if (!writable) return;
-      batch.swap(queue);
+      if (!writable) {
+        flush_pending = false;
+        return;
+      }
     }
-    if (detached || state != State::Open || !conn) return;
+    if (detached || state != State::Open || !conn) {
+      std::lock_guard<std::mutex> lock(mutex);
+      flush_pending = false;
+      return;
+    }
     if (soup_websocket_connection_get_state(conn.get()) != SOUP_WEBSOCKET_STATE_OPEN) {
       // The peer's close frame arrived; on_closed follows and drops the rest.
       // From here offers are refused, so the session holds them for the
       // next connection.
-      GST_DEBUG("dropping %zu messages: the peer is closing", batch.size());
       std::lock_guard<std::mutex> lock(mutex);
+      GST_DEBUG("dropping %zu messages: the peer is closing", queue.size());
+      flush_pending = false;
       accepting = false;
-      for (const auto& text : batch) queued -= text.size();
+      queue.clear();
+      queued = 0;
       return;
     }
-    for (auto& text : batch) {
-      const std::size_t size = text.size();
-      GST_LOG("sending text frame of %zu bytes", size);
-      // Hand the string itself to soup: no copy of multi-megabyte frames.
-      auto* owned = new std::string(std::move(text));
-      g_autoptr(GBytes) bytes = g_bytes_new_with_free_func(
-          owned->data(), owned->size(), [](gpointer p) { delete static_cast<std::string*>(p); }, owned);
-      soup_websocket_connection_send_message(conn.get(), SOUP_WEBSOCKET_DATA_TEXT, bytes);
-      std::lock_guard<std::mutex> lock(mutex);
-      queued -= size;
+    for (;;) {
+      // Whether the socket takes data is asked once per kCheckEvery bytes
+      // handed to libsoup (a syscall each time): libsoup's own queue holds
+      // at most about that much more than the socket.
+      if (!all && out_socket && handed_since_check >= kCheckEvery) {
+        if (!(g_socket_condition_check(out_socket, G_IO_OUT) & G_IO_OUT)) {
+          wait_writable();  // flush_pending stays set: the writable socket resumes the flush
+          return;
+        }
+        handed_since_check = 0;
+      }
+      std::deque<Pending> batch;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (queue.empty()) {
+          flush_pending = false;
+          break;
+        }
+        // One lock for several messages (up to kCheckEvery bytes).
+        std::size_t bytes = 0;
+        while (!queue.empty() && (batch.empty() || bytes + queue.front().text.size() <= kCheckEvery)) {
+          bytes += queue.front().text.size();
+          batch.push_back(std::move(queue.front()));
+          queue.pop_front();
+        }
+        queued -= bytes;
+      }
+      for (auto& next : batch) {
+        const std::size_t size = next.text.size();
+        GST_LOG("sending text frame of %zu bytes", size);
+        // Hand the string itself to soup: no copy of multi-megabyte frames.
+        auto* owned = new std::string(std::move(next.text));
+        g_autoptr(GBytes) bytes = g_bytes_new_with_free_func(
+            owned->data(), owned->size(), [](gpointer p) { delete static_cast<std::string*>(p); }, owned);
+        soup_websocket_connection_send_message(conn.get(), SOUP_WEBSOCKET_DATA_TEXT, bytes);
+        handed_since_check += size;
+      }
     }
+    std::function<void()> room_now;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (room_wanted && queued < options.max_queued_bytes / 2) {
+        room_wanted = false;
+        room_now = room;
+      }
+    }
+    if (room_now) guarded("room", [&] { room_now(); });
+  }
+
+  void wait_writable() {
+    if (write_source) return;
+    write_source = g_socket_create_source(out_socket, G_IO_OUT, nullptr);
+    g_source_set_callback(write_source, G_SOURCE_FUNC(on_writable), this, nullptr);
+    g_source_attach(write_source, loop->context());
+  }
+
+  static gboolean on_writable(GSocket*, GIOCondition, gpointer data) {
+    auto* self = static_cast<Impl*>(data);
+    self->stop_write_wait();
+    guarded("flush", [&] { self->flush(); });
+    return G_SOURCE_REMOVE;
+  }
+
+  void stop_write_wait() {
+    if (!write_source) return;
+    g_source_destroy(write_source);
+    g_source_unref(write_source);
+    write_source = nullptr;
   }
 
   void close_on_loop(int code, std::string reason) {
@@ -330,7 +406,8 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
         return;
       }
       case State::Open: {
-        flush();
+        stop_write_wait();
+        flush(true);  // all of it, ahead of the close frame
         {
           std::lock_guard<std::mutex> lock(mutex);
           writable = false;
@@ -354,10 +431,14 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void drop_queue() {
+    stop_write_wait();
+    out_socket = nullptr;
+    handed_since_check = 0;
     std::lock_guard<std::mutex> lock(mutex);
     queue.clear();
     queued = 0;
     writable = false;
+    flush_pending = false;
   }
 
   void report_closed(const CloseInfo& info) {
@@ -409,6 +490,10 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     detached = true;
     // Destroy user captures here, on the loop, while the owner still waits.
     listener = {};
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      room = {};
+    }
     ++attempt;
     clear_timeout();
     stop_stall_watch();
@@ -525,16 +610,33 @@ void WebSocketClient::connect() {
 
 bool WebSocketClient::send_text(std::string message) { return offer_text(message); }
 
-bool WebSocketClient::offer_text(std::string& message) {
-  if (!g_utf8_validate(message.data(), static_cast<gssize>(message.size()), nullptr)) {
+bool WebSocketClient::offer_text(std::string& message, Offer offer, QueueDrops* drops) {
+  if (!offer.known_utf8 && !g_utf8_validate(message.data(), static_cast<gssize>(message.size()), nullptr)) {
     GST_WARNING("refusing to send a text frame that is not UTF-8");
     return false;
   }
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  if (!impl_->accepting) return false;
-  impl_->queued += message.size();
-  impl_->queue.push_back(std::move(message));
-  impl_->schedule_flush_locked();
+  Impl& i = *impl_;
+  std::lock_guard<std::mutex> lock(i.mutex);
+  if (!i.accepting) return false;
+  const std::size_t budget = i.options.max_queued_bytes;
+  // Over budget: the oldest droppable messages make room (live media; the
+  // session counts and reports them).
+  for (auto it = i.queue.begin(); i.queued + message.size() > budget && it != i.queue.end();) {
+    if (!it->droppable) {
+      ++it;
+      continue;
+    }
+    i.queued -= it->text.size();
+    if (drops) {
+      ++drops->messages;
+      drops->bytes += it->text.size();
+    }
+    it = i.queue.erase(it);
+  }
+  i.queued += message.size();
+  i.queue.push_back({std::move(message), offer.droppable});
+  if (i.queued >= budget / 2) i.room_wanted = true;
+  i.schedule_flush_locked();
   return true;
 }
 
@@ -550,6 +652,18 @@ void WebSocketClient::close(int code, std::string reason) {
 std::size_t WebSocketClient::queued_bytes() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   return impl_->queued;
+}
+
+std::size_t WebSocketClient::max_queued_bytes() const { return impl_->options.max_queued_bytes; }
+
+bool WebSocketClient::has_room() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->queued < impl_->options.max_queued_bytes / 2;
+}
+
+void WebSocketClient::set_room_callback(std::function<void()> room) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->room = std::move(room);
 }
 
 }  // namespace geminilive::transport
