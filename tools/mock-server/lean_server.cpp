@@ -22,6 +22,7 @@ namespace {
 
 constexpr std::size_t kWholeFrame = 4096;  // frames up to this size are unmasked whole
 constexpr std::size_t kPrefix = 64;        // of larger ones (media), only this much
+constexpr gulong kReplyDelayUs = 20000;
 constexpr char kWebSocketGuid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 bool read_exact(int fd, void* data, std::size_t size) {
@@ -69,6 +70,7 @@ struct LeanServer::Impl {
     int fd;
     std::mutex write_lock;
     bool open = false;  // setupComplete sent
+    LeanStats stats;    // this connection's (under the server's mutex)
   };
   std::list<std::shared_ptr<Connection>> connections;
   std::vector<std::thread> threads;
@@ -185,8 +187,15 @@ struct LeanServer::Impl {
       }
       {
         std::lock_guard<std::mutex> lock(mutex);
-        ++stats.messages;
-        stats.bytes += len;
+        const std::string_view head(payload.data(), std::min<std::size_t>(shown, 32));
+        const bool audio = head.rfind(R"({"realtimeInput":{"audio":)", 0) == 0;
+        const bool video = head.rfind(R"({"realtimeInput":{"video":)", 0) == 0;
+        for (LeanStats* s : {&stats, &c->stats}) {
+          ++s->messages;
+          s->bytes += len;
+          s->audio += audio;
+          s->video += video;
+        }
       }
       if (hook) hook(payload.data(), shown, read_us);
       const std::string_view text(payload.data(), shown);
@@ -194,9 +203,13 @@ struct LeanServer::Impl {
           (text.find("\"audioStreamEnd\"") != std::string_view::npos ||
            text.find("\"activityEnd\"") != std::string_view::npos || text.find("\"text\"") != std::string_view::npos ||
            text.find("\"turnComplete\":true") != std::string_view::npos)) {
+        // A moment later, as a service would: an answer in the same instant
+        // as the end of input races the client's own bookkeeping.
+        g_usleep(kReplyDelayUs);
         if (!send_frame(*c, reply) || !send_frame(*c, kTurnComplete)) return;
         std::lock_guard<std::mutex> lock(mutex);
         ++stats.replies;
+        ++c->stats.replies;
       }
     }
   }
@@ -214,9 +227,17 @@ struct LeanServer::Impl {
       c->fd = fd;
       connections.push_back(c);
       ++stats.connections;
+      c->stats.connections = 1;
       threads.emplace_back([this, c] {
         serve(c);
         ::shutdown(c->fd, SHUT_RDWR);
+        if (!options.on_connection_end) return;
+        LeanStats s;
+        {
+          std::lock_guard<std::mutex> lock(mutex);
+          s = c->stats;
+        }
+        options.on_connection_end(s);
       });
     }
   }

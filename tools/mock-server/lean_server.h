@@ -23,6 +23,8 @@ struct LeanStats {
   uint64_t messages = 0;  // client frames after the setup
   uint64_t bytes = 0;     // their payload bytes
   uint64_t replies = 0;   // fixed replies sent
+  uint64_t audio = 0;     // realtimeInput audio chunks among the messages
+  uint64_t video = 0;     // realtimeInput video frames among them
 };
 
 class LeanServer {
@@ -31,6 +33,9 @@ class LeanServer {
     std::string host = "127.0.0.1";
     uint16_t port = 0;
     bool stop_reading = false;  // read nothing after the setup
+    // Called on the connection's thread when a connection ends, with what
+    // it received (connections = 1).
+    std::function<void(const LeanStats&)> on_connection_end;
   };
   explicit LeanServer(Options options);
   ~LeanServer();

@@ -46,6 +46,14 @@ int run_lean(const std::string& host, uint16_t port, bool stop_reading) {
   options.host = host;
   options.port = port;
   options.stop_reading = stop_reading;
+  // One JSON line per connection that ended: what it received.
+  options.on_connection_end = [](const geminilive::mock::LeanStats& s) {
+    std::printf("{\"messages\":%llu,\"audio\":%llu,\"video\":%llu,\"bytes\":%llu,\"replies\":%llu}\n",
+                static_cast<unsigned long long>(s.messages), static_cast<unsigned long long>(s.audio),
+                static_cast<unsigned long long>(s.video), static_cast<unsigned long long>(s.bytes),
+                static_cast<unsigned long long>(s.replies));
+    std::fflush(stdout);
+  };
   geminilive::mock::LeanServer server(options);
   std::string failure;
   if (!server.start(&failure)) {
@@ -60,8 +68,11 @@ int run_lean(const std::string& host, uint16_t port, bool stop_reading) {
   g_main_loop_run(loop);
   g_main_loop_unref(loop);
   const auto s = server.stats();
-  std::fprintf(stderr, "geminilive-mock-server: lean: %llu connections, %llu messages, %llu bytes, %llu replies\n",
+  std::fprintf(stderr,
+               "geminilive-mock-server: lean: %llu connections, %llu messages (%llu audio, %llu video), %llu bytes, "
+               "%llu replies\n",
                static_cast<unsigned long long>(s.connections), static_cast<unsigned long long>(s.messages),
+               static_cast<unsigned long long>(s.audio), static_cast<unsigned long long>(s.video),
                static_cast<unsigned long long>(s.bytes), static_cast<unsigned long long>(s.replies));
   return 0;
 }
@@ -121,7 +132,9 @@ int main(int argc, char** argv) {
       {"tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "PEM private key (default: in --tls-cert)", "FILE"},
       {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No per-event log lines on stderr", nullptr},
       {"lean", 0, 0, G_OPTION_ARG_NONE, &lean,
-       "Benchmark mode: no decoding, one fixed short reply per turn (other reply and fault options ignored)", nullptr},
+       "Benchmark mode: no decoding, one fixed short reply per turn, a JSON line on stdout per connection that "
+       "ended (other reply and fault options ignored)",
+       nullptr},
       {"stop-reading", 0, 0, G_OPTION_ARG_NONE, &stop_reading,
        "With --lean: read nothing after the setup (a stalled uplink)", nullptr},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
