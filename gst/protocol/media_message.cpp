@@ -3,14 +3,14 @@
 
 #include "protocol/base64.h"
 #include "protocol/json_value.h"
+#include "protocol/string_pool.h"
 
 namespace geminilive::protocol {
 
 std::string encode_media_message(MediaField field, const std::string& mime_type, std::string_view data,
                                  std::string_view more) {
   const std::size_t raw = data.size() + more.size();
-  std::string out;
-  out.reserve(64 + mime_type.size() + (raw + 2) / 3 * 4);
+  std::string out = pooled_string(64 + mime_type.size() + (raw + 2) / 3 * 4);
   out += field == MediaField::Audio ? R"({"realtimeInput":{"audio":{"mimeType":)"
                                     : R"({"realtimeInput":{"video":{"mimeType":)";
   json_append_string(out, mime_type.c_str());

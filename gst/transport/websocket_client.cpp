@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "common/gobject_ptr.h"
+#include "protocol/string_pool.h"
 #include "transport/close_codes.h"
 #include "transport/handshake.h"
 #include "transport/socket_activity.h"
@@ -347,7 +348,14 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
         // Hand the string itself to soup: no copy of multi-megabyte frames.
         auto* owned = new std::string(std::move(next.text));
         g_autoptr(GBytes) bytes = g_bytes_new_with_free_func(
-            owned->data(), owned->size(), [](gpointer p) { delete static_cast<std::string*>(p); }, owned);
+            owned->data(), owned->size(),
+            [](gpointer p) {
+              // libsoup has copied it into its frame: the next message reuses the memory.
+              auto* s = static_cast<std::string*>(p);
+              protocol::recycle_string(std::move(*s));
+              delete s;
+            },
+            owned);
         soup_websocket_connection_send_message(conn.get(), SOUP_WEBSOCKET_DATA_TEXT, bytes);
         handed_since_check += size;
       }
