@@ -40,6 +40,7 @@ const char* plugin_dir();
 const char* sdk_script_path();
 const char* sdk_dir();
 const char* plot_script_path();
+const char* python_path();  // one with matplotlib
 
 double percentile(std::vector<double> v, double p);
 double monotonic_s();

@@ -184,7 +184,8 @@ int main(int argc, char** argv) {
   write_json(json, sections, o);
   std::printf("results: %s (%s)\n", json.c_str(), machine().c_str());
   if (plot_path) {
-    const std::string cmd = std::string("python3 '") + plot_script_path() + "' '" + json + "' '" + plot_path + "'";
+    const std::string cmd =
+        std::string("'") + python_path() + "' '" + plot_script_path() + "' '" + json + "' '" + plot_path + "'";
     if (std::system(cmd.c_str()) != 0) {
       std::fprintf(stderr, "geminilive-bench: the plot failed (is python3-matplotlib installed?)\n");
       ok = false;

@@ -9,5 +9,6 @@ const char* plugin_dir() { return BENCH_PLUGIN_DIR; }
 const char* sdk_script_path() { return BENCH_SOURCE_DIR "/sdk_throughput.mjs"; }
 const char* plot_script_path() { return BENCH_SOURCE_DIR "/plot.py"; }
 const char* sdk_dir() { return BENCH_SDK_DIR; }
+const char* python_path() { return BENCH_PYTHON; }
 
 }  // namespace geminilive::bench
