@@ -13,9 +13,6 @@ namespace geminilive::protocol {
 
 enum class MediaField { Audio, Video };
 
-// `data` may come in two pieces (a byte kept from the previous buffer, then
-// the mapped buffer): they are encoded as one.
-std::string encode_media_message(MediaField field, const std::string& mime_type, std::string_view data,
-                                 std::string_view more = {});
+std::string encode_media_message(MediaField field, const std::string& mime_type, std::string_view data);
 
 }  // namespace geminilive::protocol
