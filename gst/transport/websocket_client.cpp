@@ -10,8 +10,8 @@
 #include <mutex>
 
 #include "common/gobject_ptr.h"
-#include "protocol/string_pool.h"
 #include "transport/close_codes.h"
+#include "transport/frame_writer.h"
 #include "transport/handshake.h"
 #include "transport/socket_activity.h"
 #include "transport/transport_debug.h"
@@ -55,7 +55,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
 
   ~Impl() {
     // teardown() released every soup object on the loop thread already.
-    g_assert(!conn && !session && !timeout_source && !stall_source && !write_source);
+    g_assert(!conn && !session && !timeout_source && !stall_source && !writer.attached());
   }
 
   // Owned by WebSocketClient; used only while it lives (detached after).
@@ -64,13 +64,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
 
   // Shared with sending threads.
   mutable std::mutex mutex;
-  struct Pending {
-    std::string text;
-    bool droppable = false;
-  };
-  std::deque<Pending> queue;
-  std::size_t queued = 0;      // bytes in `queue`
-  bool room_wanted = false;    // the queue reached half its budget: say when it is below again
+  SendQueue queue{options.max_queued_bytes};
   std::function<void()> room;  // set_room_callback()
   bool accepting = true;       // send_text() takes messages
   bool writable = false;       // the socket is open: flushes can write
@@ -87,13 +81,10 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
   GObjectPtr<GCancellable> cancellable;
   GSource* timeout_source = nullptr;
   bool timed_out = false;
-  GSource* stall_source = nullptr;     // the stall watch while open
-  GSocket* socket = nullptr;           // borrowed from conn's stream, for the stall watch
-  GSocket* out_socket = nullptr;       // borrowed from conn's stream: frames go to libsoup while it is writable
-  GSource* write_source = nullptr;     // waits for out_socket to take data
-  std::size_t handed_since_check = 0;  // bytes given to libsoup since out_socket was writable
-  static constexpr std::size_t kCheckEvery = 256 * 1024;
-  gint64 last_message_us = 0;  // monotonic time of the last frame received
+  GSource* stall_source = nullptr;  // the stall watch while open
+  GSocket* socket = nullptr;        // borrowed from conn's stream, for the stall watch
+  FrameWriter writer;               // while open
+  gint64 last_message_us = 0;       // monotonic time of the last frame received
   GTlsCertificateFlags tls_errors = GTlsCertificateFlags(0);
   bool we_closed = false;
   int our_code = 0;
@@ -210,7 +201,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     GST_INFO("connected to %s", redact_uri(options.uri).c_str());
     start_stall_watch();
 
-    out_socket = underlying_socket(soup_websocket_connection_get_io_stream(conn.get()));
+    writer.attach(conn.get(), loop->context(), [this] { guarded("flush", [&] { flush(); }); });
     {
       std::lock_guard<std::mutex> lock(mutex);
       writable = true;
@@ -312,84 +303,27 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
       flush_pending = false;
       accepting = false;
       queue.clear();
-      queued = 0;
       return;
     }
     for (;;) {
-      // Whether the socket takes data is asked once per kCheckEvery bytes
-      // handed to libsoup (a syscall each time): libsoup's own queue holds
-      // at most about that much more than the socket.
-      if (!all && out_socket && handed_since_check >= kCheckEvery) {
-        if (!(g_socket_condition_check(out_socket, G_IO_OUT) & G_IO_OUT)) {
-          wait_writable();  // flush_pending stays set: the writable socket resumes the flush
-          return;
-        }
-        handed_since_check = 0;
-      }
-      std::deque<Pending> batch;
+      if (!all && !writer.ready()) return;  // flush_pending stays set: the writable socket resumes the flush
+      std::deque<std::string> batch;
       {
         std::lock_guard<std::mutex> lock(mutex);
         if (queue.empty()) {
           flush_pending = false;
           break;
         }
-        // One lock for several messages (up to kCheckEvery bytes).
-        std::size_t bytes = 0;
-        while (!queue.empty() && (batch.empty() || bytes + queue.front().text.size() <= kCheckEvery)) {
-          bytes += queue.front().text.size();
-          batch.push_back(std::move(queue.front()));
-          queue.pop_front();
-        }
-        queued -= bytes;
+        batch = queue.take(FrameWriter::kCheckEvery);  // one lock for several messages
       }
-      for (auto& next : batch) {
-        const std::size_t size = next.text.size();
-        GST_LOG("sending text frame of %zu bytes", size);
-        // Hand the string itself to soup: no copy of multi-megabyte frames.
-        auto* owned = new std::string(std::move(next.text));
-        g_autoptr(GBytes) bytes = g_bytes_new_with_free_func(
-            owned->data(), owned->size(),
-            [](gpointer p) {
-              // libsoup has copied it into its frame: the next message reuses the memory.
-              auto* s = static_cast<std::string*>(p);
-              protocol::recycle_string(std::move(*s));
-              delete s;
-            },
-            owned);
-        soup_websocket_connection_send_message(conn.get(), SOUP_WEBSOCKET_DATA_TEXT, bytes);
-        handed_since_check += size;
-      }
+      for (auto& text : batch) writer.send(std::move(text));
     }
     std::function<void()> room_now;
     {
       std::lock_guard<std::mutex> lock(mutex);
-      if (room_wanted && queued < options.max_queued_bytes / 2) {
-        room_wanted = false;
-        room_now = room;
-      }
+      if (queue.room_returned()) room_now = room;
     }
     if (room_now) guarded("room", [&] { room_now(); });
-  }
-
-  void wait_writable() {
-    if (write_source) return;
-    write_source = g_socket_create_source(out_socket, G_IO_OUT, nullptr);
-    g_source_set_callback(write_source, G_SOURCE_FUNC(on_writable), this, nullptr);
-    g_source_attach(write_source, loop->context());
-  }
-
-  static gboolean on_writable(GSocket*, GIOCondition, gpointer data) {
-    auto* self = static_cast<Impl*>(data);
-    self->stop_write_wait();
-    guarded("flush", [&] { self->flush(); });
-    return G_SOURCE_REMOVE;
-  }
-
-  void stop_write_wait() {
-    if (!write_source) return;
-    g_source_destroy(write_source);
-    g_source_unref(write_source);
-    write_source = nullptr;
   }
 
   void close_on_loop(int code, std::string reason) {
@@ -414,7 +348,6 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
         return;
       }
       case State::Open: {
-        stop_write_wait();
         flush(true);  // all of it, ahead of the close frame
         {
           std::lock_guard<std::mutex> lock(mutex);
@@ -439,12 +372,9 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void drop_queue() {
-    stop_write_wait();
-    out_socket = nullptr;
-    handed_since_check = 0;
+    writer.detach();
     std::lock_guard<std::mutex> lock(mutex);
     queue.clear();
-    queued = 0;
     writable = false;
     flush_pending = false;
   }
@@ -626,24 +556,7 @@ bool WebSocketClient::offer_text(std::string& message, Offer offer, QueueDrops* 
   Impl& i = *impl_;
   std::lock_guard<std::mutex> lock(i.mutex);
   if (!i.accepting) return false;
-  const std::size_t budget = i.options.max_queued_bytes;
-  // Over budget: the oldest droppable messages make room (live media; the
-  // session counts and reports them).
-  for (auto it = i.queue.begin(); i.queued + message.size() > budget && it != i.queue.end();) {
-    if (!it->droppable) {
-      ++it;
-      continue;
-    }
-    i.queued -= it->text.size();
-    if (drops) {
-      ++drops->messages;
-      drops->bytes += it->text.size();
-    }
-    it = i.queue.erase(it);
-  }
-  i.queued += message.size();
-  i.queue.push_back({std::move(message), offer.droppable});
-  if (i.queued >= budget / 2) i.room_wanted = true;
+  i.queue.push(std::move(message), offer.droppable, drops);
   i.schedule_flush_locked();
   return true;
 }
@@ -659,14 +572,14 @@ void WebSocketClient::close(int code, std::string reason) {
 
 std::size_t WebSocketClient::queued_bytes() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  return impl_->queued;
+  return impl_->queue.bytes();
 }
 
 std::size_t WebSocketClient::max_queued_bytes() const { return impl_->options.max_queued_bytes; }
 
 bool WebSocketClient::has_room() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  return impl_->queued < impl_->options.max_queued_bytes / 2;
+  return impl_->queue.has_room();
 }
 
 void WebSocketClient::set_room_callback(std::function<void()> room) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "transport/event_loop_thread.h"
+#include "transport/send_queue.h"
 
 namespace geminilive::transport {
 
@@ -54,12 +55,6 @@ struct WebSocketOptions {
 struct Offer {
   bool known_utf8 = false;  // built of ASCII (base64 media): not checked again
   bool droppable = false;   // may be dropped, oldest first, past the budget
-};
-
-// What offers dropped to keep within the budget.
-struct QueueDrops {
-  uint64_t messages = 0;
-  uint64_t bytes = 0;
 };
 
 // Called on the loop thread. on_closed runs exactly once per connect().
