@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "protocol/json_fields.h"
+#include "protocol/media_message.h"
 
 namespace geminilive::protocol {
 
@@ -129,6 +130,13 @@ ToolResponse tool_response_from_json(const ObjectView& o) {
 const char* client_message_kind(const ClientMessage& message) { return kClientMessageKinds[message.index()]; }
 
 std::string encode_client_message(const ClientMessage& message) {
+  // A stream's chunks and frames: straight into the string, same bytes.
+  if (const auto* r = std::get_if<RealtimeInput>(&message);
+      r && r->media_chunks.empty() && !r->text && !r->activity_start && !r->activity_end && !r->audio_stream_end &&
+      (r->audio.has_value() != r->video.has_value())) {
+    const Blob& blob = r->audio ? *r->audio : *r->video;
+    return encode_media_message(r->audio ? MediaField::Audio : MediaField::Video, blob.mime_type, blob.data);
+  }
   ObjectBuilder root;
   root.set(client_message_kind(message), std::visit([](const auto& m) { return to_json(m); }, message));
   JsonValue node(root.release());

@@ -185,6 +185,8 @@ bool is_number(JsonNode* n) {
 
 }  // namespace
 
+void json_append_string(std::string& out, const char* s) { append_escaped(out, s); }
+
 std::string json_serialize(JsonNode* node, JsonStyle style) {
   std::string out;
   write_node(out, node, style, 0);

@@ -24,6 +24,8 @@ enum class JsonStyle {
 // json-glib's own generator writes `{  }` and 17-digit doubles; this writer
 // produces the bytes the SDK and the service produce.
 std::string json_serialize(JsonNode* node, JsonStyle style = JsonStyle::Compact);
+// Appends `s` as a JSON string (quoted, escaped as the serializer does).
+void json_append_string(std::string& out, const char* s);
 
 class JsonValue {
  public:

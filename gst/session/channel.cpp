@@ -78,6 +78,10 @@ void Channel::on_message(const protocol::ServerMessage& message) {
   fan_out([&](SessionObserver& tap) { tap.on_message(message); });
 }
 
+void Channel::on_room() {
+  fan_out([](SessionObserver& tap) { tap.on_room(); });
+}
+
 void Channel::on_warning(const std::string& text) {
   fan_out([&](SessionObserver& tap) { tap.on_warning(text); });
 }

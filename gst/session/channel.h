@@ -42,6 +42,7 @@ class Channel : public SessionObserver, public std::enable_shared_from_this<Chan
   void on_reconnecting(const Reconnection& reconnection) override;
   void on_resumed(const Resumption& resumption) override;
   void on_context_changed(const ContextApplied& applied) override;
+  void on_room() override;
   void on_error(const SessionError& error) override;
 
   // The last state published (for a tap that arrives late).

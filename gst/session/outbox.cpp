@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "session/outbox.h"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <utility>
@@ -30,16 +31,38 @@ Outbox::Taken Outbox::take(Outbound message, bool latest_frame) {
   return taken;
 }
 
+void Outbox::set_hooks(std::function<void()> room, std::function<void(std::string)> warn) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  room_ = std::move(room);
+  warn_ = std::move(warn);
+  watch_room_locked();
+}
+
+// The current client says when its queue has room again.
+void Outbox::watch_room_locked() {
+  if (!client_) return;
+  client_->set_room_callback([this] {
+    std::lock_guard<std::mutex> lock(mutex_);
+    uplink_drop_reported_ = false;
+    if (room_) room_();
+  });
+}
+
 bool Outbox::has_room() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (streaming_ || !accepting_) return true;
+  if (!accepting_) return true;
+  // Streaming: below half the connection's budget, so a waiting input never
+  // reaches the point where live media is dropped.
+  if (streaming_) return !client_ || client_->has_room();
   // A second's margin: what the caller is about to send must fit too.
   return held_.audio() + std::chrono::seconds(1) < limits_.audio && held_.bytes() < limits_.bytes / 2;
 }
 
 SessionStats Outbox::stats() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return stats_;
+  SessionStats s = stats_;
+  s.queued_bytes = client_ ? client_->queued_bytes() : 0;
+  return s;
 }
 
 void Outbox::count_received(uint64_t model_audio_bytes) {
@@ -65,7 +88,9 @@ std::shared_ptr<WebSocketClient> Outbox::client() const {
 
 std::shared_ptr<WebSocketClient> Outbox::set_client(std::shared_ptr<WebSocketClient> client) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return std::exchange(client_, std::move(client));
+  auto old = std::exchange(client_, std::move(client));
+  watch_room_locked();
+  return old;
 }
 
 void Outbox::send_setup(Outbound setup) {
@@ -83,7 +108,10 @@ std::shared_ptr<WebSocketClient> Outbox::release(const Outbound* first, std::sha
                                                  bool reconnection, std::deque<Outbound> replayed) {
   std::shared_ptr<WebSocketClient> old;
   std::lock_guard<std::mutex> lock(mutex_);
-  if (client) old = std::exchange(client_, std::move(client));
+  if (client) {
+    old = std::exchange(client_, std::move(client));
+    watch_room_locked();
+  }
   if (reconnection) ++stats_.reconnections;
   if (first) {
     Outbound copy = *first;
@@ -94,6 +122,7 @@ std::shared_ptr<WebSocketClient> Outbox::release(const Outbound* first, std::sha
   for (auto& m : held_.take()) replayed.push_back(std::move(m));
   for (auto& m : replayed) deliver_locked(m);
   streaming_ = true;
+  if (room_) room_();  // an input waiting for the held input to go out goes on
   return old;
 }
 
@@ -120,7 +149,11 @@ void Outbox::deliver_locked(Outbound& m, bool hold_if_refused, bool recorded) {
   // The transport takes the JSON: the replay log keeps a copy.
   std::optional<Outbound> copy;
   if (replay_ && recorded) copy = m;
-  if (!client_ || !client_->offer_text(m.json)) {
+  // Media is base64 (ASCII); live media may go, oldest first, when the
+  // connection falls behind (the budget).
+  const bool is_media = kind != Outbound::Kind::Other;
+  transport::QueueDrops drops;
+  if (!client_ || !client_->offer_text(m.json, {is_media, is_media}, &drops)) {
     if (hold_if_refused && accepting_ && hold_refused_) {
       streaming_ = false;
       held_.push(std::move(m));
@@ -128,6 +161,17 @@ void Outbox::deliver_locked(Outbound& m, bool hold_if_refused, bool recorded) {
     return;
   }
   if (copy) replay_->sent(std::move(*copy));
+  if (drops.messages) {
+    stats_.uplink_dropped += drops.messages;
+    stats_.messages_sent -= std::min<uint64_t>(stats_.messages_sent, drops.messages);
+    if (!uplink_drop_reported_ && warn_) {
+      uplink_drop_reported_ = true;
+      warn_(
+          "the connection takes input slower than it comes: dropping the oldest audio and video waiting to be sent "
+          "(at most " +
+          std::to_string(client_->max_queued_bytes() / (1024 * 1024)) + " MB wait)");
+    }
+  }
   ++stats_.messages_sent;
   if (kind == Outbound::Kind::Audio) stats_.audio_bytes_sent += media;
   if (kind == Outbound::Kind::Video) ++stats_.video_frames_sent;

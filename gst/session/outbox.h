@@ -35,6 +35,11 @@ class Outbox {
   // Any thread: straight to the connection while streaming, else held (a
   // latest frame replaces a waiting one).
   Taken take(Outbound message, bool latest_frame);
+  // `room`: the session can take input again (the connection's queue fell
+  // below half its budget, or held input went out). `warn`: live media is
+  // being dropped because the connection falls behind. Both run under the
+  // lock or on the loop: they must only post.
+  void set_hooks(std::function<void()> room, std::function<void(std::string)> warn);
   // Whether input sent now fits without dropping any (see LiveSession::has_room()).
   bool has_room() const;
   SessionStats stats() const;
@@ -67,7 +72,11 @@ class Outbox {
 
  private:
   void deliver_locked(Outbound& m, bool hold_if_refused = true, bool recorded = true);
+  void watch_room_locked();
 
+  std::function<void()> room_;
+  std::function<void(std::string)> warn_;
+  bool uplink_drop_reported_ = false;  // re-armed when the queue has room again
   const HeldMessages::Limits limits_;
   const bool hold_refused_;
   mutable std::mutex mutex_;

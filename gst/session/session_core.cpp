@@ -38,6 +38,8 @@ SessionCore::SessionCore(SessionConfig config, std::shared_ptr<SessionObserver> 
       switchover_(*this, config_, conns_, out_, setup_, turns_, carryover_),
       observer_(std::move(observer)) {
   out_.record_into(carryover_.log());
+  out_.set_hooks([this] { post([](SessionCore& s) { s.emit([](SessionObserver& o) { o.on_room(); }); }); },
+                 [this](std::string text) { post([text](SessionCore& s) { s.warn(text); }); });
 }
 
 // ---- any thread ----

@@ -81,6 +81,9 @@ class SessionObserver {
   virtual void on_reconnecting(const Reconnection& reconnection) {}
   virtual void on_resumed(const Resumption& resumption) {}
   virtual void on_context_changed(const ContextApplied& applied) {}
+  // The session can take input again (its send queue fell below half its
+  // budget, or held input went out): an input that waits for room goes on.
+  virtual void on_room() {}
   // The session failed; no further messages follow.
   virtual void on_error(const SessionError& error) {}
 };

@@ -11,6 +11,7 @@
 
 #include "common/gobject_ptr.h"
 #include "transport/close_codes.h"
+#include "transport/frame_writer.h"
 #include "transport/handshake.h"
 #include "transport/socket_activity.h"
 #include "transport/transport_debug.h"
@@ -54,7 +55,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
 
   ~Impl() {
     // teardown() released every soup object on the loop thread already.
-    g_assert(!conn && !session && !timeout_source && !stall_source);
+    g_assert(!conn && !session && !timeout_source && !stall_source && !writer.attached());
   }
 
   // Owned by WebSocketClient; used only while it lives (detached after).
@@ -63,8 +64,8 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
 
   // Shared with sending threads.
   mutable std::mutex mutex;
-  std::deque<std::string> queue;
-  std::size_t queued = 0;      // bytes in `queue`
+  SendQueue queue{options.max_queued_bytes};
+  std::function<void()> room;  // set_room_callback()
   bool accepting = true;       // send_text() takes messages
   bool writable = false;       // the socket is open: flushes can write
   bool flush_pending = false;  // one flush is scheduled on the loop
@@ -82,6 +83,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
   bool timed_out = false;
   GSource* stall_source = nullptr;  // the stall watch while open
   GSocket* socket = nullptr;        // borrowed from conn's stream, for the stall watch
+  FrameWriter writer;               // while open
   gint64 last_message_us = 0;       // monotonic time of the last frame received
   GTlsCertificateFlags tls_errors = GTlsCertificateFlags(0);
   bool we_closed = false;
@@ -199,6 +201,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     GST_INFO("connected to %s", redact_uri(options.uri).c_str());
     start_stall_watch();
 
+    writer.attach(conn.get(), loop->context(), [this] { guarded("flush", [&] { flush(); }); });
     {
       std::lock_guard<std::mutex> lock(mutex);
       writable = true;
@@ -276,36 +279,51 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     report_closed(info);
   }
 
-  void flush() {
-    std::deque<std::string> batch;
+  // Hands queued frames to libsoup while the socket takes data (`all`: every
+  // one, before a close); then waits for the socket to be writable again.
+  void flush(bool all = false) {
     {
       std::lock_guard<std::mutex> lock(mutex);
-      flush_pending = false;
-      if (!writable) return;
-      batch.swap(queue);
+      if (!writable) {
+        flush_pending = false;
+        return;
+      }
     }
-    if (detached || state != State::Open || !conn) return;
+    if (detached || state != State::Open || !conn) {
+      std::lock_guard<std::mutex> lock(mutex);
+      flush_pending = false;
+      return;
+    }
     if (soup_websocket_connection_get_state(conn.get()) != SOUP_WEBSOCKET_STATE_OPEN) {
       // The peer's close frame arrived; on_closed follows and drops the rest.
       // From here offers are refused, so the session holds them for the
       // next connection.
-      GST_DEBUG("dropping %zu messages: the peer is closing", batch.size());
       std::lock_guard<std::mutex> lock(mutex);
+      GST_DEBUG("dropping %zu messages: the peer is closing", queue.size());
+      flush_pending = false;
       accepting = false;
-      for (const auto& text : batch) queued -= text.size();
+      queue.clear();
       return;
     }
-    for (auto& text : batch) {
-      const std::size_t size = text.size();
-      GST_LOG("sending text frame of %zu bytes", size);
-      // Hand the string itself to soup: no copy of multi-megabyte frames.
-      auto* owned = new std::string(std::move(text));
-      g_autoptr(GBytes) bytes = g_bytes_new_with_free_func(
-          owned->data(), owned->size(), [](gpointer p) { delete static_cast<std::string*>(p); }, owned);
-      soup_websocket_connection_send_message(conn.get(), SOUP_WEBSOCKET_DATA_TEXT, bytes);
-      std::lock_guard<std::mutex> lock(mutex);
-      queued -= size;
+    for (;;) {
+      if (!all && !writer.ready()) return;  // flush_pending stays set: the writable socket resumes the flush
+      std::deque<std::string> batch;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (queue.empty()) {
+          flush_pending = false;
+          break;
+        }
+        batch = queue.take(FrameWriter::kCheckEvery);  // one lock for several messages
+      }
+      for (auto& text : batch) writer.send(std::move(text));
     }
+    std::function<void()> room_now;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (queue.room_returned()) room_now = room;
+    }
+    if (room_now) guarded("room", [&] { room_now(); });
   }
 
   void close_on_loop(int code, std::string reason) {
@@ -330,7 +348,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
         return;
       }
       case State::Open: {
-        flush();
+        flush(true);  // all of it, ahead of the close frame
         {
           std::lock_guard<std::mutex> lock(mutex);
           writable = false;
@@ -354,10 +372,11 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void drop_queue() {
+    writer.detach();
     std::lock_guard<std::mutex> lock(mutex);
     queue.clear();
-    queued = 0;
     writable = false;
+    flush_pending = false;
   }
 
   void report_closed(const CloseInfo& info) {
@@ -409,6 +428,10 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     detached = true;
     // Destroy user captures here, on the loop, while the owner still waits.
     listener = {};
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      room = {};
+    }
     ++attempt;
     clear_timeout();
     stop_stall_watch();
@@ -525,16 +548,16 @@ void WebSocketClient::connect() {
 
 bool WebSocketClient::send_text(std::string message) { return offer_text(message); }
 
-bool WebSocketClient::offer_text(std::string& message) {
-  if (!g_utf8_validate(message.data(), static_cast<gssize>(message.size()), nullptr)) {
+bool WebSocketClient::offer_text(std::string& message, Offer offer, QueueDrops* drops) {
+  if (!offer.known_utf8 && !g_utf8_validate(message.data(), static_cast<gssize>(message.size()), nullptr)) {
     GST_WARNING("refusing to send a text frame that is not UTF-8");
     return false;
   }
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  if (!impl_->accepting) return false;
-  impl_->queued += message.size();
-  impl_->queue.push_back(std::move(message));
-  impl_->schedule_flush_locked();
+  Impl& i = *impl_;
+  std::lock_guard<std::mutex> lock(i.mutex);
+  if (!i.accepting) return false;
+  i.queue.push(std::move(message), offer.droppable, drops);
+  i.schedule_flush_locked();
   return true;
 }
 
@@ -549,7 +572,19 @@ void WebSocketClient::close(int code, std::string reason) {
 
 std::size_t WebSocketClient::queued_bytes() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  return impl_->queued;
+  return impl_->queue.bytes();
+}
+
+std::size_t WebSocketClient::max_queued_bytes() const { return impl_->options.max_queued_bytes; }
+
+bool WebSocketClient::has_room() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->queue.has_room();
+}
+
+void WebSocketClient::set_room_callback(std::function<void()> room) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->room = std::move(room);
 }
 
 }  // namespace geminilive::transport

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "transport/event_loop_thread.h"
+#include "transport/send_queue.h"
 
 namespace geminilive::transport {
 
@@ -43,6 +44,17 @@ struct WebSocketOptions {
   // stalled one. 0: off.
   std::chrono::milliseconds stall_timeout{0};
   unsigned connect_timeout_s = 20;
+  // The budget for what waits to be sent. Frames go to libsoup only while
+  // the socket takes data, so libsoup's own queue holds about one; the rest
+  // waits here. Past the budget, droppable messages (live media) make room
+  // by dropping the oldest droppable ones; others are never dropped.
+  std::size_t max_queued_bytes = 8u * 1024 * 1024;
+};
+
+// How a message is offered.
+struct Offer {
+  bool known_utf8 = false;  // built of ASCII (base64 media): not checked again
+  bool droppable = false;   // may be dropped, oldest first, past the budget
 };
 
 // Called on the loop thread. on_closed runs exactly once per connect().
@@ -70,12 +82,20 @@ class WebSocketClient {
   // Like send_text(), but takes `message` only when it accepts it: on false
   // (the connection is closing or closed) the caller still has it, to send
   // on another connection.
-  bool offer_text(std::string& message);
+  bool offer_text(std::string& message, Offer offer = {}, QueueDrops* drops = nullptr);
   // Sends a close frame after the queued messages. Any thread.
   void close(int code = 1000, std::string reason = {});
 
   // Bytes accepted by send_text() and not yet handed to the socket.
   std::size_t queued_bytes() const;
+  std::size_t max_queued_bytes() const;
+  // Whether the queue is below half its budget: input that can wait (a
+  // file) waits while it is not, so it never reaches the point of drops.
+  bool has_room() const;
+  // Called on the loop thread when the queue falls below half its budget
+  // after it reached it (and has_room() was false). Any thread; it must
+  // only post or signal.
+  void set_room_callback(std::function<void()> room);
 
  private:
   struct Impl;

@@ -4,6 +4,7 @@
 #include <gst/audio/audio.h>
 
 #include <array>
+#include <atomic>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -74,11 +75,18 @@ struct InputSinkPrivate {
   std::array<guint, N_DROPS> drops{};                // buffers dropped, by reason
   int upstream_live = -1;                            // -1: not asked yet
 
-  // render() waits here for room in the session (non-live input only);
-  // unlock() wakes it.
+  // Pushed by geminilivesink (any thread): read once per buffer.
+  std::atomic<GstClockTime> video_interval{0};
+  std::atomic<guint64> max_frame_size{0};
+  std::atomic<bool> failed{false};
+
+  // Guards `session` (pushed by geminilivesink). render() waits here for
+  // room in the session (non-live input only): the session's room, its
+  // state changes, failure and unlock() wake it.
   GMutex wait_lock;
   GCond wait_cond;
   bool unlocked = false;
+  std::shared_ptr<session::LiveSession> session;
 
   InputSinkPrivate() {
     g_mutex_init(&wait_lock);
@@ -290,11 +298,18 @@ static void warn_drop_totals(GstGeminiLiveInputSink* self) {
   priv->drops.fill(0);
 }
 
+static std::shared_ptr<session::LiveSession> current_session(InputSinkPrivate* priv) {
+  g_mutex_lock(&priv->wait_lock);
+  auto session = priv->session;
+  g_mutex_unlock(&priv->wait_lock);
+  return session;
+}
+
 // The held frame, if it is newer than the last one sent (at EOS).
 static void send_held_frame(GstGeminiLiveInputSink* self) {
   InputSinkPrivate* priv = self->priv;
   if (!priv->held_frame) return;
-  auto session = priv->host->session();
+  auto session = current_session(priv);
   if (session) {
     GST_DEBUG_OBJECT(self, "sending the newest frame at EOS");
     session->send_video_frame(std::move(*priv->held_frame));
@@ -367,7 +382,7 @@ static GstFlowReturn render_video(GstGeminiLiveInputSink* self, session::LiveSes
   }
   // Frames without timestamps are limited on arrival time.
   const GstClockTime ts = GST_CLOCK_TIME_IS_VALID(pts) ? pts : g_get_monotonic_time() * GST_USECOND;
-  const GstClockTime interval = priv->host->video_interval();
+  const GstClockTime interval = priv->video_interval.load(std::memory_order_relaxed);
   const bool due = interval == 0 || !GST_CLOCK_TIME_IS_VALID(priv->last_frame_ts) || ts < priv->last_frame_ts ||
                    ts - priv->last_frame_ts + kFrameTolerance >= interval;
   if (!due) {
@@ -436,21 +451,23 @@ static GstFlowReturn wait_for_room(GstGeminiLiveInputSink* self, session::LiveSe
   if (priv->upstream_live == 1 || session.has_room()) return GST_FLOW_OK;
   GST_DEBUG_OBJECT(self, "waiting for the session to send what it holds");
   g_mutex_lock(&priv->wait_lock);
-  while (!priv->unlocked && !session.has_room() && !priv->host->failed()) {
-    // The session does not signal us: look again every 20 ms.
-    g_cond_wait_until(&priv->wait_cond, &priv->wait_lock, g_get_monotonic_time() + 20 * G_TIME_SPAN_MILLISECOND);
-  }
+  // The session signals room (geminilivesink wakes us), as do its failure,
+  // its end and unlock().
+  while (!priv->unlocked && !priv->failed && priv->session && !session.has_room())
+    g_cond_wait(&priv->wait_cond, &priv->wait_lock);
   const bool unlocked = priv->unlocked;
+  const bool gone = !priv->session;
   g_mutex_unlock(&priv->wait_lock);
-  if (priv->host->failed()) return GST_FLOW_ERROR;
+  if (priv->failed) return GST_FLOW_ERROR;
+  if (gone) return GST_FLOW_FLUSHING;
   return unlocked ? gst_base_sink_wait_preroll(GST_BASE_SINK(self)) : GST_FLOW_OK;
 }
 
 static GstFlowReturn gst_gemini_live_input_sink_render(GstBaseSink* bsink, GstBuffer* buffer) {
   auto* self = GST_GEMINI_LIVE_INPUT_SINK(bsink);
   // geminilivesink has posted the error.
-  if (self->priv->host->failed()) return GST_FLOW_ERROR;
-  auto session = self->priv->host->session();
+  if (self->priv->failed) return GST_FLOW_ERROR;
+  auto session = current_session(self->priv);
   if (!session) return GST_FLOW_FLUSHING;
   if (GstFlowReturn ret = wait_for_room(self, *session); ret != GST_FLOW_OK) return ret;
 
@@ -459,7 +476,7 @@ static GstFlowReturn gst_gemini_live_input_sink_render(GstBaseSink* bsink, GstBu
     GST_DEBUG_OBJECT(self, "dropping an empty buffer");
     return GST_FLOW_OK;
   }
-  const guint64 max_size = self->priv->host->max_frame_size();
+  const guint64 max_size = self->priv->max_frame_size.load(std::memory_order_relaxed);
   if (max_size > 0 && size > max_size) {
     if (count_drop(self, DROP_TOO_LARGE))
       GST_ELEMENT_WARNING(self, STREAM, FAILED,
@@ -487,4 +504,37 @@ static GstFlowReturn gst_gemini_live_input_sink_render(GstBaseSink* bsink, GstBu
       break;
   }
   return render_text(self, *session, std::move(bytes));
+}
+
+void gst_gemini_live_input_sink_set_session(GstGeminiLiveInputSink* sink,
+                                            std::shared_ptr<geminilive::session::LiveSession> session) {
+  InputSinkPrivate* priv = sink->priv;
+  std::shared_ptr<geminilive::session::LiveSession> old;
+  g_mutex_lock(&priv->wait_lock);
+  old = std::exchange(priv->session, std::move(session));
+  priv->failed = false;
+  g_cond_broadcast(&priv->wait_cond);
+  g_mutex_unlock(&priv->wait_lock);
+  // `old` goes here, outside the lock.
+}
+
+void gst_gemini_live_input_sink_set_failed(GstGeminiLiveInputSink* sink) {
+  InputSinkPrivate* priv = sink->priv;
+  g_mutex_lock(&priv->wait_lock);
+  priv->failed = true;
+  g_cond_broadcast(&priv->wait_cond);
+  g_mutex_unlock(&priv->wait_lock);
+}
+
+void gst_gemini_live_input_sink_set_limits(GstGeminiLiveInputSink* sink, GstClockTime video_interval,
+                                           guint64 max_frame_size) {
+  sink->priv->video_interval = video_interval;
+  sink->priv->max_frame_size = max_frame_size;
+}
+
+void gst_gemini_live_input_sink_wake(GstGeminiLiveInputSink* sink) {
+  InputSinkPrivate* priv = sink->priv;
+  g_mutex_lock(&priv->wait_lock);
+  g_cond_broadcast(&priv->wait_cond);
+  g_mutex_unlock(&priv->wait_lock);
 }

@@ -21,19 +21,12 @@ const char* input_kind_name(InputKind kind);
 // What the pad accepts.
 GstCaps* input_kind_caps(InputKind kind);
 
-// What an input sink needs from its geminilivesink. Called from streaming
-// threads.
+// What an input sink tells its geminilivesink, from streaming threads, at
+// events (never per buffer: what a buffer needs is pushed into the input,
+// see gst_gemini_live_input_sink_set_session() and _set_limits()).
 class InputHost {
  public:
   virtual ~InputHost() = default;
-  // The running session; null when stopped.
-  virtual std::shared_ptr<session::LiveSession> session() const = 0;
-  // The session failed (and the ERROR message is posted).
-  virtual bool failed() const = 0;
-  // The least time between two video frames sent (0: no limit).
-  virtual GstClockTime video_interval() const = 0;
-  // The largest buffer sent (0: no limit); larger ones are dropped.
-  virtual guint64 max_frame_size() const = 0;
   // The input had EOS (`seqnum`: the event's), after sending what it held.
   virtual void input_eos(GstElement* input, guint32 seqnum) = 0;
   // The input was flushed: it is no longer at EOS.
@@ -52,3 +45,17 @@ G_END_DECLS
 GstElement* gst_gemini_live_input_sink_new(geminilive::plugin::InputKind kind,
                                            std::shared_ptr<geminilive::plugin::InputHost> host);
 geminilive::plugin::InputKind gst_gemini_live_input_sink_kind(GstGeminiLiveInputSink* sink);
+
+// What geminilivesink pushes into its inputs, from any thread: the session
+// they feed (null: none), that it failed (the ERROR is posted: render()
+// returns an error), and the limits of its properties.
+void gst_gemini_live_input_sink_set_session(GstGeminiLiveInputSink* sink,
+                                            std::shared_ptr<geminilive::session::LiveSession> session);
+void gst_gemini_live_input_sink_set_failed(GstGeminiLiveInputSink* sink);
+// `video_interval`: the least time between two frames sent (0: no limit);
+// `max_frame_size`: larger buffers are dropped (0: no limit).
+void gst_gemini_live_input_sink_set_limits(GstGeminiLiveInputSink* sink, GstClockTime video_interval,
+                                           guint64 max_frame_size);
+// The session may have room again (or changed state): a non-live input
+// waiting for room looks again.
+void gst_gemini_live_input_sink_wake(GstGeminiLiveInputSink* sink);

@@ -106,10 +106,11 @@ struct SrcPrivate {
 
   // Streaming thread.
   guint64 samples = 0;                          // audio samples output so far
-  GstClockTime first_ts = GST_CLOCK_TIME_NONE;  // unpaced audio: running time of the first buffer
+  GstClockTime first_ts = GST_CLOCK_TIME_NONE;  // audio: running time of the first buffer
   GstClockTime position = GST_CLOCK_TIME_NONE;  // text: end of what was pushed (buffers, GAPs)
   bool segment_pushed = false;                  // text: before the first GAP
   bool error_posted = false;
+  GstClockID period_wait = nullptr;  // paced audio: the wait for a period's start (object lock)
 };
 
 /* *INDENT-ON* */
@@ -351,7 +352,11 @@ static gboolean gst_gemini_live_src_stop(GstBaseSrc* bsrc) {
 }
 
 static gboolean gst_gemini_live_src_unlock(GstBaseSrc* bsrc) {
-  GST_GEMINI_LIVE_SRC(bsrc)->priv->queue->set_flushing(true);
+  auto* self = GST_GEMINI_LIVE_SRC(bsrc);
+  self->priv->queue->set_flushing(true);
+  GST_OBJECT_LOCK(self);
+  if (self->priv->period_wait) gst_clock_id_unschedule(self->priv->period_wait);
+  GST_OBJECT_UNLOCK(self);
   return TRUE;
 }
 
@@ -359,8 +364,6 @@ static gboolean gst_gemini_live_src_unlock_stop(GstBaseSrc* bsrc) {
   GST_GEMINI_LIVE_SRC(bsrc)->priv->queue->set_flushing(false);
   return TRUE;
 }
-
-static bool paced_audio(const SrcPrivate* priv) { return priv->running_stream == STREAM_AUDIO && priv->running_paced; }
 
 static gboolean gst_gemini_live_src_query(GstBaseSrc* bsrc, GstQuery* query) {
   auto* self = GST_GEMINI_LIVE_SRC(bsrc);
@@ -380,14 +383,11 @@ static gboolean gst_gemini_live_src_query(GstBaseSrc* bsrc, GstQuery* query) {
   return GST_BASE_SRC_CLASS(parent_class)->query(bsrc, query);
 }
 
-// Paced audio syncs each buffer on the clock (interaudiosrc); the rest is
-// pushed as soon as it is there.
-static void gst_gemini_live_src_get_times(GstBaseSrc* bsrc, GstBuffer* buffer, GstClockTime* start, GstClockTime* end) {
-  auto* self = GST_GEMINI_LIVE_SRC(bsrc);
+// Nothing for BaseSrc to sync: paced audio waits for each period's start
+// in create() itself (wait_for_period()), and the rest is pushed as soon as
+// it is there.
+static void gst_gemini_live_src_get_times(GstBaseSrc*, GstBuffer*, GstClockTime* start, GstClockTime* end) {
   *start = *end = GST_CLOCK_TIME_NONE;
-  if (!paced_audio(self->priv) || !GST_BUFFER_PTS_IS_VALID(buffer)) return;
-  *start = GST_BUFFER_PTS(buffer);
-  *end = GST_BUFFER_DURATION_IS_VALID(buffer) ? *start + GST_BUFFER_DURATION(buffer) : *start;
 }
 
 // Before the base time (just after PLAYING), the stream's start.
@@ -448,15 +448,41 @@ static GstBuffer* audio_buffer(GstGeminiLiveSrc* self, const std::string& pcm, g
   return buffer;
 }
 
-// One period: the answer's audio, or silence. BaseSrc waits for its time on
-// the clock (get_times) and adds the running time of the first buffer.
+// Waits on the clock for the start of the period that begins at `pts` (the
+// stream's running time). The answer is taken only then: an `interrupted`
+// that comes during the wait silences this very period. unlock() ends the
+// wait.
+static void wait_for_period(GstGeminiLiveSrc* self, GstClockTime pts) {
+  SrcPrivate* priv = self->priv;
+  GstClock* clock = gst_element_get_clock(GST_ELEMENT(self));
+  if (!clock) return;
+  GST_OBJECT_LOCK(self);
+  GstClockID id = gst_clock_new_single_shot_id(clock, GST_ELEMENT(self)->base_time + pts);
+  priv->period_wait = id;
+  GST_OBJECT_UNLOCK(self);
+  // After period_wait is set: an unlock() from here on unschedules it.
+  if (priv->queue->poll() != ReplyQueue::Status::Flushing) gst_clock_id_wait(id, nullptr);
+  GST_OBJECT_LOCK(self);
+  priv->period_wait = nullptr;
+  GST_OBJECT_UNLOCK(self);
+  gst_clock_id_unref(id);
+  gst_object_unref(clock);
+}
+
+// One period, taken at its start: the answer's audio, or silence. Periods
+// follow each other from the running time of the first.
 static GstFlowReturn create_paced(GstGeminiLiveSrc* self, GstBuffer** out) {
   SrcPrivate* priv = self->priv;
+  if (!GST_CLOCK_TIME_IS_VALID(priv->first_ts)) {
+    priv->first_ts = running_time_now(self);
+    if (!GST_CLOCK_TIME_IS_VALID(priv->first_ts)) priv->first_ts = 0;
+  }
+  wait_for_period(self, priv->first_ts + gst_util_uint64_scale_int(priv->samples, GST_SECOND, kReplyRate));
   GstFlowReturn ret;
   if (stream_stops(self, priv->queue->poll(), &ret)) return ret;
   const gsize size = priv->period_samples * kBytesPerSample;
   const std::string pcm = priv->queue->take_audio(size);
-  *out = audio_buffer(self, pcm, size, 0);
+  *out = audio_buffer(self, pcm, size, priv->first_ts);
   if (pcm.empty()) GST_BUFFER_FLAG_SET(*out, GST_BUFFER_FLAG_GAP);
   return GST_FLOW_OK;
 }

@@ -24,15 +24,18 @@ bool SinkCore::failed() const {
   return failed_;
 }
 
-GstClockTime SinkCore::video_interval() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return max_video_fps_ > 0 ? static_cast<GstClockTime>(GST_SECOND / max_video_fps_) : 0;
+void SinkCore::push_limits_locked() {
+  const GstClockTime interval = max_video_fps_ > 0 ? static_cast<GstClockTime>(GST_SECOND / max_video_fps_) : 0;
+  for (auto& i : inputs_)
+    gst_gemini_live_input_sink_set_limits(GST_GEMINI_LIVE_INPUT_SINK(i.element), interval, max_frame_size_);
 }
 
-guint64 SinkCore::max_frame_size() const {
+void SinkCore::wake_inputs() {
   std::lock_guard<std::mutex> lock(mutex_);
-  return max_frame_size_;
+  for (auto& i : inputs_) gst_gemini_live_input_sink_wake(GST_GEMINI_LIVE_INPUT_SINK(i.element));
 }
+
+void SinkCore::on_room() { wake_inputs(); }
 
 void SinkCore::input_eos(GstElement* input, guint32 seqnum) {
   std::unique_lock<std::mutex> lock(mutex_);
@@ -51,6 +54,7 @@ void SinkCore::input_flushed(GstElement* input) {
 
 void SinkCore::on_state(session::SessionState state) {
   GST_DEBUG_OBJECT(sink_, "session state %s", session::session_state_name(state));
+  wake_inputs();  // an input waiting for room looks again
   if (state == session::SessionState::Ready) {
     ready();
     return;
@@ -99,6 +103,7 @@ void SinkCore::on_error(const session::SessionError& error) {
     std::lock_guard<std::mutex> lock(mutex_);
     connecting = !connected_ && !failed_;
     failed_ = true;
+    for (auto& i : inputs_) gst_gemini_live_input_sink_set_failed(GST_GEMINI_LIVE_INPUT_SINK(i.element));
   }
   if (connecting) post_progress(GST_PROGRESS_TYPE_ERROR, "Could not connect.");
   post_session_error(sink_, error);
@@ -107,6 +112,10 @@ void SinkCore::on_error(const session::SessionError& error) {
 void SinkCore::add_input(GstElement* input, GstPad* ghost, InputKind kind) {
   std::lock_guard<std::mutex> lock(mutex_);
   inputs_.push_back({GST_ELEMENT(gst_object_ref(input)), ghost, kind, false});
+  auto* sink = GST_GEMINI_LIVE_INPUT_SINK(input);
+  gst_gemini_live_input_sink_set_session(sink, session_);
+  if (failed_) gst_gemini_live_input_sink_set_failed(sink);
+  push_limits_locked();
 }
 
 GstElement* SinkCore::remove_input(GstPad* ghost) {
@@ -128,16 +137,19 @@ bool SinkCore::has_input(InputKind kind) const {
 void SinkCore::set_max_video_fps(double fps) {
   std::lock_guard<std::mutex> lock(mutex_);
   max_video_fps_ = fps;
+  push_limits_locked();
 }
 
 void SinkCore::set_max_frame_size(guint64 size) {
   std::lock_guard<std::mutex> lock(mutex_);
   max_frame_size_ = size;
+  push_limits_locked();
 }
 
 void SinkCore::begin(std::shared_ptr<session::LiveSession> session) {
   std::lock_guard<std::mutex> lock(mutex_);
   session_ = std::move(session);
+  for (auto& i : inputs_) gst_gemini_live_input_sink_set_session(GST_GEMINI_LIVE_INPUT_SINK(i.element), session_);
   setup_complete_.reset();
   for (auto& i : inputs_) i.eos = false;
   input_ended_ = finished_ = eos_posted_ = connected_ = failed_ = false;
@@ -147,6 +159,7 @@ void SinkCore::begin(std::shared_ptr<session::LiveSession> session) {
 std::shared_ptr<session::LiveSession> SinkCore::end(bool* was_connecting) {
   std::lock_guard<std::mutex> lock(mutex_);
   *was_connecting = session_ && !connected_ && !failed_;
+  for (auto& i : inputs_) gst_gemini_live_input_sink_set_session(GST_GEMINI_LIVE_INPUT_SINK(i.element), nullptr);
   return std::move(session_);
 }
 

@@ -26,11 +26,12 @@ class SinkCore final : public session::SessionObserver, public InputHost {
  public:
   explicit SinkCore(GstElement* sink) : sink_(sink) {}
 
+  // The running session (null when stopped), for the action signals.
+  std::shared_ptr<session::LiveSession> session() const;
+  // The session failed (and the ERROR message is posted).
+  bool failed() const;
+
   // ---- InputHost (streaming threads) ----
-  std::shared_ptr<session::LiveSession> session() const override;
-  bool failed() const override;
-  GstClockTime video_interval() const override;
-  guint64 max_frame_size() const override;
   void input_eos(GstElement* input, guint32 seqnum) override;
   void input_flushed(GstElement* input) override;
 
@@ -41,6 +42,7 @@ class SinkCore final : public session::SessionObserver, public InputHost {
   void on_reconnecting(const session::Reconnection& r) override;
   void on_resumed(const session::Resumption& r) override;
   void on_context_changed(const session::ContextApplied& applied) override;
+  void on_room() override;
   void on_error(const session::SessionError& error) override;
 
   // ---- geminilivesink ----
@@ -74,6 +76,10 @@ class SinkCore final : public session::SessionObserver, public InputHost {
   void end_input_if_done(std::unique_lock<std::mutex>& lock);
   void post_eos_if_done(std::unique_lock<std::mutex>& lock);
   void emit_tool_signals(const protocol::ServerMessage& message);
+  // Pushes what a buffer needs into the inputs (under mutex_), so that
+  // rendering never calls back into the sink.
+  void push_limits_locked();
+  void wake_inputs();
 
   GstElement* const sink_;  // outlives every call: the tap is removed and the inputs gone before it finalizes
   mutable std::mutex mutex_;

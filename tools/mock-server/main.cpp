@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "lean_server.h"
 #include "live_server.h"
 
 namespace {
@@ -40,6 +41,43 @@ void print_summary(const ServerStats& s) {
                s.history_turns, s.tokens_minted);
 }
 
+// --lean: the benchmark's server (lean_server.h).
+int run_lean(const std::string& host, uint16_t port, bool stop_reading) {
+  geminilive::mock::LeanServer::Options options;
+  options.host = host;
+  options.port = port;
+  options.stop_reading = stop_reading;
+  // One JSON line per connection that ended: what it received.
+  options.on_connection_end = [](const geminilive::mock::LeanStats& s) {
+    std::printf("{\"messages\":%llu,\"audio\":%llu,\"video\":%llu,\"bytes\":%llu,\"replies\":%llu}\n",
+                static_cast<unsigned long long>(s.messages), static_cast<unsigned long long>(s.audio),
+                static_cast<unsigned long long>(s.video), static_cast<unsigned long long>(s.bytes),
+                static_cast<unsigned long long>(s.replies));
+    std::fflush(stdout);
+  };
+  geminilive::mock::LeanServer server(options);
+  std::string failure;
+  if (!server.start(&failure)) {
+    std::fprintf(stderr, "geminilive-mock-server: %s\n", failure.c_str());
+    return 1;
+  }
+  std::printf("%s\n", server.uri().c_str());
+  std::fflush(stdout);
+  GMainLoop* loop = g_main_loop_new(nullptr, FALSE);
+  g_unix_signal_add(SIGINT, quit_loop, loop);
+  g_unix_signal_add(SIGTERM, quit_loop, loop);
+  g_main_loop_run(loop);
+  g_main_loop_unref(loop);
+  const auto s = server.stats();
+  std::fprintf(stderr,
+               "geminilive-mock-server: lean: %llu connections, %llu messages (%llu audio, %llu video), %llu bytes, "
+               "%llu replies\n",
+               static_cast<unsigned long long>(s.connections), static_cast<unsigned long long>(s.messages),
+               static_cast<unsigned long long>(s.audio), static_cast<unsigned long long>(s.video),
+               static_cast<unsigned long long>(s.bytes), static_cast<unsigned long long>(s.replies));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -59,6 +97,7 @@ int main(int argc, char** argv) {
   g_autofree gchar* tls_key = nullptr;
   gboolean quiet = FALSE;
   g_auto(GStrv) access_tokens = nullptr;
+  gboolean lean = FALSE, stop_reading = FALSE;
 
   const GOptionEntry entries[] = {
       {"port", 'p', 0, G_OPTION_ARG_INT, &port, "TCP port (0: pick a free one)", "N"},
@@ -98,6 +137,12 @@ int main(int argc, char** argv) {
       {"tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "PEM certificate: serve wss://", "FILE"},
       {"tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "PEM private key (default: in --tls-cert)", "FILE"},
       {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No per-event log lines on stderr", nullptr},
+      {"lean", 0, 0, G_OPTION_ARG_NONE, &lean,
+       "Benchmark mode: no decoding, one fixed short reply per turn, a JSON line on stdout per connection that "
+       "ended (other reply and fault options ignored)",
+       nullptr},
+      {"stop-reading", 0, 0, G_OPTION_ARG_NONE, &stop_reading,
+       "With --lean: read nothing after the setup (a stalled uplink)", nullptr},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
   };
   g_autoptr(GOptionContext) context = g_option_context_new("- local Gemini Live (BidiGenerateContent) server");
@@ -164,6 +209,8 @@ int main(int argc, char** argv) {
   if (!quiet) {
     options.log = [](const std::string& line) { std::fprintf(stderr, "geminilive-mock-server: %s\n", line.c_str()); };
   }
+
+  if (lean) return run_lean(options.host, options.port, stop_reading);
 
   LiveServer server(options);
   std::string failure;
