@@ -181,6 +181,8 @@ GST_START_TEST(bad_input_closes_only_that_browser) {
       {"bad base64", true, R"({"realtime_input":{"media_chunks":[{"mime_type":"audio/pcm","data":"!!"}]}})", 1007,
        "the data of a audio/pcm chunk is not valid base64"},
       {"oversized", true, big, 1009, "message of more than 65536 bytes is over this relay's limit of 65536 bytes"},
+      {"ten times oversized", true, std::string(640 * 1024, ' '), 1009,
+       "message of more than 65536 bytes is over this relay's limit of 65536 bytes"},
       {"input before setup", false, R"({"realtime_input":{"text":"hi"}})", 1008, "the first message must be setup"},
       {"second setup", true, kSetup, 1008, "setup was already sent on this connection"},
       {"activity without push-to-talk", true, R"({"realtime_input":{"activity_start":{}}})", 1011,

@@ -55,8 +55,12 @@ void Outbox::post(std::string json, size_t audio_bytes) {
   if (closing_ || !connection_) return;
   stats_.audio_posted_bytes += audio_bytes;
   if (limits_.max_queued_bytes && audio_bytes) {
-    // Over the budget: the oldest waiting audio goes first, then this.
-    const auto over = [&] { return in_libsoup_ + queued_bytes_ + json.size() > limits_.max_queued_bytes; };
+    // Over the budget: the oldest waiting audio goes first, then this. A
+    // message larger than the whole budget still goes when nothing waits.
+    const auto over = [&] {
+      const uint64_t waiting = in_libsoup_ + queued_bytes_;
+      return waiting > 0 && waiting + json.size() > limits_.max_queued_bytes;
+    };
     const bool first_drop = unreported_dropped_messages_ == 0;
     for (auto it = queue_.begin(); over() && it != queue_.end();) {
       if (!it->audio_bytes) {

@@ -7,11 +7,11 @@
 // Flow control: libsoup gets one message at a time, the next only when it
 // has written the last to the socket (write_meter.h); the rest wait here,
 // counted. What waits (here and the message libsoup holds) stays within
-// `max_queued_bytes`: when a browser reads too slowly, the oldest waiting
-// audio is dropped (never text or the typed messages), the browser gets a
-// {"type":"warning"} saying how much once it reads again, and the relay
-// logs it. A browser that reads nothing for `stall_close_seconds` while
-// something waits is closed (1008).
+// `max_queued_bytes` (or one message, when a message is larger): when a
+// browser reads too slowly, the oldest waiting audio is dropped (never text
+// or the typed messages), the browser gets a {"type":"warning"} saying how
+// much as soon as libsoup can take a message again, and the relay logs it. A browser that reads nothing for
+// `stall_close_seconds` while something waits is closed (1008).
 #pragma once
 
 #include <libsoup/soup.h>
@@ -26,6 +26,14 @@
 #include "write_meter.h"
 
 namespace geminilive::relay {
+
+// The default budget of what waits for one browser, in milliseconds of the
+// answer's audio (--max-queued-ms): 20 s, 1.28 MB of {"audio"} messages
+// (24 kHz S16LE in base64 is 64 bytes a millisecond).
+inline constexpr unsigned kDefaultMaxQueuedMs = 20000;
+inline constexpr size_t kAudioJsonBytesPerMs = 64;
+// A browser that reads nothing this long while messages wait is closed (--stall-timeout).
+inline constexpr unsigned kDefaultStallCloseSeconds = 30;
 
 struct OutboxLimits {
   size_t max_queued_bytes = 0;       // JSON bytes waiting to be sent; 0: no limit

@@ -23,12 +23,6 @@
 
 namespace geminilive::relay {
 
-// The default budget of what waits for one browser, in milliseconds of the
-// answer's audio: 20 s, 1.28 MB of {"audio"} messages (24 kHz S16LE in
-// base64 is 64 bytes a millisecond).
-inline constexpr unsigned kDefaultMaxQueuedMs = 20000;
-inline constexpr size_t kAudioJsonBytesPerMs = 64;
-
 struct ServerConfig {
   std::string listen = "127.0.0.1";  // "127.0.0.1" (the default): 127.0.0.1 and ::1
   uint16_t port = 9083;              // 0 picks a free one
@@ -37,8 +31,9 @@ struct ServerConfig {
   // What may wait to be sent to one browser: kMaxQueuedMs of the answer's
   // audio as {"audio"} messages (outbox.h says what happens past it).
   unsigned max_queued_ms = kDefaultMaxQueuedMs;
-  unsigned stall_close_seconds = 30;  // a browser that reads nothing this long while messages wait is closed
-  int socket_send_buffer = 0;         // SO_SNDBUF of a browser's socket; 0: the kernel's own (autotuned)
+  unsigned stall_close_seconds =
+      kDefaultStallCloseSeconds;  // a browser that reads nothing this long while messages wait is closed
+  int socket_send_buffer = 0;     // SO_SNDBUF of a browser's socket; 0: the kernel's own (autotuned)
   unsigned max_sessions = 64;
   SessionDefaults defaults;
   std::function<void(const std::string&)> log;  // one line per event; never given a key or token
