@@ -248,7 +248,8 @@ GST_START_TEST(browser_that_reads_nothing_is_closed) {
   Stack stack(config);
   RawClient stuck(stack.relay->port(), 4096);
   stuck.send_text(kSetup);
-  stuck.send_text(R"({"realtime_input":{"text":"Describe my screen."}})");
+  // Three answers: more than the sockets hold, so something waits.
+  for (int i = 0; i < 3; ++i) stuck.send_text(R"({"realtime_input":{"text":"Describe my screen."}})");
   // Closed after the stall (1 s) and libsoup's wait for the close frame to
   // go out (5 s): the session and what waited for it are gone.
   fail_unless(run_until([&] { return stack.relay->sessions_started() == 1 && stack.relay->sessions() == 0; }, 20),
@@ -256,10 +257,10 @@ GST_START_TEST(browser_that_reads_nothing_is_closed) {
   bool logged = false;
   for (const auto& line : log) logged = logged || line.find("read nothing for 1 s") != std::string::npos;
   fail_unless(logged, "no line says why it was closed");
-  // What the socket still held arrives, then the end.
+  // What the sockets still held arrives, then the end.
   fail_unless(stuck.read_until([] { return false; }) && stuck.eof, "the connection did not end");
-  // Whatever arrived came whole (the parser would hold a partial frame).
-  ck_assert_uint_eq(stuck.in.size(), 0);
+  // (It ends inside the message libsoup was writing when it gave up: the
+  // close frame behind it never went, so a browser sees 1006.)
 }
 GST_END_TEST;
 
