@@ -199,13 +199,14 @@ GST_START_TEST(slow_browser_keeps_to_its_budget) {
   }));
   const OutboxStats after = only_session(stack);
   ck_assert_uint_eq(after.audio_dropped_bytes, stalled.audio_dropped_bytes);
-  ck_assert_uint_eq(after.peak_queued_bytes, stalled.peak_queued_bytes);
+  fail_unless(after.peak_queued_bytes <= budget, "%llu bytes waited",
+              static_cast<unsigned long long>(after.peak_queued_bytes));
   // The warnings say, together, what went.
   uint64_t said_bytes = 0;
   for (const auto& w : slow.values("message", "warning")) {
     unsigned long long bytes = 0, messages = 0;
     const char* at = std::strstr(w.c_str(), "audio (");
-    fail_unless(at && std::sscanf(at, "audio (%llu bytes of PCM in %llu messages)", &bytes, &messages) == 2,
+    fail_unless(at && std::sscanf(at, "audio (%llu bytes of PCM in %llu message", &bytes, &messages) == 2,
                 "warning \"%s\"", w.c_str());
     said_bytes += bytes;
     bool logged = false;

@@ -54,14 +54,15 @@ void Outbox::post(std::string json, size_t audio_bytes) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (closing_ || !connection_) return;
   stats_.audio_posted_bytes += audio_bytes;
-  if (limits_.max_queued_bytes && audio_bytes) {
-    // Over the budget: the oldest waiting audio goes first, then this. A
-    // message larger than the whole budget still goes when nothing waits.
+  if (limits_.max_queued_bytes) {
+    // Over the budget: the oldest waiting audio goes first, then this if
+    // it is audio (the rest is never dropped). A message larger than the
+    // whole budget still goes when nothing waits.
     const auto over = [&] {
       const uint64_t waiting = in_libsoup_ + queued_bytes_;
       return waiting > 0 && waiting + json.size() > limits_.max_queued_bytes;
     };
-    const bool first_drop = unreported_dropped_messages_ == 0;
+    const uint64_t dropped_before = unreported_dropped_messages_;
     for (auto it = queue_.begin(); over() && it != queue_.end();) {
       if (!it->audio_bytes) {
         ++it;
@@ -72,14 +73,15 @@ void Outbox::post(std::string json, size_t audio_bytes) {
       ++unreported_dropped_messages_;
       it = queue_.erase(it);
     }
-    if (over()) {
+    const bool drop_this = audio_bytes && over();
+    if (drop_this) {
       unreported_dropped_bytes_ += audio_bytes;
       ++unreported_dropped_messages_;
     }
-    if (first_drop && unreported_dropped_messages_ && log_)
+    if (dropped_before == 0 && unreported_dropped_messages_ && log_)
       log_(id_ + ": the browser reads too slowly: dropping its oldest audio (" +
            std::to_string(limits_.max_queued_bytes) + " bytes wait to be sent)");
-    if (over()) return;
+    if (drop_this) return;
   }
   queued_bytes_ += json.size();
   queue_.push_back({std::move(json), audio_bytes});
@@ -139,10 +141,10 @@ void Outbox::wrote() {
 
 std::string Outbox::drop_summary_locked() const {
   char text[160];
-  std::snprintf(text, sizeof text, "%.1f s of the answer's audio (%llu bytes of PCM in %llu messages)",
-                unreported_dropped_bytes_ / kPcmBytesPerSecond,
-                static_cast<unsigned long long>(unreported_dropped_bytes_),
-                static_cast<unsigned long long>(unreported_dropped_messages_));
+  std::snprintf(
+      text, sizeof text, "%.1f s of the answer's audio (%llu bytes of PCM in %llu message%s)",
+      unreported_dropped_bytes_ / kPcmBytesPerSecond, static_cast<unsigned long long>(unreported_dropped_bytes_),
+      static_cast<unsigned long long>(unreported_dropped_messages_), unreported_dropped_messages_ == 1 ? "" : "s");
   return text;
 }
 

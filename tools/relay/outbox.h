@@ -7,9 +7,10 @@
 // Flow control: libsoup gets one message at a time, the next only when it
 // has written the last to the socket (write_meter.h); the rest wait here,
 // counted. What waits (here and the message libsoup holds) stays within
-// `max_queued_bytes` (or one message, when a message is larger): when a
-// browser reads too slowly, the oldest waiting audio is dropped (never text
-// or the typed messages), the browser gets a {"type":"warning"} saying how
+// `max_queued_bytes` (or one message, when a message is larger; text may
+// pass it when no audio is left to drop): when a browser reads too slowly,
+// the oldest waiting audio is dropped (never text or the typed messages),
+// the browser gets a {"type":"warning"} saying how
 // much as soon as libsoup can take a message again, and the relay logs it. A browser that reads nothing for
 // `stall_close_seconds` while something waits is closed (1008).
 #pragma once
