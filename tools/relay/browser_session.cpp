@@ -42,7 +42,7 @@ void BrowserSession::on_error(SoupWebsocketConnection* connection, GError* error
   // libsoup closes the stream as soon as this returns: what is to reach
   // the browser is handed over now, not from the outbox. The socket takes
   // it at once unless libsoup still holds a message it could not write
-  // (a browser that does not read); the stream lingers (write_meter.h) so
+  // (a browser that does not read); the stream lingers (observed_stream.h) so
   // that closing does not reset the connection and lose it.
   const std::string message = self->over_limit("more than " + std::to_string(self->max_message_));
   self->closing_ = true;

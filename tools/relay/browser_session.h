@@ -11,9 +11,9 @@
 #include <memory>
 #include <string>
 
+#include "observed_stream.h"
 #include "outbox.h"
 #include "session_pipeline.h"
-#include "write_meter.h"
 
 namespace geminilive::relay {
 
@@ -34,7 +34,7 @@ class BrowserSession {
  public:
   // `ended` runs on the main context once the connection is closed (the
   // owner then deletes this session, outside any libsoup signal).
-  // `meter` sees the connection's writes (write_meter.h).
+  // `meter` sees the connection's writes (observed_stream.h).
   BrowserSession(SoupWebsocketConnection* connection, std::shared_ptr<WriteMeter> meter, std::string id,
                  const SessionDefaults& defaults, const SessionLimits& limits,
                  std::function<void(BrowserSession*)> ended, std::function<void(const std::string&)> log);

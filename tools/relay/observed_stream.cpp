@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// The browser's stream as libsoup sees it (write_meter.h): an output stream
+// The browser's stream as libsoup sees it (observed_stream.h): an output stream
 // that passes every write to the socket's and counts it, in a GIOStream
 // that otherwise is the socket's.
-#include <new>
+#include "observed_stream.h"
 
-#include "write_meter.h"
+#include <new>
 
 using geminilive::relay::WriteMeter;
 
@@ -136,7 +136,7 @@ gboolean relay_observed_stream_close(GIOStream* stream, GCancellable* cancellabl
   return g_io_stream_close(OBSERVED_STREAM(stream)->base, cancellable, error);
 }
 
-// A closed connection whose input is still read (write_meter.h).
+// A closed connection whose input is still read (observed_stream.h).
 struct Linger {
   GIOStream* base;
   GSocket* socket;
@@ -167,7 +167,7 @@ void linger_free(gpointer data) {
 }
 
 // libsoup closes asynchronously and learns at once that it is done; the
-// socket lingers on its own (write_meter.h).
+// socket lingers on its own (observed_stream.h).
 void relay_observed_stream_close_async(GIOStream* stream, int, GCancellable* cancellable, GAsyncReadyCallback callback,
                                        gpointer data) {
   RelayObservedStream* self = OBSERVED_STREAM(stream);

@@ -5,7 +5,7 @@
 // there, and is cleared when its session goes.
 //
 // Flow control: libsoup gets one message at a time, the next only when it
-// has written the last to the socket (write_meter.h); the rest wait here,
+// has written the last to the socket (observed_stream.h); the rest wait here,
 // counted. What waits (here and the message libsoup holds) stays within
 // `max_queued_bytes` (or one message, when a message is larger; text may
 // pass it when no audio is left to drop): when a browser reads too slowly,
@@ -24,7 +24,7 @@
 #include <mutex>
 #include <string>
 
-#include "write_meter.h"
+#include "observed_stream.h"
 
 namespace geminilive::relay {
 

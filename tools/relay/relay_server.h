@@ -18,8 +18,8 @@
 
 #include "access_policy.h"
 #include "browser_session.h"
+#include "observed_stream.h"
 #include "outbox.h"
-#include "write_meter.h"
 
 namespace geminilive::relay {
 
