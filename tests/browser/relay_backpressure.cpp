@@ -35,7 +35,9 @@ struct RawClient {
   int close_code = 0;  // from the relay's close frame
   bool eof = false;
 
-  explicit RawClient(uint16_t port, int receive_buffer = 0) {
+  std::string response;  // the upgrade's
+
+  explicit RawClient(uint16_t port, int receive_buffer = 0, const std::string& extra_headers = "") {
     fd = socket(AF_INET, SOCK_STREAM, 0);
     // Before connect, so the window offered is small from the start.
     if (receive_buffer) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
@@ -48,13 +50,14 @@ struct RawClient {
     fcntl_nonblock();
     write_all(
         "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+        extra_headers + "\r\n");
     fail_unless(run_until([&] {
       read_some(1);  // byte by byte: nothing past the response's end is taken
       return in.find("\r\n\r\n") != std::string::npos || eof;
     }));
     fail_unless(g_str_has_prefix(in.c_str(), "HTTP/1.1 101"), "no upgrade: %s", in.c_str());
-    in.clear();
+    response.swap(in);
   }
   ~RawClient() { close(fd); }
 
@@ -286,6 +289,14 @@ GST_START_TEST(oversize_gets_the_error_then_1009) {
       {"three frames under the limit, the message over", 150 * 1024, 50 * 1024,
        "message of 153600 bytes is over this relay's limit of 65536 bytes"},
   };
+  // (The relay completes upgrades itself: a browser still gets permessage-deflate.)
+  {
+    RawClient browser(stack.relay->port(), 0,
+                      "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
+    fail_unless(browser.response.find("\r\nSec-WebSocket-Extensions: permessage-deflate") != std::string::npos,
+                "no permessage-deflate: %s", browser.response.c_str());
+  }
+  fail_unless(run_until([&] { return stack.relay->sessions() == 0; }));
   for (const Case& c : cases) {
     RawClient client(stack.relay->port());
     client.send_text(kSetup);
