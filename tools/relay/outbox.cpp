@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "outbox.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "browser_protocol.h"
@@ -9,7 +10,10 @@ namespace geminilive::relay {
 
 namespace {
 constexpr double kPcmBytesPerSecond = 48000.0;  // 24 kHz S16LE mono
-}
+// Room kept in the budget for the warning (about 200 bytes), which is sent
+// when the budget is full and so never makes room itself.
+constexpr uint64_t kWarningRoom = 256;
+}  // namespace
 
 std::shared_ptr<Outbox> Outbox::create(SoupWebsocketConnection* connection, std::shared_ptr<WriteMeter> meter,
                                        OutboxLimits limits, std::string id,
@@ -60,7 +64,7 @@ void Outbox::post(std::string json, size_t audio_bytes) {
     // whole budget still goes when nothing waits.
     const auto over = [&] {
       const uint64_t waiting = in_libsoup_ + queued_bytes_;
-      return waiting > 0 && waiting + json.size() > limits_.max_queued_bytes;
+      return waiting > 0 && waiting + json.size() + kWarningRoom > limits_.max_queued_bytes;
     };
     const uint64_t dropped_before = unreported_dropped_messages_;
     for (auto it = queue_.begin(); over() && it != queue_.end();) {
@@ -135,8 +139,15 @@ void Outbox::schedule_locked() {
 // Main context, from inside libsoup's writes: only counts and schedules.
 void Outbox::wrote() {
   std::lock_guard<std::mutex> lock(mutex_);
-  in_libsoup_ = frame_end_ > meter_->written ? frame_end_ - meter_->written : 0;
+  if (!handing_) in_libsoup_ = in_libsoup_locked();  // else flush() counts when libsoup returns
   if (!queue_.empty() || unreported_dropped_messages_ || (closing_ && !closed_)) schedule_locked();
+}
+
+// What is left of the message libsoup has, in the message's bytes (the
+// frame's header, or its compression, aside).
+uint64_t Outbox::in_libsoup_locked() const {
+  const uint64_t unwritten = frame_end_ > meter_->written ? frame_end_ - meter_->written : 0;
+  return std::min<uint64_t>(unwritten, handed_bytes_);
 }
 
 std::string Outbox::drop_summary_locked() const {
@@ -179,6 +190,13 @@ void Outbox::flush() {
       } else {
         return;
       }
+      if (!close_now) {
+        // Counted as libsoup's from now, so that post() on another thread
+        // does not miss it while libsoup takes it.
+        handing_ = true;
+        handed_bytes_ = json.size();
+        in_libsoup_ = json.size();
+      }
     }
     if (close_now) {
       soup_websocket_connection_close(connection, close_code_, close_reason_.c_str());
@@ -191,7 +209,8 @@ void Outbox::flush() {
     std::lock_guard<std::mutex> lock(mutex_);
     handed_us_ = g_get_monotonic_time();
     frame_end_ = before + meter_->first_request;
-    in_libsoup_ = frame_end_ > meter_->written ? frame_end_ - meter_->written : 0;
+    handing_ = false;
+    in_libsoup_ = in_libsoup_locked();
     stats_.peak_queued_bytes = std::max<uint64_t>(stats_.peak_queued_bytes, queued_bytes_ + in_libsoup_);
   }
 }

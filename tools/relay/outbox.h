@@ -80,6 +80,7 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   void wrote();
   void check_stall();
   std::string drop_summary_locked() const;
+  uint64_t in_libsoup_locked() const;
 
   std::mutex mutex_;
   SoupWebsocketConnection* connection_;
@@ -92,11 +93,13 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   std::deque<Item> queue_;
   uint64_t queued_bytes_ = 0;  // in queue_
   uint64_t frame_end_ = 0;     // meter_->written once libsoup has sent the message handed to it last
-  uint64_t in_libsoup_ = 0;    // bytes of that message not yet written
+  uint64_t handed_bytes_ = 0;  // that message's size
+  uint64_t in_libsoup_ = 0;    // bytes of it not yet written
   uint64_t unreported_dropped_bytes_ = 0;
   uint64_t unreported_dropped_messages_ = 0;
   OutboxStats stats_;
   gint64 handed_us_ = 0;  // when libsoup got its last message
+  bool handing_ = false;  // flush() is inside libsoup's send
   bool scheduled_ = false;
   bool closing_ = false;
   bool closed_ = false;
