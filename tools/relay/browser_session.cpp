@@ -8,23 +8,49 @@
 
 namespace geminilive::relay {
 
-BrowserSession::BrowserSession(SoupWebsocketConnection* connection, std::string id, const SessionDefaults& defaults,
-                               size_t max_message, std::function<void(BrowserSession*)> ended,
-                               std::function<void(const std::string&)> log)
+BrowserSession::BrowserSession(SoupWebsocketConnection* connection, std::shared_ptr<WriteMeter> meter, std::string id,
+                               const SessionDefaults& defaults, const SessionLimits& limits,
+                               std::function<void(BrowserSession*)> ended, std::function<void(const std::string&)> log)
     : connection_(SOUP_WEBSOCKET_CONNECTION(g_object_ref(connection))),
       id_(std::move(id)),
       defaults_(defaults),
-      max_message_(max_message),
+      max_message_(limits.max_message),
       ended_(std::move(ended)),
       log_(std::move(log)),
-      outbox_(std::make_shared<Outbox>(connection)),
+      outbox_(Outbox::create(connection, std::move(meter), limits.outbox, id_, log_)),
       started_us_(g_get_monotonic_time()) {
-  // libsoup's own limit is the backstop (it closes with 1009 by itself); up
-  // to it, an oversized message gets our error message first.
-  soup_websocket_connection_set_max_incoming_payload_size(connection_, max_message_ * 2 + 1024);
+  // A frame over the limit: libsoup refuses it from its header, before
+  // reading it, and says so on "error" (on_error) before it closes. A
+  // message of several frames over the limit arrives whole (libsoup 3.2
+  // limits frames, not messages) and is refused in on_message. Either way
+  // the browser gets the error message, then the close frame (1009).
+  soup_websocket_connection_set_max_incoming_payload_size(connection_, max_message_);
   soup_websocket_connection_set_keepalive_interval(connection_, 30);
   g_signal_connect(connection_, "message", G_CALLBACK(on_message), this);
   g_signal_connect(connection_, "closed", G_CALLBACK(on_closed), this);
+  g_signal_connect(connection_, "error", G_CALLBACK(on_error), this);
+}
+
+std::string BrowserSession::over_limit(const std::string& size) const {
+  return "message of " + size + " bytes is over this relay's limit of " + std::to_string(max_message_) +
+         " bytes (--max-message-size)";
+}
+
+void BrowserSession::on_error(SoupWebsocketConnection* connection, GError* error, gpointer data) {
+  auto* self = static_cast<BrowserSession*>(data);
+  if (!g_error_matches(error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_CLOSE_TOO_BIG) || self->closing_) return;
+  // libsoup closes the stream as soon as this returns: what is to reach
+  // the browser is handed over now, not from the outbox. The socket takes
+  // it at once unless libsoup still holds a message it could not write
+  // (a browser that does not read); the stream lingers (observed_stream.h) so
+  // that closing does not reset the connection and lose it.
+  const std::string message = self->over_limit("more than " + std::to_string(self->max_message_));
+  self->closing_ = true;
+  self->log_(self->id_ + ": " + message);
+  self->outbox_->detach();
+  soup_websocket_connection_send_text(connection, encode_error(message).c_str());
+  soup_websocket_connection_close(connection, SOUP_WEBSOCKET_CLOSE_TOO_BIG, clip_utf8(message, 120).c_str());
+  self->stop_pipeline();
 }
 
 BrowserSession::~BrowserSession() {
@@ -64,9 +90,7 @@ void BrowserSession::on_message(SoupWebsocketConnection*, gint, GBytes* message,
   gsize size = 0;
   const char* bytes = static_cast<const char*>(g_bytes_get_data(message, &size));
   if (size > self->max_message_) {
-    self->bad_input("message of " + std::to_string(size) + " bytes is over this relay's limit of " +
-                        std::to_string(self->max_message_) + " bytes (--max-message-size)",
-                    SOUP_WEBSOCKET_CLOSE_TOO_BIG);
+    self->bad_input(self->over_limit(std::to_string(size)), SOUP_WEBSOCKET_CLOSE_TOO_BIG);
     return;
   }
   self->handle(std::string(bytes, size));
@@ -98,8 +122,8 @@ void BrowserSession::handle(const std::string& text) {
     std::string start_error;
     pipeline_ = SessionPipeline::start(
         settings,
-        [outbox](std::string json) {
-          if (auto o = outbox.lock()) o->post(std::move(json));
+        [outbox](std::string json, size_t audio_bytes) {
+          if (auto o = outbox.lock()) o->post(std::move(json), audio_bytes);
         },
         [outbox](std::string why) {
           if (auto o = outbox.lock()) {

@@ -11,6 +11,8 @@
 #include <memory>
 #include <string>
 
+#include "observed_stream.h"
+#include "outbox.h"
 #include "session_pipeline.h"
 
 namespace geminilive::relay {
@@ -23,15 +25,19 @@ struct SessionDefaults {
   std::string system_instruction;
 };
 
-class Outbox;
+struct SessionLimits {
+  size_t max_message = 0;  // bytes of one message from the browser
+  OutboxLimits outbox;     // what may wait to be sent to it
+};
 
 class BrowserSession {
  public:
   // `ended` runs on the main context once the connection is closed (the
   // owner then deletes this session, outside any libsoup signal).
-  BrowserSession(SoupWebsocketConnection* connection, std::string id, const SessionDefaults& defaults,
-                 size_t max_message, std::function<void(BrowserSession*)> ended,
-                 std::function<void(const std::string&)> log);
+  // `meter` sees the connection's writes (observed_stream.h).
+  BrowserSession(SoupWebsocketConnection* connection, std::shared_ptr<WriteMeter> meter, std::string id,
+                 const SessionDefaults& defaults, const SessionLimits& limits,
+                 std::function<void(BrowserSession*)> ended, std::function<void(const std::string&)> log);
   ~BrowserSession();
 
   BrowserSession(const BrowserSession&) = delete;
@@ -41,10 +47,13 @@ class BrowserSession {
   // before any setup, e.g. when it is full).
   void refuse(const std::string& message, int code);
   const std::string& id() const { return id_; }
+  OutboxStats send_stats() const { return outbox_->stats(); }
 
  private:
   static void on_message(SoupWebsocketConnection*, gint type, GBytes* message, gpointer self);
   static void on_closed(SoupWebsocketConnection*, gpointer self);
+  static void on_error(SoupWebsocketConnection*, GError* error, gpointer self);
+  std::string over_limit(const std::string& size) const;
   void handle(const std::string& text);
   void bad_input(const std::string& message, int code);
   void stop_pipeline();

@@ -62,6 +62,8 @@ int main(int argc, char** argv) {
   config.access.allowed_origins = options.allowed_origins;
   config.max_sessions = options.max_sessions;
   config.max_message = options.max_message_size;
+  config.max_queued_ms = options.max_queued_ms;
+  config.stall_close_seconds = options.stall_timeout;
   config.defaults.uri = options.uri;
   config.defaults.model = options.model;
   config.defaults.system_instruction = options.system_instruction;

@@ -18,7 +18,8 @@ const char kDefaultSystemInstruction[] =
 
 bool parse_options(int* argc, char*** argv, Options* options, std::string* error) {
   gint port = options->port, max_sessions = static_cast<gint>(options->max_sessions),
-       max_message = static_cast<gint>(options->max_message_size);
+       max_message = static_cast<gint>(options->max_message_size),
+       max_queued_ms = static_cast<gint>(options->max_queued_ms), stall = static_cast<gint>(options->stall_timeout);
   g_autofree char* listen = nullptr;
   g_autofree char* token = nullptr;
   g_auto(GStrv) origins = nullptr;
@@ -46,6 +47,12 @@ bool parse_options(int* argc, char*** argv, Options* options, std::string* error
       {"max-sessions", 0, 0, G_OPTION_ARG_INT, &max_sessions, "Most browsers at once (default 64)", "N"},
       {"max-message-size", 0, 0, G_OPTION_ARG_INT, &max_message, "Largest browser message in bytes (default 4194304)",
        "BYTES"},
+      {"max-queued-ms", 0, 0, G_OPTION_ARG_INT, &max_queued_ms,
+       "What may wait to be sent to a slow browser, in milliseconds of the answer's audio (64 bytes each; "
+       "default 20000); past it the oldest audio is dropped",
+       "MS"},
+      {"stall-timeout", 0, 0, G_OPTION_ARG_INT, &stall,
+       "Close a browser that reads nothing for this many seconds while messages wait (default 30)", "S"},
       {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No per-session lines on stderr", nullptr},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
   };
@@ -65,6 +72,12 @@ bool parse_options(int* argc, char*** argv, Options* options, std::string* error
     *error = "--max-sessions takes at least 1 and --max-message-size at least 1024";
     return false;
   }
+  if (max_queued_ms < 100 || stall < 1) {
+    *error = "--max-queued-ms takes at least 100 and --stall-timeout at least 1";
+    return false;
+  }
+  options->max_queued_ms = static_cast<unsigned>(max_queued_ms);
+  options->stall_timeout = static_cast<unsigned>(stall);
   options->port = port;
   options->max_sessions = static_cast<unsigned>(max_sessions);
   options->max_message_size = static_cast<unsigned>(max_message);

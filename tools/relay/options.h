@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "outbox.h"
+
 namespace geminilive::relay {
 
 // The tutorial's relay's system instruction (a screen-sharing assistant),
@@ -22,6 +24,8 @@ struct Options {
   bool local = false;  // the bundled local server even with a key
   unsigned max_sessions = 64;
   unsigned max_message_size = 4 * 1024 * 1024;
+  unsigned max_queued_ms = kDefaultMaxQueuedMs;
+  unsigned stall_timeout = kDefaultStallCloseSeconds;
   bool quiet = false;
 };
 

@@ -30,9 +30,9 @@ struct Shared {
   std::mutex controls_mutex;
   std::deque<std::function<void()>> controls;
 
-  void emit(std::string json) {
+  void emit(std::string json, size_t audio_bytes = 0) {
     std::lock_guard<std::mutex> lock(mutex);
-    if (!closed) post(std::move(json));
+    if (!closed) post(std::move(json), audio_bytes);
   }
   void failed(std::string message) {
     std::lock_guard<std::mutex> lock(mutex);
@@ -95,7 +95,7 @@ GstFlowReturn on_voice(GstAppSink* appsink, gpointer data) {
   if (map.size) {
     shared->answered();
     shared->counters.audio_bytes_out += map.size;
-    shared->emit(encode_audio(map.data, map.size));
+    shared->emit(encode_audio(map.data, map.size), map.size);
   }
   gst_buffer_unmap(buffer, &map);
   return GST_FLOW_OK;

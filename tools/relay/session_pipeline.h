@@ -39,8 +39,10 @@ struct PipelineCounters {
 class SessionPipeline {
  public:
   // Called from any thread (streaming threads, the session's thread); must
-  // not block. `json` is one message for the browser.
-  using Post = std::function<void(std::string json)>;
+  // not block. `json` is one message for the browser; `audio_bytes` is the
+  // 24 kHz PCM it carries (0: not audio; only audio may be dropped for a
+  // browser that reads too slowly).
+  using Post = std::function<void(std::string json, size_t audio_bytes)>;
   // A failure that ends this session (its text, for the browser).
   using Fail = std::function<void(std::string message)>;
 
