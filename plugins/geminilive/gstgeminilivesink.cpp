@@ -479,7 +479,11 @@ static bool gst_gemini_live_sink_start(GstGeminiLiveSink* self) {
     return false;
   }
   session::SessionConfig config = std::move(built).value();
-  plugin::set_access_token_source(GST_ELEMENT(self), need_access_token_signal, config);
+  if (auto adc_error = plugin::set_access_token_source(GST_ELEMENT(self), need_access_token_signal, config);
+      !adc_error.empty()) {
+    GST_ELEMENT_ERROR(self, LIBRARY, SETTINGS, ("%s", adc_error.c_str()), (nullptr));
+    return false;
+  }
   // The key, the endpoint, the CA file: a mistake fails the state change in
   // words, before anything connects.
   if (auto error = session::check_config(config)) {

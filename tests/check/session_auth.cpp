@@ -232,6 +232,10 @@ GST_START_TEST(test_config_problems) {
   v.location = "global";
   v.access_token.clear();
   fail_unless(contains(problem(v), "No access token for Vertex AI"));
+  // ... naming every way in, Application Default Credentials included.
+  fail_unless(contains(problem(v), "need-access-token") &&
+              contains(problem(v), "gcloud auth application-default login") &&
+              contains(problem(v), "GOOGLE_APPLICATION_CREDENTIALS"));
   v.api_key = "AIza-5ecret";
   fail_unless(contains(problem(v), "needs an OAuth access token"));
   v.api_key = "auth_tokens/5ecret";
