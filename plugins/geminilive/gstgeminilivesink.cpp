@@ -287,7 +287,8 @@ static void gst_gemini_live_sink_class_init(GstGeminiLiveSinkClass* klass) {
    * every reconnection, on the session's network thread. Return a fresh
    * token quickly (one refreshed ahead of time, not fetched over the network
    * in the handler), or %NULL to keep #GstGeminiLiveSink:access-token.
-   * Connect before READY→PAUSED.
+   * Connect before READY→PAUSED. A handler takes precedence over
+   * Application Default Credentials, which the sink uses only without one.
    *
    * Returns: (transfer full) (nullable): the token
    */
