@@ -93,7 +93,7 @@ def case_vertex(workdir, t):
     os.chmod(os.path.join(fake_gcloud, "gcloud"), stat.S_IRWXU)
     # ADC, refreshed by geminilivesink before each connection: the first
     # token has 61 s left, so at the reconnection after the server's drop
-    # (2 s later) it is within the minute the element refreshes ahead, and
+    # (1.4 s later) it is within the minute the element refreshes ahead, and
     # the new connection carries the new one.
     token_server, token_uri, forms = _token_endpoint([("ya29.from-adc", 61), ("ya29.adc-refreshed", 3599)])
     adc = os.path.join(workdir, "adc.json")
