@@ -55,8 +55,9 @@ bool name_safe(const std::string& name, const char* also) {
 }
 
 constexpr char kVertexTokenHint[] =
-    "set the access-token property or GOOGLE_CLOUD_ACCESS_TOKEN (e.g. from `gcloud auth print-access-token`), or "
-    "answer the need-access-token signal";
+    "set the access-token property or GOOGLE_CLOUD_ACCESS_TOKEN (e.g. from `gcloud auth print-access-token`), "
+    "answer the need-access-token signal, or make Application Default Credentials (`gcloud auth "
+    "application-default login`, or GOOGLE_APPLICATION_CREDENTIALS naming an authorized_user file)";
 
 }  // namespace
 
@@ -79,7 +80,8 @@ bool uri_names_host_only(const std::string& uri) {
 
 Credential session_credential(const SessionConfig& config) {
   if (config.backend == protocol::Backend::VertexAi) {
-    if (!config.access_token.empty() || config.access_token_provider) return Credential::VertexBearer;
+    if (!config.access_token.empty() || config.access_token_provider || config.access_token_source)
+      return Credential::VertexBearer;
     if (!config.api_key.empty() && !is_ephemeral_token(config.api_key)) return Credential::VertexApiKey;
     return Credential::None;
   }
@@ -88,7 +90,7 @@ Credential session_credential(const SessionConfig& config) {
 }
 
 std::string credentials_problem(const SessionConfig& config) {
-  const bool has_token = !config.access_token.empty() || config.access_token_provider;
+  const bool has_token = !config.access_token.empty() || config.access_token_provider || config.access_token_source;
   if (config.backend == protocol::Backend::VertexAi) {
     if (!name_safe(config.location, ""))
       return "The location \"" + config.location +

@@ -38,6 +38,14 @@ struct SessionConfig {
   // reconnection; a non-empty result replaces access_token. For tokens that
   // expire during a long session (geminilivesink's need-access-token).
   std::function<std::string()> access_token_provider;
+  // When set (and neither of the above gives a token: geminilivesink sets
+  // it only then), asked on the session's loop thread before each
+  // connection opens, which opens once `reply` gives the token; it must
+  // not block, and may reply on any thread. An error ends the session with
+  // its words (no secret in them). The connect timeout bounds the wait.
+  // Application Default Credentials are one (session/access_token_source.h).
+  using AccessTokenReply = std::function<void(const std::string& token, const std::string& error)>;
+  std::function<void(AccessTokenReply reply)> access_token_source;
   std::string ca_file;  // PEM CAs to trust for wss:// instead of the system store
   protocol::Setup setup;
 

@@ -57,9 +57,37 @@ uint64_t SessionCore::open_connection(bool handover) {
     conns_.new_current();
     retire(std::move(old));
   }
-  GST_INFO("connecting to %s%s", shown_uri(session_endpoint(config_).uri).c_str(), handover ? " (the next connection)" : "");
-  client->connect();
+  GST_INFO("connecting to %s%s", shown_uri(session_endpoint(config_).uri).c_str(),
+           handover ? " (the next connection)" : "");
+  if (!config_.access_token_source) {
+    client->connect();
+    return generation;
+  }
+  // The client waits for its bearer; the deadline the caller arms (setup,
+  // or the switch's) bounds the wait with the connection's.
+  GST_DEBUG("asking for the access token of connection %" G_GUINT64_FORMAT, generation);
+  config_.access_token_source(
+      [weak = weak_from_this(), loop = loop_, generation, client = std::weak_ptr<WebSocketClient>(client)](
+          const std::string& token, const std::string& error) {
+        loop->post([weak, generation, client, token, error] {
+          if (auto self = weak.lock()) self->access_token_came(generation, client.lock(), token, error);
+        });
+      });
   return generation;
+}
+
+// A connection's bearer is here: it connects, unless the session left it
+// meanwhile (its deadline passed, the session stopped).
+void SessionCore::access_token_came(uint64_t generation, const std::shared_ptr<WebSocketClient>& client,
+                                    const std::string& token, const std::string& error) {
+  if (torn_down_ || is_terminal(state_) || !client || !conns_.role_of(generation)) return;
+  if (!error.empty()) {
+    GST_WARNING("no access token for the connection: %s", error.c_str());
+    fail(credentials_error(error));
+    return;
+  }
+  GST_DEBUG("access token for connection %" G_GUINT64_FORMAT " is here", generation);
+  client->connect(session_endpoint(config_, token).headers);
 }
 
 transport::WebSocketListener SessionCore::listener_for(uint64_t generation) {

@@ -90,6 +90,8 @@ class SessionCore final : public std::enable_shared_from_this<SessionCore>, priv
     fn(*role);
     --in_callback_;
   }
+  void access_token_came(uint64_t generation, const std::shared_ptr<transport::WebSocketClient>& client,
+                         const std::string& token, const std::string& error);
   void opened(Role role);
   void received(Role role, uint64_t generation, std::string_view payload);
   void closed(Role role, uint64_t generation, const transport::CloseInfo& info);

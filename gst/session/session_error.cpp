@@ -136,6 +136,11 @@ SessionError settings_error(std::string message) {
   return make(SessionError::Kind::Settings, 0, {}, std::move(message));
 }
 
+SessionError credentials_error(const std::string& error) {
+  return make(SessionError::Kind::Unauthorized, 0, error,
+              "Could not get a Vertex AI access token from Application Default Credentials: " + error + ".");
+}
+
 SessionError setup_timeout_error(std::chrono::milliseconds timeout, const std::string& uri) {
   return make(SessionError::Kind::Connect, 0, "setup timed out",
               "Gemini Live at " + shown_uri(uri) + " did not complete the setup within " + format_seconds(timeout));

@@ -15,6 +15,10 @@ namespace geminilive::session {
 // Our own configuration is unusable (missing key, empty URI).
 SessionError settings_error(std::string message);
 
+// The config's access_token_source (Application Default Credentials)
+// gave no token: `error` says why, without any secret.
+SessionError credentials_error(const std::string& error);
+
 // No setupComplete within the connect timeout.
 SessionError setup_timeout_error(std::chrono::milliseconds timeout, const std::string& uri);
 

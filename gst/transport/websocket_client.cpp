@@ -60,7 +60,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
 
   // Owned by WebSocketClient; used only while it lives (detached after).
   EventLoopThread* const loop;
-  const WebSocketOptions options;
+  WebSocketOptions options;  // read on the loop thread; connect(headers) sets its headers there
 
   // Shared with sending threads.
   mutable std::mutex mutex;
@@ -544,6 +544,18 @@ void WebSocketClient::connect() {
     impl_->accepting = true;
   }
   impl_->loop->post([impl = impl_] { impl->start_connect(); });
+}
+
+void WebSocketClient::connect(std::vector<std::pair<std::string, std::string>> headers) {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->accepting = true;
+  }
+  // The options are the loop thread's from here: set there, before connecting.
+  impl_->loop->post([impl = impl_, headers = std::move(headers)]() mutable {
+    impl->options.headers = std::move(headers);
+    impl->start_connect();
+  });
 }
 
 bool WebSocketClient::send_text(std::string message) { return offer_text(message); }

@@ -77,6 +77,10 @@ class WebSocketClient {
   // Starts connecting in the background. Messages sent before the connection
   // opens are written once it does.
   void connect();
+  // connect() with `headers` in place of the options' (a credential that
+  // became known after the client was made: an access token fetched
+  // meanwhile). Values are secret, as the options'.
+  void connect(std::vector<std::pair<std::string, std::string>> headers);
   // Queues one text frame. Any thread; never blocks. False once closed.
   bool send_text(std::string message);
   // Like send_text(), but takes `message` only when it accepts it: on false

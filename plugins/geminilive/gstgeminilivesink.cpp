@@ -287,7 +287,8 @@ static void gst_gemini_live_sink_class_init(GstGeminiLiveSinkClass* klass) {
    * every reconnection, on the session's network thread. Return a fresh
    * token quickly (one refreshed ahead of time, not fetched over the network
    * in the handler), or %NULL to keep #GstGeminiLiveSink:access-token.
-   * Connect before READY→PAUSED.
+   * Connect before READY→PAUSED. A handler takes precedence over
+   * Application Default Credentials, which the sink uses only without one.
    *
    * Returns: (transfer full) (nullable): the token
    */
@@ -479,7 +480,11 @@ static bool gst_gemini_live_sink_start(GstGeminiLiveSink* self) {
     return false;
   }
   session::SessionConfig config = std::move(built).value();
-  plugin::set_access_token_source(GST_ELEMENT(self), need_access_token_signal, config);
+  if (auto adc_error = plugin::set_access_token_source(GST_ELEMENT(self), need_access_token_signal, config);
+      !adc_error.empty()) {
+    GST_ELEMENT_ERROR(self, LIBRARY, SETTINGS, ("%s", adc_error.c_str()), (nullptr));
+    return false;
+  }
   // The key, the endpoint, the CA file: a mistake fails the state change in
   // words, before anything connects.
   if (auto error = session::check_config(config)) {

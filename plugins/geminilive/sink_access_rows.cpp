@@ -73,7 +73,10 @@ const std::vector<SettingRow>& sink_access_rows() {
    * `Authorization: Bearer`. When not set: $GOOGLE_CLOUD_ACCESS_TOKEN (read
    * when the element is made and again when it starts). Such tokens last
    * about an hour: #GstGeminiLiveSink::need-access-token gives a fresh one
-   * for each connection. Never logged; reads back as "***" once set.
+   * for each connection. With neither (and a project), Application Default
+   * Credentials: the authorized_user file $GOOGLE_APPLICATION_CREDENTIALS
+   * names, else gcloud's, refreshed over HTTPS before the connection that
+   * needs a token. Never logged; reads back as "***" once set.
    */
   {"access-token", "Access token",
    "OAuth access token for Vertex AI (default: $GOOGLE_CLOUD_ACCESS_TOKEN); reads back as ***", SettingType::String,

@@ -91,10 +91,11 @@ def case_vertex(workdir, t):
     with open(os.path.join(fake_gcloud, "gcloud"), "w") as f:
         f.write('#!/bin/sh\n[ "$*" = "auth print-access-token" ] && echo ya29.from-gcloud\n')
     os.chmod(os.path.join(fake_gcloud, "gcloud"), stat.S_IRWXU)
-    # ADC: the first token has 301 s left, so the assistant refreshes it a
-    # second later (five minutes ahead of expiry), and the reconnection after
-    # the server's drop carries the new one.
-    token_server, token_uri, forms = _token_endpoint([("ya29.from-adc", 301), ("ya29.adc-refreshed", 3599)])
+    # ADC, refreshed by geminilivesink before each connection: the first
+    # token has 61 s left, so at the reconnection after the server's drop
+    # (1.4 s later) it is within the minute the element refreshes ahead, and
+    # the new connection carries the new one.
+    token_server, token_uri, forms = _token_endpoint([("ya29.from-adc", 61), ("ya29.adc-refreshed", 3599)])
     adc = os.path.join(workdir, "adc.json")
     with open(adc, "w") as f:
         json.dump({"type": "authorized_user", "client_id": "cid", "client_secret": "csecret",

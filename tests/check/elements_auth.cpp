@@ -12,6 +12,7 @@
 
 #include "elements_util.h"
 #include "session/ephemeral_token.h"
+#include "token_endpoint.h"
 
 using namespace geminilive::testing;
 
@@ -55,7 +56,8 @@ Run launch(TempDir& dir, const std::string& sink_args, const std::vector<std::pa
   argv.push_back(nullptr);
 
   char** envp = g_get_environ();
-  for (const char* name : {"GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_CLOUD_ACCESS_TOKEN"})
+  for (const char* name :
+       {"GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_CLOUD_ACCESS_TOKEN", "GOOGLE_APPLICATION_CREDENTIALS"})
     envp = g_environ_unsetenv(envp, name);
   envp = g_environ_setenv(envp, "GST_DEBUG", "*:6", TRUE);
   envp = g_environ_setenv(envp, "GST_DEBUG_FILE", log.c_str(), TRUE);
@@ -171,6 +173,116 @@ GST_START_TEST(test_need_access_token_on_reconnection) {
 }
 GST_END_TEST;
 
+// What the token endpoint gives: kBearerA, for an hour.
+static std::string token_answer() { return std::string(R"({"access_token":")") + kBearerA + R"(","expires_in":3599})"; }
+
+// Neither the client secret, the refresh token nor the bearer in `text`.
+static void assert_no_adc_secret(const std::string& text, const char* where) {
+  for (const char* secret : {kSecret, kRefresh, kBearerA})
+    fail_unless(lines_with(text, secret).empty(), "%s holds a secret: %s", where, lines_with(text, secret)[0].c_str());
+}
+
+// Application Default Credentials, no token: gst-launch-1.0 with a
+// vertex-ai sink answers over the Vertex path with the bearer the token
+// endpoint gave, after one refresh POST; no secret in the GST_DEBUG=*:6 log.
+GST_START_TEST(test_launch_with_adc) {
+  auto server = start_server(keyed());
+  TokenEndpoint endpoint;
+  endpoint.answer(200, token_answer());
+  TempDir dir;
+  const std::string adc = dir.write("adc.json", endpoint.adc_file());
+  Run run = launch(dir, "uri=" + server->uri() + " backend=vertex-ai project=my-proj",
+                   {{"GOOGLE_APPLICATION_CREDENTIALS", adc}});
+  fail_unless_equals_int(run.status, 0);
+  assert_str(run.answer, reply_to_text("What is the weather?"));
+  ServerStats s = server->stats();
+  assert_str(s.last_request_path, "/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent");
+  fail_unless(s.bearer_tokens == (std::vector<int>{0}), "the connection did not carry the refreshed bearer");
+  fail_unless_equals_int(endpoint.requests(), 1);
+  assert_str(endpoint.form_field("grant_type"), "refresh_token");
+  fail_unless(contains(run.log, "Application Default Credentials"), "no debug log about the credentials");
+  assert_no_adc_secret(run.log, "the debug log");
+}
+GST_END_TEST;
+
+// The token kept (an hour) serves the reconnection after a drop: one
+// refresh POST for both connections.
+GST_START_TEST(test_adc_token_kept_across_reconnection) {
+  g_unsetenv("GOOGLE_CLOUD_ACCESS_TOKEN");
+  auto server = start_server(keyed());
+  TokenEndpoint endpoint;
+  endpoint.answer(200, token_answer());
+  TempDir dir;
+  g_setenv("GOOGLE_APPLICATION_CREDENTIALS", dir.write("adc.json", endpoint.adc_file()).c_str(), TRUE);
+  GstElement* sink = gst_element_factory_make("geminilivesink", nullptr);
+  g_object_set(sink, "uri", server->uri().c_str(), "project", "my-proj", nullptr);
+  gst_util_set_object_arg(G_OBJECT(sink), "backend", "vertex-ai");
+  GstHarness* h = sink_harness(sink, "text", "text/x-raw,format=utf8");
+  g_unsetenv("GOOGLE_APPLICATION_CREDENTIALS");
+  fail_unless(server->wait_for([](const ServerStats& s) { return s.setups == 1; }, kWait));
+  server->drop_connection();
+  fail_unless(server->wait_for([](const ServerStats& s) { return s.setups == 2; }, kWait), "no second setup");
+  gst_harness_teardown(h);
+  fail_unless(server->stats().bearer_tokens == (std::vector<int>{0, 0}), "a connection lacked the kept bearer");
+  fail_unless_equals_int(endpoint.requests(), 1);
+}
+GST_END_TEST;
+
+// The token endpoint refuses the refresh (revoked): the pipeline fails
+// with an ERROR saying so in words, and no secret anywhere.
+GST_START_TEST(test_adc_refusal) {
+  auto server = start_server(keyed());
+  TokenEndpoint endpoint;
+  endpoint.answer(400, R"({"error":"invalid_grant","error_description":"Token has been expired or revoked."})");
+  TempDir dir;
+  const std::string adc = dir.write("adc.json", endpoint.adc_file());
+  Run run = launch(dir, "uri=" + server->uri() + " backend=vertex-ai project=my-proj",
+                   {{"GOOGLE_APPLICATION_CREDENTIALS", adc}});
+  fail_unless(run.status != 0);
+  fail_unless(contains(run.errors, "Application Default Credentials") && contains(run.errors, "invalid_grant") &&
+                  contains(run.errors, "expired or revoked") &&
+                  contains(run.errors, "gcloud auth application-default login"),
+              "%s", run.errors.c_str());
+  fail_unless_equals_int(server->stats().setups, 0);
+  assert_no_adc_secret(run.errors, "the error");
+  assert_no_adc_secret(run.log, "the debug log");
+}
+GST_END_TEST;
+
+// Credentials that can't be used fail READY->PAUSED in words: a
+// service_account file, and a GOOGLE_APPLICATION_CREDENTIALS naming no file.
+GST_START_TEST(test_adc_unusable) {
+  TempDir dir;
+  const std::string service_account = dir.write("sa.json", R"({"type":"service_account","private_key":"k"})");
+  struct Case {
+    std::string file;
+    const char* expected;
+  };
+  for (const Case& c : {Case{service_account, "service_account credentials need a signed JWT"},
+                        Case{dir.file("none.json"), "No Application Default Credentials"}}) {
+    g_setenv("GOOGLE_APPLICATION_CREDENTIALS", c.file.c_str(), TRUE);
+    g_unsetenv("GOOGLE_CLOUD_ACCESS_TOKEN");
+    GstElement* sink = gst_element_factory_make("geminilivesink", nullptr);
+    g_object_set(sink, "uri", "ws://127.0.0.1:9", "project", "my-proj", nullptr);
+    gst_util_set_object_arg(G_OBJECT(sink), "backend", "vertex-ai");
+    GstBus* bus = gst_bus_new();
+    gst_element_set_bus(sink, bus);
+    fail_unless_equals_int(gst_element_set_state(sink, GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
+    GstMessage* error = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);
+    fail_unless(error != nullptr);
+    GError* gerror = nullptr;
+    gst_message_parse_error(error, &gerror, nullptr);
+    fail_unless(contains(gerror->message, c.expected), "%s", gerror->message);
+    g_error_free(gerror);
+    gst_message_unref(error);
+    gst_element_set_state(sink, GST_STATE_NULL);
+    gst_object_unref(bus);
+    gst_object_unref(sink);
+  }
+  g_unsetenv("GOOGLE_APPLICATION_CREDENTIALS");
+}
+GST_END_TEST;
+
 GST_START_TEST(test_access_properties) {
   g_setenv("GOOGLE_CLOUD_ACCESS_TOKEN", kBearerA, TRUE);
   GstElement* sink = gst_element_factory_make("geminilivesink", nullptr);
@@ -199,6 +311,10 @@ static Suite* elements_auth_suite() {
   tcase_add_test(tc, test_launch_with_vertex);
   tcase_add_test(tc, test_need_access_token_on_reconnection);
   tcase_add_test(tc, test_access_properties);
+  tcase_add_test(tc, test_launch_with_adc);
+  tcase_add_test(tc, test_adc_token_kept_across_reconnection);
+  tcase_add_test(tc, test_adc_refusal);
+  tcase_add_test(tc, test_adc_unusable);
   return s;
 }
 

@@ -232,6 +232,10 @@ GST_START_TEST(test_config_problems) {
   v.location = "global";
   v.access_token.clear();
   fail_unless(contains(problem(v), "No access token for Vertex AI"));
+  // ... naming every way in, Application Default Credentials included.
+  fail_unless(contains(problem(v), "need-access-token") &&
+              contains(problem(v), "gcloud auth application-default login") &&
+              contains(problem(v), "GOOGLE_APPLICATION_CREDENTIALS"));
   v.api_key = "AIza-5ecret";
   fail_unless(contains(problem(v), "needs an OAuth access token"));
   v.api_key = "auth_tokens/5ecret";
@@ -444,6 +448,76 @@ GST_START_TEST(test_fresh_bearer_per_connection) {
 }
 GST_END_TEST;
 
+// access_token_source (Application Default Credentials' shape): asked on
+// the loop thread before each connection, answering later from another
+// thread; each connection opens only with its token. A refusal fails the
+// session in the source's words; a source that never answers is bounded by
+// the connect timeout.
+GST_START_TEST(test_async_access_token_source) {
+  auto server = start_server(keyed());
+  LogCapture log;
+  std::atomic<int> calls{0};
+  std::atomic<bool> on_test_thread{false};
+  const std::thread::id test_thread = std::this_thread::get_id();
+  std::vector<std::thread> repliers;
+  std::mutex repliers_mutex;
+  SessionConfig c = vertex_config(server->uri());
+  c.setup.model = session_model_name(c);
+  c.access_token.clear();
+  c.reconnect_delay = 50ms;
+  c.access_token_source = [&](SessionConfig::AccessTokenReply reply) {
+    if (std::this_thread::get_id() == test_thread) on_test_thread = true;
+    const char* token = calls++ == 0 ? kBearerA : kBearerB;
+    std::lock_guard<std::mutex> lock(repliers_mutex);
+    repliers.emplace_back([reply, token] {
+      std::this_thread::sleep_for(100ms);
+      reply(token, "");
+    });
+  };
+  auto events = std::make_shared<Events>();
+  auto session = start_session(c, events);
+  events->wait_state(SessionState::Ready);
+  server->drop_connection();
+  fail_unless(server->wait_for([](const ServerStats& s) { return s.setups == 2; }, kWait), "no second setup");
+  session->stop();
+  {
+    std::lock_guard<std::mutex> lock(repliers_mutex);
+    for (auto& t : repliers) t.join();
+    repliers.clear();
+  }
+  fail_unless(server->stats().bearer_tokens == (std::vector<int>{0, 1}), "a connection lacked its bearer");
+  fail_unless_equals_int(calls.load(), 2);
+  fail_unless(!on_test_thread, "the source ran on the caller's thread");
+  fail_unless(!contains(log.text(), kBearerA) && !contains(log.text(), kBearerB), "a bearer is in the debug log");
+
+  // Refused: the session fails in the source's words, nothing connects.
+  const int connections = server->stats().connections;
+  c.access_token_source = [](SessionConfig::AccessTokenReply reply) {
+    reply("", "the token endpoint refused the refresh (HTTP 400 invalid_grant: Token has been expired or revoked.)");
+  };
+  auto refused = std::make_shared<Events>();
+  session = start_session(c, refused);
+  SessionError e = refused->wait_error();
+  session->stop();
+  fail_unless(e.kind == Kind::Unauthorized, "%s", e.message.c_str());
+  fail_unless(contains(e.message, "Application Default Credentials") && contains(e.message, "invalid_grant"), "%s",
+              e.message.c_str());
+  fail_unless_equals_int(server->stats().connections, connections);
+
+  // Never answers: the connect timeout ends the wait.
+  SessionConfig::AccessTokenReply kept;
+  c.access_token_source = [&kept](SessionConfig::AccessTokenReply reply) { kept = std::move(reply); };
+  c.connect_timeout = 300ms;
+  auto silent = std::make_shared<Events>();
+  session = start_session(c, silent);
+  e = silent->wait_error();
+  session->stop();
+  fail_unless(contains(e.message, "did not complete the setup"), "%s", e.message.c_str());
+  kept("ya29.late", "");  // after the session: ignored
+  fail_unless_equals_int(server->stats().connections, connections);
+}
+GST_END_TEST;
+
 // geminilive-token's failures in words: a wrong key, an unreachable host.
 GST_START_TEST(test_mint_refusals) {
   auto server = start_server(keyed());
@@ -477,6 +551,7 @@ static Suite* auth_suite() {
   tcase_add_test(tc, test_token_locks_and_refusals);
   tcase_add_test(tc, test_vertex_session);
   tcase_add_test(tc, test_fresh_bearer_per_connection);
+  tcase_add_test(tc, test_async_access_token_source);
   tcase_add_test(tc, test_mint_refusals);
   return s;
 }

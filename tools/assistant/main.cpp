@@ -69,7 +69,7 @@ std::string reply_seconds(const std::string& path) {
 // The session's endpoint: the in-process local server, or the element's
 // (Google's, or --uri) with the key from the environment. False: bad usage.
 bool plan_session(const Options& options, SinkSettings* settings, std::unique_ptr<LocalServer>* server, bool* local,
-                  std::unique_ptr<AdcTokenKeeper>* keeper, std::string* error) {
+                  std::string* error) {
   const char* key_variable = api_key_variable();
   const bool vertex = !options.vertex_project.empty();
   *local = !vertex && (options.local || (!key_variable && options.uri.empty()));
@@ -84,8 +84,8 @@ bool plan_session(const Options& options, SinkSettings* settings, std::unique_pt
     // --print-config only says where the token would come from.
     if (!options.print_config) {
       const TokenSource source = find_token_source();
-      settings->access_token = fetch_access_token(source, error, keeper);
-      if (settings->access_token.empty()) return false;
+      settings->access_token = fetch_access_token(source, error);
+      if (settings->access_token.empty() && source.kind != TokenSource::Kind::Adc) return false;
       say("[state] Vertex AI, project " + options.vertex_project + ", location " +
           (options.vertex_location.empty() ? std::string("global") : options.vertex_location) + "; access token from " +
           source.description);
@@ -196,8 +196,7 @@ int main(int argc, char** argv) {
   ScreenHolders screen;
   PipelinePlan plan;
   bool local = false;
-  std::unique_ptr<AdcTokenKeeper> token_keeper;  // --vertex with ADC: fresh tokens for reconnections
-  if (!plan_session(options, &plan.sink, &server, &local, &token_keeper, &error)) return fail(error, 2);
+  if (!plan_session(options, &plan.sink, &server, &local, &error)) return fail(error, 2);
   if (options.print_config) return run_print_config(plan.sink, local);
   int status = 2;
   if (!choose_screen(options, &plan, &screen, say, &error, &status)) return fail(error, status);
@@ -209,7 +208,6 @@ int main(int argc, char** argv) {
   GstElement* pipeline = build_pipeline(plan, &error, &warning);
   if (!pipeline) return fail(error);
   g_autoptr(GstElement) owned_pipeline = pipeline;
-  if (token_keeper) token_keeper->attach(pipeline);
   if (!warning.empty()) say("[warning] " + warning);
   end_screen_when_sharing_stops(&screen, pipeline, say);
   NotesTool notes(options.notes_path);

@@ -3,10 +3,6 @@
 
 #include <glib.h>
 
-#include <algorithm>
-#include <cstdio>
-#include <optional>
-
 #include "transport/oauth_refresh.h"
 
 namespace geminilive::assistant {
@@ -85,22 +81,12 @@ TokenSource find_token_source() {
   return source;
 }
 
-std::string fetch_access_token(const TokenSource& source, std::string* error, std::unique_ptr<AdcTokenKeeper>* keeper) {
+std::string fetch_access_token(const TokenSource& source, std::string* error) {
   switch (source.kind) {
     case TokenSource::Kind::Environment:
       return trimmed(g_getenv(kEnvironment));
-    case TokenSource::Kind::Adc: {
-      std::string why;
-      auto adc = transport::AdcCredentials::load(why);
-      std::optional<transport::AdcCredentials::Token> token;
-      if (adc) token = adc->fetch_sync(why);
-      if (!token) {
-        *error = "Application Default Credentials: " + why;
-        return "";
-      }
-      *keeper = std::make_unique<AdcTokenKeeper>(*adc);
-      return token->value;
-    }
+    case TokenSource::Kind::Adc:
+      return "";  // geminilivesink's own (find_token_source() read the file)
     case TokenSource::Kind::Gcloud:
       return fetch_from_gcloud(error);
     case TokenSource::Kind::None:
@@ -108,69 +94,6 @@ std::string fetch_access_token(const TokenSource& source, std::string* error, st
   }
   *error = source.problem;
   return "";
-}
-
-namespace {
-
-// Refresh when less than this is left: well ahead of the hour a token lasts.
-constexpr std::chrono::seconds kRefreshAhead{300};
-
-}  // namespace
-
-AdcTokenKeeper::~AdcTokenKeeper() {
-  *alive_ = false;
-  if (timer_) g_source_remove(timer_);
-  if (sink_) {
-    g_signal_handler_disconnect(sink_, handler_);
-    gst_object_unref(sink_);
-  }
-}
-
-void AdcTokenKeeper::attach(GstElement* pipeline) {
-  GstIterator* it = gst_bin_iterate_all_by_element_factory_name(GST_BIN(pipeline), "geminilivesink");
-  GValue item = G_VALUE_INIT;
-  if (it && gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
-    sink_ = GST_ELEMENT(g_value_dup_object(&item));
-    g_value_unset(&item);
-  }
-  if (it) gst_iterator_free(it);
-  if (!sink_) return;
-  handler_ = g_signal_connect(sink_, "need-access-token", G_CALLBACK(on_need_token), this);
-  schedule();
-}
-
-gchar* AdcTokenKeeper::on_need_token(GstElement*, gpointer self) {
-  auto token = static_cast<AdcTokenKeeper*>(self)->adc_.kept();
-  return token ? g_strdup(token->value.c_str()) : nullptr;  // NULL: the access-token property's
-}
-
-void AdcTokenKeeper::schedule() {
-  using std::chrono::milliseconds;
-  auto token = adc_.kept();
-  milliseconds wait = std::chrono::seconds(30);  // after a failed refresh
-  if (token) {
-    wait = std::chrono::duration_cast<milliseconds>(token->expiry - transport::AdcCredentials::Clock::now() -
-                                                    kRefreshAhead);
-    wait = std::max(wait, milliseconds(1000));
-  }
-  // Milliseconds, not g_timeout_add_seconds(): its coarse wakeups could
-  // leave a token past its refresh time for up to another second.
-  timer_ = g_timeout_add(static_cast<guint>(wait.count()), on_check, this);
-}
-
-gboolean AdcTokenKeeper::on_check(gpointer data) {
-  auto* self = static_cast<AdcTokenKeeper*>(data);
-  self->timer_ = 0;
-  std::weak_ptr<bool> alive = self->alive_;
-  self->adc_.fetch(
-      g_main_context_default(),
-      [self, alive](const transport::AdcCredentials::Token&, const std::string& error) {
-        if (alive.expired() || !*alive.lock()) return;
-        if (!error.empty()) std::printf("[warning] could not refresh the access token: %s\n", error.c_str());
-        self->schedule();
-      },
-      kRefreshAhead);
-  return G_SOURCE_REMOVE;
 }
 
 }  // namespace geminilive::assistant
