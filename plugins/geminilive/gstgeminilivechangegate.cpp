@@ -12,15 +12,19 @@
  * It passes the first frame. For each frame it averages the luma over a
  * grid of 64×36 cells (fewer on a picture smaller than that) and compares
  * it with the grid of the last frame it passed: a cell changed when its
- * mean differs by more than #GstGeminiLiveChangeGate:tolerance levels, and
- * the frame passes when more than #GstGeminiLiveChangeGate:threshold of the
- * cells changed. Since the comparison is with the last frame passed, small
- * changes add up (typing passes every few words) while one that comes and
- * goes in place (a blinking caret) never passes. A still screen passes
- * again after #GstGeminiLiveChangeGate:keepalive seconds, and no frame
- * passes sooner than 1/#GstGeminiLiveChangeGate:max-fps after the last one
- * (a change held back that way passes with the next frame allowed, as long
- * as it is still on screen). Time is the frames' running time (their PTS).
+ * mean differs by more than #GstGeminiLiveChangeGate:tolerance levels. The
+ * frame passes at once when more than #GstGeminiLiveChangeGate:threshold of
+ * the cells changed (a scroll, a new window, a video). A smaller change,
+ * down to one cell (a typed character), passes once it has stayed for
+ * #GstGeminiLiveChangeGate:settle seconds, seen on consecutive frames. A
+ * change that comes and goes in place never passes: a cell seen coming back
+ * to its earlier value (a blinking caret, thin or block, at any blink rate)
+ * is a caret cell, and its two values are no change until it has held one
+ * for 3 s. A still screen passes again after
+ * #GstGeminiLiveChangeGate:keepalive seconds, and no frame passes sooner
+ * than 1/#GstGeminiLiveChangeGate:max-fps after the last one (a change held
+ * back that way passes with the next frame allowed, as long as it is still
+ * on screen). Time is the frames' running time (their PTS).
  *
  * The element only passes or drops buffers: a frame passed is the input
  * buffer, timestamps and all.
@@ -57,13 +61,15 @@ namespace plugin = geminilive::plugin;
 using plugin::Verdict;
 
 constexpr double kDefaultThreshold = 0.005;
-constexpr guint kDefaultTolerance = 6;
-constexpr double kDefaultKeepalive = 10.0;
+constexpr guint kDefaultTolerance = 3;
+constexpr double kDefaultSettle = 0.5;
+constexpr double kMaxSettle = 60.0;
+constexpr double kDefaultKeepalive = 60.0;
 constexpr double kDefaultMaxFps = 1.0;
 constexpr double kMaxKeepalive = 24 * 3600.0;
 constexpr double kMaxMaxFps = 1000.0;
 
-enum { PROP_0, PROP_THRESHOLD, PROP_TOLERANCE, PROP_KEEPALIVE, PROP_MAX_FPS };
+enum { PROP_0, PROP_THRESHOLD, PROP_TOLERANCE, PROP_SETTLE, PROP_KEEPALIVE, PROP_MAX_FPS };
 
 /* *INDENT-OFF* */
 
@@ -71,6 +77,7 @@ struct GatePrivate {
   // Properties (object lock).
   double threshold = kDefaultThreshold;
   guint tolerance = kDefaultTolerance;
+  double settle = kDefaultSettle;
   double keepalive = kDefaultKeepalive;
   double max_fps = kDefaultMaxFps;
 
@@ -139,15 +146,16 @@ static void gst_gemini_live_change_gate_class_init(GstGeminiLiveChangeGateClass*
   /**
    * GstGeminiLiveChangeGate:threshold:
    *
-   * A frame changed (and passes) when more than this fraction (0 to 1) of
-   * the grid's cells changed since the last frame passed; 0: any cell.
+   * A frame changed a lot (and passes at once) when more than this
+   * fraction (0 to 1) of the grid's cells changed since the last frame
+   * passed; 0: any cell. A smaller change waits for
+   * #GstGeminiLiveChangeGate:settle.
    *
    * The default, 0.005, is more than 11 of the 2304 cells. At 1920×1080 a
    * cell is 30×30 pixels: a blinking caret touches 1 to 4 cells, a mouse
    * pointer that moved changes at most 8 (where it was and where it is), a
-   * clock in a panel 1 or 2: none of these alone passes. Typing adds up
-   * against the last frame passed and passes after about half a line of
-   * text; scrolling, a new window or a video passes at once.
+   * typed character 1 or 2: none of these passes at once. Scrolling, a new
+   * window or a video does.
    */
   g_object_class_install_property(
       gobject_class, PROP_THRESHOLD,
@@ -159,18 +167,45 @@ static void gst_gemini_live_change_gate_class_init(GstGeminiLiveChangeGateClass*
    *
    * How far, in luma levels of 255, a cell's mean may move and still count
    * as unchanged: sensor noise and compression artefacts average out over a
-   * cell to far less than the default, 6.
+   * cell to less than the default, 3. It is low because a screen's pixels
+   * are exact and a typed `;` differs from a thin caret in its cell by only
+   * 3 or 4 levels (at 1280×720, 20×20 pixels a cell).
    */
   g_object_class_install_property(
       gobject_class, PROP_TOLERANCE,
       g_param_spec_uint("tolerance", "Tolerance", "Luma levels (of 255) a cell's mean may drift and still be unchanged",
                         0, 255, kDefaultTolerance, playing));
   /**
+   * GstGeminiLiveChangeGate:settle:
+   *
+   * Seconds of running time a change of at most
+   * #GstGeminiLiveChangeGate:threshold of the cells (down to one cell) must
+   * stay on screen, seen on consecutive frames (two at least), before it
+   * passes; 0: never (small changes then add up against the last frame
+   * passed until they exceed the threshold).
+   *
+   * The default, 0.5, is one capture interval at 2 frames a second: a
+   * typed character passes on the second frame that shows it, within a
+   * second of the keystroke, while a caret blinking 0.5 s on and 0.5 s off
+   * shows on one frame only. A caret that stays longer on or off than
+   * that is told by its coming back (see the element's description).
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_SETTLE,
+      g_param_spec_double("settle", "Settle",
+                          "Seconds a change below the threshold must stay on screen before it passes (0: never)", 0.0,
+                          kMaxSettle, kDefaultSettle, playing));
+  /**
    * GstGeminiLiveChangeGate:keepalive:
    *
    * Seconds of running time after the last frame passed when a still
    * picture passes again, so the model knows the screen is still there;
    * 0: never.
+   *
+   * The default, 60: the model keeps the last frame in its context, and
+   * every change that stays passes within a second by itself, so a repeat
+   * of a still screen tells the model nothing new; once a minute keeps its
+   * picture fresh through a long talk for 1/60 of what one a second costs.
    */
   g_object_class_install_property(
       gobject_class, PROP_KEEPALIVE,
@@ -239,6 +274,9 @@ static void gst_gemini_live_change_gate_set_property(GObject* object, guint prop
     case PROP_TOLERANCE:
       priv->tolerance = g_value_get_uint(value);
       break;
+    case PROP_SETTLE:
+      priv->settle = g_value_get_double(value);
+      break;
     case PROP_KEEPALIVE:
       priv->keepalive = g_value_get_double(value);
       break;
@@ -262,6 +300,9 @@ static void gst_gemini_live_change_gate_get_property(GObject* object, guint prop
       break;
     case PROP_TOLERANCE:
       g_value_set_uint(value, priv->tolerance);
+      break;
+    case PROP_SETTLE:
+      g_value_set_double(value, priv->settle);
       break;
     case PROP_KEEPALIVE:
       g_value_set_double(value, priv->keepalive);
@@ -348,8 +389,8 @@ static plugin::LumaView luma_view(const GstVideoFrame* frame) {
 }
 
 static const char* verdict_name(Verdict v) {
-  static const char* const names[] = {"passes: first", "passes: changed", "passes: keepalive", "dropped: unchanged",
-                                      "dropped: over max-fps"};
+  static const char* const names[] = {"passes: first",     "passes: changed",    "passes: small change stayed",
+                                      "passes: keepalive", "dropped: unchanged", "dropped: over max-fps"};
   return names[static_cast<int>(v)];
 }
 
@@ -362,6 +403,7 @@ static GstFlowReturn gst_gemini_live_change_gate_transform_frame_ip(GstVideoFilt
   GST_OBJECT_LOCK(self);
   settings.threshold = priv->threshold;
   settings.tolerance = static_cast<int>(priv->tolerance);
+  settings.settle_ns = static_cast<int64_t>(std::llround(priv->settle * GST_SECOND));
   settings.keepalive_ns = static_cast<int64_t>(std::llround(priv->keepalive * GST_SECOND));
   settings.min_interval_ns = priv->max_fps > 0 ? static_cast<int64_t>(std::llround(GST_SECOND / priv->max_fps)) : 0;
   GST_OBJECT_UNLOCK(self);
@@ -373,17 +415,21 @@ static GstFlowReturn gst_gemini_live_change_gate_transform_frame_ip(GstVideoFilt
 
   Verdict verdict;
   double fraction;
+  int settled;
   {
     std::lock_guard<std::mutex> lock(priv->gate_mutex);
     verdict = priv->gate.decide(luma_view(frame), running_ns, settings);
     fraction = priv->gate.last_changed_fraction();
+    settled = priv->gate.last_settled_cells();
   }
   ++priv->in;
-  GST_LOG_OBJECT(self, "frame at %" GST_TIME_FORMAT " (running %" GST_TIME_FORMAT "), %.4f of cells changed: %s",
-                 GST_TIME_ARGS(pts), GST_TIME_ARGS(running), fraction, verdict_name(verdict));
+  GST_LOG_OBJECT(self,
+                 "frame at %" GST_TIME_FORMAT " (running %" GST_TIME_FORMAT "), %.4f of cells changed, %d stayed: %s",
+                 GST_TIME_ARGS(pts), GST_TIME_ARGS(running), fraction, settled, verdict_name(verdict));
   switch (verdict) {
     case Verdict::kFirst:
     case Verdict::kChanged:
+    case Verdict::kSettled:
     case Verdict::kKeepalive:
       ++priv->passed;
       return GST_FLOW_OK;

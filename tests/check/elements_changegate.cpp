@@ -132,7 +132,8 @@ GST_END_TEST;
 
 GST_START_TEST(test_gate_decisions) {
   plugin::ChangeGate gate;
-  plugin::GateSettings s;  // threshold 0.005, max-fps 1, keepalive 10 s
+  plugin::GateSettings s;  // threshold 0.005, tolerance 3, settle 0.5 s, max-fps 1
+  s.keepalive_ns = 10'000'000'000;
   Picture a, b;
   b.fill(0, 0, 400, 200, 20);
   const int64_t sec = 1'000'000'000;
@@ -149,6 +150,27 @@ GST_START_TEST(test_gate_decisions) {
   fail_unless(gate.decide(b.view(), -1, s) == Verdict::kChanged);
   gate.reset();
   fail_unless(gate.decide(b.view(), 0, s) == Verdict::kFirst);
+
+  // One cell, 4 levels darker: not at once, not before it stayed 0.5 s,
+  // then it passes (and waits for max-fps like any change).
+  gate.reset();
+  Picture c = a;
+  c.fill(600, 300, 20, 20, 231);
+  fail_unless(gate.decide(a.view(), 0, s) == Verdict::kFirst);
+  fail_unless(gate.decide(c.view(), sec / 4, s) == Verdict::kUnchanged);
+  fail_unless(gate.decide(c.view(), sec / 2, s) == Verdict::kUnchanged);
+  fail_unless(gate.decide(c.view(), 3 * sec / 4, s) == Verdict::kOverRate);
+  fail_unless(gate.decide(c.view(), sec, s) == Verdict::kSettled);
+  fail_unless_equals_int(gate.last_settled_cells(), 1);
+  fail_unless(gate.decide(c.view(), 2 * sec, s) == Verdict::kUnchanged);
+  // Within the tolerance (3 levels) it is no change; settle 0: it never passes alone.
+  Picture d = c;
+  d.fill(600, 300, 20, 20, 234);
+  fail_unless(gate.decide(d.view(), 3 * sec, s) == Verdict::kUnchanged);
+  fail_unless(gate.decide(d.view(), 4 * sec, s) == Verdict::kUnchanged);
+  s.settle_ns = 0;
+  fail_unless(gate.decide(a.view(), 5 * sec, s) == Verdict::kUnchanged);
+  fail_unless(gate.decide(a.view(), 6 * sec, s) == Verdict::kUnchanged);
 }
 GST_END_TEST;
 
@@ -206,9 +228,10 @@ GST_START_TEST(test_changes_pass_up_to_max_fps) {
 }
 GST_END_TEST;
 
-// A caret blinking for 20 s (even straddling four cells, and with a moved
-// mouse pointer) never passes; typing adds up against the last frame passed
-// and passes after a few words.
+// A caret blinking for 20 s (even straddling four cells, and with a mouse
+// pointer moved on the last frame) never passes; the first typed character
+// passes on the second frame that shows it. With settle=0, typing adds up
+// against the last frame passed and passes after a few words.
 GST_START_TEST(test_caret_does_not_pass_typing_does) {
   GstHarness* h = gate_harness(1, 0);
   Picture screen;
@@ -222,18 +245,52 @@ GST_START_TEST(test_caret_does_not_pass_typing_does) {
   assert_times(passed(h), {0});
 
   // Characters of 9×16 pixels, one every half second, on a line.
-  Picture text = screen;
-  int when = 0;
-  for (int c = 0; c < 40; ++c) {
-    text.fill(40 + 10 * c, 300, 9, 16, 30);
-    push(h, text, ms(21000 + 500 * c));
-    if (!passed(h).empty()) {
-      when = c + 1;
-      break;
+  auto frames_to_pass = [&](int y, GstClockTime start) {
+    Picture text = screen;
+    for (int c = 0; c < 40; ++c) {
+      text.fill(40 + 10 * c, y, 9, 16, 30);
+      push(h, text, start + ms(500 * c));
+      if (!passed(h).empty()) return c + 1;
     }
-  }
-  fail_unless(when >= 8 && when <= 30, "typing passed after %d characters", when);
+    return 0;
+  };
+  int when = frames_to_pass(300, ms(21000));
+  fail_unless(when == 2, "typing passed after %d frames", when);
+  g_object_set(h->element, "settle", 0.0, nullptr);
+  push(h, screen, ms(40000));
+  passed(h);
+  when = frames_to_pass(400, ms(41000));
+  fail_unless(when >= 8 && when <= 30, "settle=0: typing passed after %d characters", when);
   gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+// A terminal's block caret (10×20 pixels, across two cells) blinking for
+// 32 s, 0.5 s on and off (at 2 fps every frame sees it toggle) or 0.6 s
+// (GNOME's: some pairs of frames see it on, or off, twice): only the first
+// frame and the keepalives pass. Then one character typed where the caret
+// was (the caret moves on and goes on blinking) passes within two frames.
+GST_START_TEST(test_block_caret_passes_only_keepalives) {
+  for (int blink_ms : {500, 600}) {
+    GstHarness* h = gate_harness(1, 10);
+    Picture screen;
+    screen.fill(0, 0, kW, 30, 60);
+    auto at = [&](int t, int caret_x, bool typed) {
+      Picture p = screen;
+      if (typed) p.fill(395, 102, 9, 16, 30);
+      if ((t / blink_ms) % 2 == 0) p.fill(caret_x, 100, 10, 20, 20);
+      return p;
+    };
+    int t = 0;
+    for (; t < 32000; t += 500) push(h, at(t, 395, false), ms(t));
+    assert_times(passed(h), {0, ms(10000), ms(20000), ms(30000)});
+    // The character is on the frames from 32 s on: the second one passes.
+    for (int n = 0; n < 4; ++n, t += 500) push(h, at(t, 405, true), ms(t));
+    const auto got = passed(h);
+    fail_unless(got.size() == 1 && got[0] == ms(32500), "blink %d ms: %zu passed, first at %" GST_TIME_FORMAT, blink_ms,
+                got.size(), GST_TIME_ARGS(got.empty() ? 0 : got[0]));
+    gst_harness_teardown(h);
+  }
 }
 GST_END_TEST;
 
@@ -343,6 +400,7 @@ static Suite* changegate_suite() {
   tcase_add_test(tc, test_still_pictures_pass_once);
   tcase_add_test(tc, test_changes_pass_up_to_max_fps);
   tcase_add_test(tc, test_caret_does_not_pass_typing_does);
+  tcase_add_test(tc, test_block_caret_passes_only_keepalives);
   tcase_add_test(tc, test_formats_and_flush);
   tcase_add_test(tc, test_frames_reaching_the_server);
   return s;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "screen_choice.h"
 
+#include <gst/gst.h>
+
 #include "devices.h"
 
 namespace geminilive::assistant {
@@ -18,11 +20,18 @@ void plan_gate(const Options& options, PipelinePlan* plan, const std::function<v
     say("[screen] --no-change-gate: a frame every second, changed or not");
     return;
   }
-  std::string keepalive = "again after 10 s when still";
-  if (options.gate_keepalive == 0) {
-    keepalive = "never again when still";
-  } else if (options.gate_keepalive > 0) {
-    g_autofree char* s = g_strdup_printf("again after %g s when still", options.gate_keepalive);
+  // The element's default, asked of the element: it is said once, there.
+  double seconds = options.gate_keepalive;
+  if (seconds < 0) {
+    GstElement* gate = gst_element_factory_make("geminilivechangegate", nullptr);
+    if (gate) {
+      g_object_get(gate, "keepalive", &seconds, nullptr);
+      gst_object_unref(gate);
+    }
+  }
+  std::string keepalive = seconds == 0 ? "never again when still" : "again after the keepalive when still";
+  if (seconds > 0) {
+    g_autofree char* s = g_strdup_printf("again after %g s when still", seconds);
     keepalive = s;
   }
   std::string threshold;
