@@ -32,24 +32,25 @@ void mint_ephemeral_token(MintRequest request, std::function<void(protocol::Expe
   post.body = protocol::encode_auth_token_request(request.token);
   // The callback holds the loop: a shared one stops when nothing holds it.
   auto loop = shared_session_loop();
-  transport::post_auth_token(loop->thread(), std::move(post), [loop, url, done = std::move(done)](transport::HttpAnswer a) {
-    if (a.status == 0) {
-      done(Result(protocol::Error{"Could not reach " + url + ": " + a.error}));
-      return;
-    }
-    auto name = protocol::decode_auth_token_name(a.body);
-    if (a.status == 200 && name) {
-      done(std::move(name));
-      return;
-    }
-    std::string why = name ? "no token in the answer" : name.error();
-    if (!why.empty() && why.back() == '.') why.pop_back();
-    std::string hint;
-    if (a.status == 401 || a.status == 403 || why.find("API key") != std::string::npos)
-      hint = " Check GEMINI_API_KEY (an API key of the project).";
-    done(Result(protocol::Error{"The service refused to mint a token (HTTP " + std::to_string(a.status) + "): " + why +
-                                "." + hint}));
-  });
+  transport::post_auth_token(loop->thread(), std::move(post),
+                             [loop, url, done = std::move(done)](transport::HttpAnswer a) {
+                               if (a.status == 0) {
+                                 done(Result(protocol::Error{"Could not reach " + url + ": " + a.error}));
+                                 return;
+                               }
+                               auto name = protocol::decode_auth_token_name(a.body);
+                               if (a.status == 200 && name) {
+                                 done(std::move(name));
+                                 return;
+                               }
+                               std::string why = name ? "no token in the answer" : name.error();
+                               if (!why.empty() && why.back() == '.') why.pop_back();
+                               std::string hint;
+                               if (a.status == 401 || a.status == 403 || why.find("API key") != std::string::npos)
+                                 hint = " Check GEMINI_API_KEY (an API key of the project).";
+                               done(Result(protocol::Error{"The service refused to mint a token (HTTP " +
+                                                           std::to_string(a.status) + "): " + why + "." + hint}));
+                             });
 }
 
 protocol::Expected<std::string> mint_ephemeral_token_sync(MintRequest request) {

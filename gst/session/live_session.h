@@ -35,8 +35,8 @@ struct SessionStats {
   // Transparent resumption: messages sent again to a new connection because
   // the state it resumed lacked them (also counted in messages_sent).
   uint64_t messages_replayed = 0;
-  uint64_t queued_bytes = 0;          // encoded input waiting for the connection (at most its budget)
-  uint64_t uplink_dropped = 0;        // live audio/video messages dropped because the connection fell behind
+  uint64_t queued_bytes = 0;    // encoded input waiting for the connection (at most its budget)
+  uint64_t uplink_dropped = 0;  // live audio/video messages dropped because the connection fell behind
 };
 
 class LiveSession {

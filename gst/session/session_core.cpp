@@ -4,8 +4,6 @@
 // says what it is.
 #include "session/session_core.h"
 
-#include "session/endpoint.h"
-
 #include <gst/gst.h>
 
 #include <string_view>
@@ -154,9 +152,7 @@ void SessionCore::warn(const std::string& text) {
   emit([&](SessionObserver& o) { o.on_warning(text); });
 }
 
-SessionError SessionCore::close_error(const transport::CloseInfo& info) const {
-  return error_for_close(info, config_);
-}
+SessionError SessionCore::close_error(const transport::CloseInfo& info) const { return error_for_close(info, config_); }
 
 void SessionCore::arm(Wait what) {
   timers_.arm(what, held([this] { deadline_passed(); }));

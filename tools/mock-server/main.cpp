@@ -2,10 +2,10 @@
 // geminilive-mock-server: the local Live server as a program. Prints its URI
 // as the first stdout line, logs to stderr, runs until SIGINT/SIGTERM and
 // then prints a one-line summary of what it received. docs/mock-server.md.
-#include <algorithm>
 #include <glib-unix.h>
 #include <gst/gst.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
