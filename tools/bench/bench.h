@@ -15,6 +15,12 @@
 
 namespace geminilive::bench {
 
+// The microphone input every scenario sends: 16 kHz mono S16LE.
+inline constexpr char kMicCaps[] = "audio/x-raw,format=S16LE,layout=interleaved,channels=1,rate=16000";
+
+// gst_parse_launch(), or null with the parser's words on stderr.
+GstElement* launch_pipeline(const std::string& description);
+
 struct Section {
   std::string name;
   std::vector<std::pair<std::string, double>> numbers;

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "bench.h"
+#include "lean_server.h"
 
 namespace geminilive::bench {
 
@@ -50,6 +51,13 @@ std::string model_audio_json(const std::string& pcm) {
   return std::string(
              R"({"serverContent":{"modelTurn":{"parts":[{"inlineData":{"mimeType":"audio/pcm;rate=24000","data":")") +
          data + R"("}}]}}})";
+}
+
+bool start_lean_server(mock::LeanServer& server) {
+  std::string error;
+  if (server.start(&error)) return true;
+  std::fprintf(stderr, "geminilive-bench: %s\n", error.c_str());
+  return false;
 }
 
 double play_until_setup(GstElement* pipeline, double timeout_s, double* started_s) {

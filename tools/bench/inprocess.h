@@ -12,7 +12,14 @@
 #include <string_view>
 #include <vector>
 
+namespace geminilive::mock {
+class LeanServer;
+}
+
 namespace geminilive::bench {
+
+// Starts the in-process lean server; false, with the reason on stderr.
+bool start_lean_server(mock::LeanServer& server);
 
 // A marker in audio: 8 bytes of magic, then a sequence number.
 constexpr char kMagic[] = "GLBENCH!";

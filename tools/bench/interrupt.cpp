@@ -33,22 +33,14 @@ bool silent(GstBuffer* b) {
 
 bool run_interrupt(const Options& o, Section& s) {
   mock::LeanServer server({});
-  std::string error;
-  if (!server.start(&error)) {
-    std::fprintf(stderr, "geminilive-bench: %s\n", error.c_str());
-    return false;
-  }
-  const std::string launch =
-      "appsrc is-live=true format=time caps=audio/x-raw,format=S16LE,layout=interleaved,channels=1,rate=16000 ! "
-      "geminilivesink api-key=bench channel=interrupt uri=" +
-      server.uri() + " geminilivesrc name=answer channel=interrupt period-time=20000000 ! fakesink sync=false";
-  GError* gerror = nullptr;
-  GstElement* pipeline = gst_parse_launch(launch.c_str(), &gerror);
-  if (!pipeline) {
-    std::fprintf(stderr, "geminilive-bench: %s\n", gerror->message);
-    g_error_free(gerror);
-    return false;
-  }
+  if (!start_lean_server(server)) return false;
+  const std::string launch = "appsrc is-live=true format=time caps=" + std::string(kMicCaps) +
+                             " ! "
+                             "geminilivesink api-key=bench channel=interrupt uri=" +
+                             server.uri() +
+                             " geminilivesrc name=answer channel=interrupt period-time=20000000 ! fakesink sync=false";
+  GstElement* pipeline = launch_pipeline(launch);
+  if (!pipeline) return false;
   Watch watch;
   GstElement* answer = gst_bin_get_by_name(GST_BIN(pipeline), "answer");
   GstPad* pad = gst_element_get_static_pad(answer, "src");

@@ -28,23 +28,16 @@ bool run_latency(const Options& o, Section& s) {
       marks.read[*seq] = read_us;
     }
   });
-  std::string error;
-  if (!server.start(&error)) {
-    std::fprintf(stderr, "geminilive-bench: %s\n", error.c_str());
-    return false;
-  }
+  if (!start_lean_server(server)) return false;
   const std::string launch =
       "appsrc name=mic is-live=true format=time do-timestamp=true "
-      "caps=audio/x-raw,format=S16LE,layout=interleaved,channels=1,rate=16000 ! geminilivesink name=s api-key=bench "
+      "caps=" +
+      std::string(kMicCaps) +
+      " ! geminilivesink name=s api-key=bench "
       "channel=latency uri=" +
       server.uri() + " geminilivesrc name=answer channel=latency paced=false ! fakesink sync=false";
-  GError* gerror = nullptr;
-  GstElement* pipeline = gst_parse_launch(launch.c_str(), &gerror);
-  if (!pipeline) {
-    std::fprintf(stderr, "geminilive-bench: %s\n", gerror->message);
-    g_error_free(gerror);
-    return false;
-  }
+  GstElement* pipeline = launch_pipeline(launch);
+  if (!pipeline) return false;
   GstElement* answer = gst_bin_get_by_name(GST_BIN(pipeline), "answer");
   GstPad* pad = gst_element_get_static_pad(answer, "src");
   gst_pad_add_probe(

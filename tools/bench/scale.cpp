@@ -48,18 +48,15 @@ bool run_scale(const Options& o, Section& s) {
   std::vector<Session> sessions(static_cast<std::size_t>(o.sessions));
   bool ok = true;
   for (std::size_t i = 0; i < sessions.size() && ok; ++i) {
-    const std::string launch =
-        "audiotestsrc name=mic is-live=true wave=silence samplesperbuffer=320 ! "
-        "audio/x-raw,format=S16LE,layout=interleaved,channels=1,rate=16000 ! s.audio "
-        "appsrc name=cam is-live=true do-timestamp=true format=time "
-        "caps=image/jpeg,width=1280,height=720,framerate=1/1 ! s.video "
-        "geminilivesink name=s api-key=bench channel=scale" +
-        std::to_string(i) + " uri=" + uri;
-    GError* gerror = nullptr;
-    sessions[i].pipeline = gst_parse_launch(launch.c_str(), &gerror);
+    const std::string launch = "audiotestsrc name=mic is-live=true wave=silence samplesperbuffer=320 ! " +
+                               std::string(kMicCaps) +
+                               " ! s.audio "
+                               "appsrc name=cam is-live=true do-timestamp=true format=time "
+                               "caps=image/jpeg,width=1280,height=720,framerate=1/1 ! s.video "
+                               "geminilivesink name=s api-key=bench channel=scale" +
+                               std::to_string(i) + " uri=" + uri;
+    sessions[i].pipeline = launch_pipeline(launch);
     if (!sessions[i].pipeline) {
-      std::fprintf(stderr, "geminilive-bench: %s\n", gerror->message);
-      g_error_free(gerror);
       ok = false;
       break;
     }

@@ -109,8 +109,8 @@ int run_element_child(int argc, char** argv) {
   const auto chunks = static_cast<uint64_t>(std::atof(argv[3]) * 50);
   const auto frames = static_cast<uint64_t>(std::atoll(argv[4]));
   const std::string launch =
-      "audiotestsrc name=a wave=silence samplesperbuffer=320 num-buffers=" + std::to_string(chunks) +
-      " ! audio/x-raw,format=S16LE,layout=interleaved,channels=1,rate=16000 ! s.audio "
+      "audiotestsrc name=a wave=silence samplesperbuffer=320 num-buffers=" + std::to_string(chunks) + " ! " + kMicCaps +
+      " ! s.audio "
       "multifilesrc name=v loop=true num-buffers=" +
       std::to_string(frames) + " location=\"" + argv[5] +
       "\" caps=image/jpeg,width=1280,height=720,framerate=1/1 ! s.video "

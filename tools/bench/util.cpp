@@ -111,6 +111,16 @@ void stop_child(Child& child) {
   child.out_fd = -1;
 }
 
+GstElement* launch_pipeline(const std::string& description) {
+  GError* error = nullptr;
+  GstElement* pipeline = gst_parse_launch(description.c_str(), &error);
+  if (!pipeline) {
+    std::fprintf(stderr, "geminilive-bench: %s\n", error ? error->message : "could not build the pipeline");
+    g_clear_error(&error);
+  }
+  return pipeline;
+}
+
 std::string make_jpeg(const std::string& dir) {
   const std::string path = dir + "/frame-1280x720.jpg";
   // SMPTE bars at quality 85: 82 KB, the size of a typical screen frame.
@@ -118,13 +128,8 @@ std::string make_jpeg(const std::string& dir) {
       "videotestsrc num-buffers=1 pattern=smpte ! video/x-raw,width=1280,height=720 ! jpegenc quality=85 ! "
       "filesink location=\"" +
       path + "\"";
-  GError* error = nullptr;
-  GstElement* p = gst_parse_launch(launch.c_str(), &error);
-  if (!p) {
-    std::fprintf(stderr, "geminilive-bench: %s\n", error->message);
-    g_error_free(error);
-    return "";
-  }
+  GstElement* p = launch_pipeline(launch);
+  if (!p) return "";
   const bool ok = run_to_eos(p, 30);
   gst_object_unref(p);
   return ok ? path : "";
