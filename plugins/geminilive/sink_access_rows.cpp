@@ -19,7 +19,7 @@ namespace {
 using session::SessionConfig;
 using Error = std::optional<std::string>;
 
-const std::string& str(const SettingValue& v) { return std::get<std::string>(v); }
+using row_value::str;
 
 const SettingEnum kBackend{"GstGeminiLiveBackend",
                            {{0, "gemini-api", "Gemini Developer API: an API key or an ephemeral token", nullptr},

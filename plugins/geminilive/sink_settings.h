@@ -25,6 +25,15 @@ namespace geminilive::plugin {
 // doubles and strings.
 using SettingValue = std::variant<bool, gint64, guint64, double, std::string>;
 
+// Short reads of a row's value, for the rows' apply functions.
+namespace row_value {
+inline const std::string& str(const SettingValue& v) { return std::get<std::string>(v); }
+inline bool flag(const SettingValue& v) { return std::get<bool>(v); }
+inline gint64 num(const SettingValue& v) { return std::get<gint64>(v); }
+inline guint64 unum(const SettingValue& v) { return std::get<guint64>(v); }
+inline double real(const SettingValue& v) { return std::get<double>(v); }
+}  // namespace row_value
+
 enum class SettingType { Boolean, Int, UInt, UInt64, Double, String, Enum };
 
 struct SettingChoice {
@@ -72,6 +81,9 @@ const std::vector<SettingRow>& sink_setting_rows();
 // The way-in rows among them (backend, project, location, access-token,
 // ca-file), listed after api-key.
 const std::vector<SettingRow>& sink_access_rows();
+// The flow rows (sink_flow_rows.cpp): pacing, limits, the end of input and
+// how the connection is kept; listed last.
+const std::vector<SettingRow>& sink_flow_rows();
 
 // The choice's wire value for an Enum setting's value, null for none.
 const char* setting_choice_wire(const SettingEnum& choices, gint64 value);
