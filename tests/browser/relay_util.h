@@ -15,15 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "assert_str.h"
 #include "live_server.h"
 #include "relay_server.h"
-
-#define assert_str(got, want)                                                                 \
-  do {                                                                                        \
-    const std::string got_ = (got);                                                           \
-    const std::string want_ = (want);                                                         \
-    fail_unless(got_ == want_, "%s:\n got  %s\n want %s", #got, got_.c_str(), want_.c_str()); \
-  } while (0)
 
 namespace geminilive::relay::testing {
 

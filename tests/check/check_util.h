@@ -22,20 +22,12 @@
 #include <utility>
 #include <vector>
 
+#include "assert_str.h"
 #include "common/gobject_ptr.h"
 #include "live_server.h"
 #include "protocol/server_message.h"
 #include "transport/event_loop_thread.h"
 #include "transport/websocket_client.h"
-
-// gst-check's string macros keep the pointer: never hand them a temporary.
-// This one copies both sides first, and prints both on failure.
-#define assert_str(got, want)                                                                 \
-  do {                                                                                        \
-    const std::string got_ = (got);                                                           \
-    const std::string want_ = (want);                                                         \
-    fail_unless(got_ == want_, "%s:\n got  %s\n want %s", #got, got_.c_str(), want_.c_str()); \
-  } while (0)
 
 namespace geminilive::testing {
 
