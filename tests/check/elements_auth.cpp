@@ -9,11 +9,11 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "elements_util.h"
+#include "log_capture.h"
 #include "session/ephemeral_token.h"
 #include "token_endpoint.h"
 
@@ -187,41 +187,6 @@ static gchar* on_need_access_token_slowly(GstElement*, gpointer data) {
   return g_strdup(kBearerB);
 }
 
-// Every line GStreamer logs in this process, at level LOG (GST_DEBUG=*:6),
-// while it lives.
-class DebugLog {
- public:
-  DebugLog() {
-    gst_debug_set_active(TRUE);
-    gst_debug_remove_log_function(gst_debug_log_default);
-    gst_debug_add_log_function(collect, this, nullptr);
-    gst_debug_set_threshold_from_string("*:6", TRUE);
-  }
-  ~DebugLog() {
-    gst_debug_set_threshold_from_string("*:0", TRUE);
-    gst_debug_remove_log_function(collect);
-    gst_debug_add_log_function(gst_debug_log_default, nullptr, nullptr);
-  }
-  std::string text() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return text_;
-  }
-
- private:
-  static void collect(GstDebugCategory* category, GstDebugLevel, const gchar* file, const gchar*, gint, GObject*,
-                      GstDebugMessage* message, gpointer data) {
-    auto* self = static_cast<DebugLog*>(data);
-    // Formatted before the lock: formatting may take an object's lock, held
-    // by a thread that is logging too.
-    const std::string line =
-        std::string(gst_debug_category_get_name(category)) + " " + file + ": " + gst_debug_message_get(message) + "\n";
-    std::lock_guard<std::mutex> lock(self->mutex_);
-    self->text_ += line;
-  }
-  std::mutex mutex_;
-  std::string text_;
-};
-
 // Quiet (no turn starts) and distinct sample by sample, so order shows.
 static std::string quiet_distinct_pcm(double seconds) {
   std::string pcm(static_cast<std::size_t>(seconds * 16000) * 2, '\0');
@@ -236,14 +201,14 @@ static std::string quiet_distinct_pcm(double seconds) {
 // A goAway switch while need-access-token takes its time: the next
 // connection opens once the handler answers, with its new bearer; live
 // input sent meanwhile reaches the resumed state once, in order
-// (transparent resumption); neither bearer is in the GST_DEBUG=*:6 log.
+// (transparent resumption); neither bearer is in any debug line.
 GST_START_TEST(test_go_away_switch_waits_for_the_new_token) {
   g_unsetenv("GOOGLE_CLOUD_ACCESS_TOKEN");
   ServerOptions o = keyed();
   o.go_away_after = 400ms;  // every connection, from its setupComplete
   o.go_away_time_left = 3000ms;
   auto server = start_server(o);
-  DebugLog log;
+  LogCapture log;
   GstElement* sink = gst_element_factory_make("geminilivesink", nullptr);
   g_object_set(sink, "uri", server->uri().c_str(), "project", "my-proj", "session-resumption-transparent", TRUE,
                nullptr);
