@@ -10,12 +10,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "check_util.h"
+#include "log_capture.h"
 #include "resilience_util.h"
 #include "session/replay_log.h"
 #include "session_util.h"
@@ -62,6 +65,106 @@ Outcome feed_across(Live& l, std::size_t switches) {
 }
 
 bool setup_asks_transparent(const std::string& json) { return contains(json, "\"transparent\":true"); }
+
+// Vertex AI bearers for an access-token source (Application Default
+// Credentials' shape) that answers from a thread of its own, after a delay
+// per call (the last repeats): connection N gets bearer N.
+class LateTokens {
+ public:
+  explicit LateTokens(std::vector<std::chrono::milliseconds> delays) : state_(std::make_shared<State>()) {
+    state_->delays = std::move(delays);
+  }
+  ~LateTokens() { join(); }
+
+  static std::string bearer(std::size_t n) { return "ya29.bearer-" + std::to_string(n) + "-5ecret"; }
+  static std::vector<std::string> bearers() {
+    std::vector<std::string> all;
+    for (std::size_t n = 0; n < 8; ++n) all.push_back(bearer(n));
+    return all;
+  }
+
+  void configure(SessionConfig& c) const {
+    c.uri = c.uri.substr(0, c.uri.find("/ws/"));  // the host: the Vertex path comes from the backend
+    c.api_key.clear();
+    c.backend = protocol::Backend::VertexAi;
+    c.project = "my-proj";
+    c.location = "us-central1";
+    c.access_token.clear();
+    c.access_token_source = [state = state_](SessionConfig::AccessTokenReply reply) {
+      std::lock_guard<std::mutex> lock(state->mutex);
+      const std::size_t n = state->asked++;
+      const auto delay = state->delays[std::min(n, state->delays.size() - 1)];
+      state->repliers.emplace_back([reply, n, delay] {
+        std::this_thread::sleep_for(delay);
+        reply(bearer(n), "");
+      });
+    };
+  }
+  std::size_t asked() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return state_->asked;
+  }
+  void join() {
+    std::vector<std::thread> repliers;
+    {
+      std::lock_guard<std::mutex> lock(state_->mutex);
+      repliers.swap(state_->repliers);
+    }
+    for (auto& t : repliers) t.join();
+  }
+
+ private:
+  struct State {
+    mutable std::mutex mutex;
+    std::vector<std::chrono::milliseconds> delays;
+    std::size_t asked = 0;
+    std::vector<std::thread> repliers;
+  };
+  std::shared_ptr<State> state_;
+};
+
+// Live input across a goAway switch whose next connection waits `delays[1]`
+// for its bearer: the server's session state holds the input once, in
+// order; connection N carried bearer N; no bearer in any debug line.
+void go_away_while_the_token_comes(std::chrono::milliseconds time_left, std::chrono::milliseconds token_delay) {
+  ServerOptions o = opts();
+  o.access_tokens = LateTokens::bearers();
+  o.go_away_after = 400ms;  // every connection, from its setupComplete
+  o.go_away_time_left = time_left;
+  LateTokens tokens({0ms, token_delay});
+  LogCapture log;
+  Live l = ready_session(o, false, [&](SessionConfig& c) {
+    transparent(c);
+    tokens.configure(c);
+  });
+  Feeder feeder(l.session);
+  wait_count(*l.events, Event::Type::Resumed, 1);
+  std::this_thread::sleep_for(200ms);
+  feeder.stop();
+  const std::string sent = concat(feeder.sent());
+  fail_unless(l.server->wait_for([&](const ServerStats& st) { return st.session_audio_bytes >= sent.size(); }, kWait),
+              "the session state holds %" G_GUINT64_FORMAT " of %zu bytes", l.server->stats().session_audio_bytes,
+              sent.size());
+  std::this_thread::sleep_for(100ms);
+  const ServerStats st = l.server->stats();
+  const SessionStats session = l.session->stats();
+  l.session->stop();
+  tokens.join();
+  std::fprintf(stderr,
+               "goAway (%lld ms left) while the token takes %lld ms: %zu bytes sent, %" G_GUINT64_FORMAT
+               " in the session state, %" G_GUINT64_FORMAT " messages sent again, %u connections\n",
+               static_cast<long long>(time_left.count()), static_cast<long long>(token_delay.count()), sent.size(),
+               st.session_audio_bytes, session.messages_replayed, st.connections);
+  fail_unless_equals_uint64(st.session_audio_bytes, sent.size());
+  assert_str(st.session_audio_sha256, sha256_hex(sent));
+  fail_unless(st.bearer_tokens.size() >= 2);
+  for (std::size_t n = 0; n < st.bearer_tokens.size(); ++n) fail_unless_equals_int(st.bearer_tokens[n], n);
+  fail_unless(tokens.asked() >= st.bearer_tokens.size());
+  const std::string text = log.text();
+  fail_unless(contains(text, "access token for connection"), "the debug log was not captured");
+  for (std::size_t n = 0; n < tokens.asked(); ++n)
+    fail_unless(!contains(text, LateTokens::bearer(n)), "bearer %zu is in the debug log", n);
+}
 
 }  // namespace
 
@@ -243,6 +346,18 @@ GST_START_TEST(test_transparent_drop_after_uplink_drops) {
 }
 GST_END_TEST;
 
+// A goAway switch whose next connection waits for its access token (the
+// source answers 300 ms later, from another thread): the old connection
+// streams meanwhile and the switch completes with the new bearer.
+GST_START_TEST(test_transparent_go_away_waits_for_the_token) { go_away_while_the_token_comes(3000ms, 300ms); }
+GST_END_TEST;
+
+// The token comes after the goAway's time is up: the old connection ends
+// while the next one waits, input is held, and the next connection, once
+// its token is here, resumes and gets what the state lacks.
+GST_START_TEST(test_transparent_go_away_token_later_than_the_end) { go_away_while_the_token_comes(200ms, 700ms); }
+GST_END_TEST;
+
 // ---- the replay log alone ----
 
 Outbound numbered(const std::string& text) {
@@ -386,6 +501,8 @@ static Suite* resilience_transparent_suite() {
   tcase_add_test(tc, test_transparent_go_away_delivers_every_byte_once);
   tcase_add_test(tc, test_transparent_context_switch_delivers_every_byte_once);
   tcase_add_test(tc, test_transparent_drop_after_uplink_drops);
+  tcase_add_test(tc, test_transparent_go_away_waits_for_the_token);
+  tcase_add_test(tc, test_transparent_go_away_token_later_than_the_end);
   return s;
 }
 
