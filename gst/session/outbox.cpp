@@ -3,8 +3,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <optional>
 #include <utility>
+#include <vector>
 
 namespace geminilive::session {
 
@@ -146,21 +146,31 @@ void Outbox::deliver_locked(Outbound& m, bool hold_if_refused, bool recorded) {
   const Outbound::Kind kind = m.kind;
   const std::size_t media = m.media_bytes;
   const bool context_update = m.context_update;
-  // The transport takes the JSON: the replay log keeps a copy.
-  std::optional<Outbound> copy;
-  if (replay_ && recorded) copy = m;
   // Media is base64 (ASCII); live media may go, oldest first, when the
   // connection falls behind (the budget).
   const bool is_media = kind != Outbound::Kind::Other;
   transport::QueueDrops drops;
-  if (!client_ || !client_->offer_text(m.json, {is_media, is_media}, &drops)) {
+  auto give = [&](uint64_t tag) { return client_ && client_->offer_text(m.json, {is_media, is_media, tag}, &drops); };
+  bool taken;
+  if (replay_ && recorded) {
+    // Transparent resumption: the log numbers what the connection takes,
+    // less what its queue drops (it keeps a copy: the transport takes the
+    // JSON).
+    taken = replay_->offer(m, [&](uint64_t tag, std::vector<uint64_t>& dropped) {
+      const bool ok = give(tag);
+      dropped = std::move(drops.tags);
+      return ok;
+    });
+  } else {
+    taken = give(0);
+  }
+  if (!taken) {
     if (hold_if_refused && accepting_ && hold_refused_) {
       streaming_ = false;
       held_.push(std::move(m));
     }
     return;
   }
-  if (copy) replay_->sent(std::move(*copy));
   if (drops.messages) {
     stats_.uplink_dropped += drops.messages;
     stats_.messages_sent -= std::min<uint64_t>(stats_.messages_sent, drops.messages);

@@ -5,7 +5,7 @@
 
 namespace geminilive::transport {
 
-void SendQueue::push(std::string message, bool droppable, QueueDrops* drops) {
+void SendQueue::push(std::string message, bool droppable, QueueDrops* drops, uint64_t tag) {
   // Over budget: the oldest droppable messages make room (live media; the
   // session counts and reports them).
   for (auto it = queue_.begin(); bytes_ + message.size() > budget_ && it != queue_.end();) {
@@ -17,11 +17,12 @@ void SendQueue::push(std::string message, bool droppable, QueueDrops* drops) {
     if (drops) {
       ++drops->messages;
       drops->bytes += it->text.size();
+      drops->tags.push_back(it->tag);
     }
     it = queue_.erase(it);
   }
   bytes_ += message.size();
-  queue_.push_back({std::move(message), droppable});
+  queue_.push_back({std::move(message), droppable, tag});
   if (bytes_ >= budget_ / 2) room_wanted_ = true;
 }
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <vector>
 
 namespace geminilive::transport {
 
@@ -17,13 +18,15 @@ namespace geminilive::transport {
 struct QueueDrops {
   uint64_t messages = 0;
   uint64_t bytes = 0;
+  std::vector<uint64_t> tags;  // of the messages dropped, as pushed (a replay log's numbering)
 };
 
 class SendQueue {
  public:
   explicit SendQueue(std::size_t budget) : budget_(budget) {}
 
-  void push(std::string message, bool droppable, QueueDrops* drops);
+  // `tag` comes back in `drops` if the message is dropped later.
+  void push(std::string message, bool droppable, QueueDrops* drops, uint64_t tag = 0);
   // The oldest messages, at least one, up to `max_bytes` in all.
   std::deque<std::string> take(std::size_t max_bytes);
   void clear();
@@ -41,6 +44,7 @@ class SendQueue {
   struct Pending {
     std::string text;
     bool droppable = false;
+    uint64_t tag = 0;
   };
   const std::size_t budget_;
   std::deque<Pending> queue_;

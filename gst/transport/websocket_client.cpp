@@ -568,7 +568,7 @@ bool WebSocketClient::offer_text(std::string& message, Offer offer, QueueDrops* 
   Impl& i = *impl_;
   std::lock_guard<std::mutex> lock(i.mutex);
   if (!i.accepting) return false;
-  i.queue.push(std::move(message), offer.droppable, drops);
+  i.queue.push(std::move(message), offer.droppable, drops, offer.tag);
   i.schedule_flush_locked();
   return true;
 }

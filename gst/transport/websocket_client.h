@@ -55,6 +55,7 @@ struct WebSocketOptions {
 struct Offer {
   bool known_utf8 = false;  // built of ASCII (base64 media): not checked again
   bool droppable = false;   // may be dropped, oldest first, past the budget
+  uint64_t tag = 0;         // reported in QueueDrops::tags when it is
 };
 
 // Called on the loop thread. on_closed runs exactly once per connect().

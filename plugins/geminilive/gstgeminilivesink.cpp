@@ -511,8 +511,8 @@ static bool gst_gemini_live_sink_start(GstGeminiLiveSink* self) {
   const std::string shown_uri = session::shown_uri(session::session_endpoint(config).uri);
   g_autofree char* text = g_strdup_printf("Connecting to %s", shown_uri.c_str());
   priv->core->post_progress(GST_PROGRESS_TYPE_START, text);
-  GST_INFO_OBJECT(self, "connecting to %s, model %s, channel %s", shown_uri.c_str(), config.setup.model.c_str(),
-                  channel_name.c_str());
+  GST_INFO_OBJECT(self, "connecting to %s, model %s, channel %s", shown_uri.c_str(),
+                  session::session_model_name(config).c_str(), channel_name.c_str());
   auto session = session::LiveSession::create(std::move(config), channel);
   priv->core->begin(session);
   session->start();

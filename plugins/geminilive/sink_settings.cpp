@@ -7,7 +7,6 @@
 
 #include "protocol/client_message.h"
 #include "session/backend_rules.h"
-#include "session/endpoint.h"
 #include "session/model_rules.h"
 
 namespace geminilive::plugin {
@@ -206,8 +205,6 @@ protocol::Expected<session::SessionConfig> SinkSettings::session_config(std::str
     if (!rows()[i].apply) continue;
     if (auto error = rows()[i].apply(values_[i], config)) return protocol::Error{*error};
   }
-  // Vertex AI names the model by its resource path (session/endpoint.h).
-  config.setup.model = session::session_model_name(config);
   // Checked as sent: transparent resumption is asked for by the session's
   // setup (SessionSetup), not by config.setup.
   protocol::Setup as_sent = config.setup;

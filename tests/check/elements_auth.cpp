@@ -7,14 +7,18 @@
 #include <gst/check/gstcheck.h>
 
 #include <atomic>
+#include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "elements_util.h"
+#include "log_capture.h"
 #include "session/ephemeral_token.h"
 #include "token_endpoint.h"
 
 using namespace geminilive::testing;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -173,6 +177,93 @@ GST_START_TEST(test_need_access_token_on_reconnection) {
 }
 GST_END_TEST;
 
+// need-access-token that takes its time for every connection after the
+// first, as a handler that refreshes on demand does: the session's network
+// thread waits for it.
+static gchar* on_need_access_token_slowly(GstElement*, gpointer data) {
+  auto* calls = static_cast<std::atomic<int>*>(data);
+  if ((*calls)++ == 0) return g_strdup(kBearerA);
+  g_usleep(300 * 1000);
+  return g_strdup(kBearerB);
+}
+
+// Quiet (no turn starts) and distinct sample by sample, so order shows.
+static std::string quiet_distinct_pcm(double seconds) {
+  std::string pcm(static_cast<std::size_t>(seconds * 16000) * 2, '\0');
+  for (std::size_t i = 0; i < pcm.size() / 2; ++i) {
+    const auto sample = static_cast<int16_t>((static_cast<uint32_t>(i * 2654435761u) >> 24) % 201) - 100;
+    pcm[2 * i] = static_cast<char>(static_cast<uint16_t>(sample) & 0xFF);
+    pcm[2 * i + 1] = static_cast<char>(static_cast<uint16_t>(sample) >> 8);
+  }
+  return pcm;
+}
+
+// A goAway switch while need-access-token takes its time: the next
+// connection opens once the handler answers, with its new bearer; live
+// input sent meanwhile reaches the resumed state once, in order
+// (transparent resumption); neither bearer is in any debug line.
+GST_START_TEST(test_go_away_switch_waits_for_the_new_token) {
+  g_unsetenv("GOOGLE_CLOUD_ACCESS_TOKEN");
+  ServerOptions o = keyed();
+  o.go_away_after = 400ms;  // every connection, from its setupComplete
+  o.go_away_time_left = 3000ms;
+  auto server = start_server(o);
+  LogCapture log;
+  GstElement* sink = gst_element_factory_make("geminilivesink", nullptr);
+  g_object_set(sink, "uri", server->uri().c_str(), "project", "my-proj", "session-resumption-transparent", TRUE,
+               nullptr);
+  gst_util_set_object_arg(G_OBJECT(sink), "backend", "vertex-ai");
+  std::atomic<int> calls{0};
+  g_signal_connect(sink, "need-access-token", G_CALLBACK(on_need_access_token_slowly), &calls);
+  GstBus* bus = attach_bus(sink);
+  GstHarness* h = sink_harness(sink, "audio", kAudioCaps16k);
+  wait_setup_complete(bus);
+
+  // 20 ms chunks in real time until the second connection has the session
+  // and a little after.
+  const std::string pcm = quiet_distinct_pcm(4.0);
+  const std::size_t chunk = 640;
+  std::size_t sent = 0;
+  gint64 switched_at = 0;
+  for (; sent + chunk <= pcm.size(); sent += chunk) {
+    push_pcm(h, pcm.substr(sent, chunk), 16000, 0.02, gst_util_uint64_scale(sent / 2, GST_SECOND, 16000));
+    g_usleep(20 * 1000);
+    if (!switched_at && server->stats().setups >= 2) switched_at = g_get_monotonic_time();
+    if (switched_at && g_get_monotonic_time() - switched_at > 200 * 1000) {
+      sent += chunk;
+      break;
+    }
+  }
+  fail_unless(switched_at != 0, "no second setup while 4 s of audio went in");
+  const std::string expected = pcm.substr(0, sent);
+  const bool all_in = server->wait_for(
+      [&](const ServerStats& s) { return s.setups >= 2 && s.session_audio_bytes >= expected.size(); }, kWait);
+  const ServerStats s = server->stats();
+  fail_unless(all_in, "the resumed state holds %" G_GUINT64_FORMAT " of %zu bytes", s.session_audio_bytes,
+              expected.size());
+  std::fprintf(stderr,
+               "switch waiting for a token: %zu bytes sent, %" G_GUINT64_FORMAT
+               " in the resumed state, %" G_GUINT64_FORMAT " received over %u connections\n",
+               expected.size(), s.session_audio_bytes, s.audio_bytes, s.connections);
+  fail_unless_equals_uint64(s.session_audio_bytes, expected.size());
+  assert_str(s.session_audio_sha256, sha256_hex(expected));
+  fail_unless(s.resumed >= 1);
+  // The first connection had the first bearer; each one after it the
+  // handler's new one.
+  fail_unless(s.bearer_tokens.size() >= 2 && s.bearer_tokens[0] == 0, "bearers: %zu", s.bearer_tokens.size());
+  for (std::size_t i = 1; i < s.bearer_tokens.size(); ++i) fail_unless_equals_int(s.bearer_tokens[i], 1);
+  fail_unless_equals_int(calls.load(), static_cast<int>(s.bearer_tokens.size()));
+  gst_harness_teardown(h);
+  release_bus(bus);
+
+  const std::string text = log.text();
+  fail_unless(contains(text, "need-access-token gave a token"), "the debug log was not captured");
+  for (const char* bearer : {kBearerA, kBearerB})
+    fail_unless(lines_with(text, bearer).empty(), "a bearer is in the debug log: %s",
+                lines_with(text, bearer)[0].c_str());
+}
+GST_END_TEST;
+
 // What the token endpoint gives: kBearerA, for an hour.
 static std::string token_answer() { return std::string(R"({"access_token":")") + kBearerA + R"(","expires_in":3599})"; }
 
@@ -310,6 +401,7 @@ static Suite* elements_auth_suite() {
   tcase_add_test(tc, test_launch_with_ephemeral_token);
   tcase_add_test(tc, test_launch_with_vertex);
   tcase_add_test(tc, test_need_access_token_on_reconnection);
+  tcase_add_test(tc, test_go_away_switch_waits_for_the_new_token);
   tcase_add_test(tc, test_access_properties);
   tcase_add_test(tc, test_launch_with_adc);
   tcase_add_test(tc, test_adc_token_kept_across_reconnection);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "check_util.h"
+#include "log_capture.h"
 #include "protocol/auth_token_request.h"
 #include "session/close_errors.h"
 #include "session/endpoint.h"
@@ -33,40 +34,6 @@ namespace {
 constexpr char kKey[] = "KEY-5ecret-c0ffee";
 constexpr char kBearerA[] = "ya29.bearer-A-5ecret";
 constexpr char kBearerB[] = "ya29.bearer-B-5ecret";
-
-// Every debug line of every category at every level, while it lives.
-class LogCapture {
- public:
-  LogCapture() {
-    previous_ = gst_debug_get_default_threshold();
-    was_active_ = gst_debug_is_active();
-    gst_debug_set_active(TRUE);
-    gst_debug_add_log_function(&LogCapture::log, this, nullptr);
-    gst_debug_set_default_threshold(GST_LEVEL_MEMDUMP);
-  }
-  ~LogCapture() {
-    gst_debug_set_default_threshold(previous_);
-    gst_debug_remove_log_function(&LogCapture::log);
-    gst_debug_set_active(was_active_);
-  }
-  std::string text() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return text_;
-  }
-
- private:
-  static void log(GstDebugCategory* category, GstDebugLevel, const gchar* file, const gchar*, gint, GObject*,
-                  GstDebugMessage* message, gpointer data) {
-    auto* self = static_cast<LogCapture*>(data);
-    const gchar* text = gst_debug_message_get(message);
-    std::lock_guard<std::mutex> lock(self->mutex_);
-    self->text_ += std::string(gst_debug_category_get_name(category)) + " " + file + ": " + (text ? text : "") + "\n";
-  }
-  std::mutex mutex_;
-  std::string text_;
-  GstDebugLevel previous_;
-  gboolean was_active_;
-};
 
 SessionConfig vertex_config(const std::string& uri) {
   SessionConfig c;
@@ -396,7 +363,6 @@ GST_START_TEST(test_vertex_session) {
   auto server = start_server(keyed());
   LogCapture log;
   SessionConfig c = vertex_config(server->uri());
-  c.setup.model = session_model_name(c);
   auto events = std::make_shared<Events>();
   assert_str(ask(c, events), "You wrote: hello.");
   ServerStats s = server->stats();
@@ -428,7 +394,6 @@ GST_START_TEST(test_fresh_bearer_per_connection) {
   std::atomic<bool> on_test_thread{false};
   const std::thread::id test_thread = std::this_thread::get_id();
   SessionConfig c = vertex_config(server->uri());
-  c.setup.model = session_model_name(c);
   c.access_token.clear();
   c.reconnect_delay = 50ms;
   c.access_token_provider = [&] {
@@ -462,7 +427,6 @@ GST_START_TEST(test_async_access_token_source) {
   std::vector<std::thread> repliers;
   std::mutex repliers_mutex;
   SessionConfig c = vertex_config(server->uri());
-  c.setup.model = session_model_name(c);
   c.access_token.clear();
   c.reconnect_delay = 50ms;
   c.access_token_source = [&](SessionConfig::AccessTokenReply reply) {
