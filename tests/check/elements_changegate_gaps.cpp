@@ -118,7 +118,8 @@ GST_END_TEST;
 // The gate in front of an aggregator (compositor, which like a muxer waits
 // for every pad's next data): beside a moving picture, 10 s of a still screen
 // pass one frame, yet the compositor's output reaches 10 s before any EOS,
-// because the GAPs advance the still pad's time. EOS then ends it at once.
+// because the GAPs advance the still pad's time (without them it stops at
+// 0.5 s, the end of the one frame passed). EOS then ends it, no frame needed.
 GST_START_TEST(test_aggregator_goes_on_through_a_still_screen) {
   g_autofree char* line = g_strdup_printf(
       "appsrc name=still format=time caps=video/x-raw,format=GRAY8,width=%d,height=%d,framerate=2/1 ! "
@@ -169,12 +170,10 @@ GST_START_TEST(test_aggregator_goes_on_through_a_still_screen) {
   GstFlowReturn ret;
   g_signal_emit_by_name(still, "end-of-stream", &ret);
   g_signal_emit_by_name(moving, "end-of-stream", &ret);
-  const auto asked = std::chrono::steady_clock::now();
+  // No further frame on the still pad: EOS alone ends the stream.
   GstMessage* eos = wait_message(bus, message_of_type(GST_MESSAGE_EOS));
   fail_unless(eos != nullptr, "no EOS");
   gst_message_unref(eos);
-  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - asked);
-  fail_unless(took.count() < 2000, "EOS took %lld ms", static_cast<long long>(took.count()));
   gst_element_set_state(pipeline, GST_STATE_NULL);
   gst_object_unref(out);
   gst_object_unref(moving);

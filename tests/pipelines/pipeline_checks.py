@@ -131,6 +131,18 @@ def check(marker, workdir, run, server, timing, env):
             else:
                 notes.append(f"{key} {'+'.join(got)}")
             continue
+        m = re.fullmatch(r"fps\s*>=\s*([0-9.]+)", value)
+        if m:
+            need = math.floor(float(m.group(1)) * timing)
+            frames, duration, error = recorded_video(path, workdir, env)
+            if error:
+                problems.append(f"{key}: {error}")
+            elif frames < need or duration < (need - 1) / float(m.group(1)):
+                problems.append(f"{key}: {frames} video frames over {duration:.2f} s in {timing:.1f} s of PLAYING, "
+                                f"need {need} frames")
+            else:
+                notes.append(f"{key} {frames} video frames, {duration:.2f} s")
+            continue
         if colon and kind == "subtitles":
             texts = items.split("+")
             got, error = subtitle_tracks(path, len(texts), workdir, env)
@@ -169,6 +181,30 @@ def discovered_streams(path, env):
     if r.returncode != 0 or "Properties:" not in text:
         return [], "gst-discoverer-1.0 cannot read it: " + tail(text, 4).strip()
     return sorted(re.findall(r"^\s+(video|audio|subtitles) #\d+:", text, re.M)), None
+
+
+def recorded_video(path, workdir, env):
+    """The frames of the first video track of a Matroska file (demuxed and
+    counted, as a parse pipeline would), and the file's duration in seconds
+    as gst-discoverer-1.0 reports it."""
+    if not shutil.which("gst-discoverer-1.0"):
+        return 0, 0.0, ("gst-discoverer-1.0 is missing: install the Debian package gstreamer1.0-plugins-base-apps "
+                        "(tools/setup installs it)")
+    r = subprocess.run(["gst-discoverer-1.0", path], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       timeout=60)
+    text = r.stdout.decode(errors="replace")
+    m = re.search(r"^\s*Duration: (\d+:\d+:[0-9.]+)", text, re.M)
+    if r.returncode != 0 or not m:
+        return 0, 0.0, "gst-discoverer-1.0 gives no duration: " + tail(text, 4).strip()
+    argv = ["gst-launch-1.0", "-v", "filesrc", f"location={path}", "!", "matroskademux", "name=d", "d.video_0", "!",
+            "fakesink", "name=frames", "silent=false"]
+    r = subprocess.run(argv, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+    out = r.stdout.decode(errors="replace")
+    if r.returncode != 0:
+        return 0, 0.0, "cannot demux its video track: " + tail(out, 4).strip()
+    frames = len(re.findall(r"/GstFakeSink:frames: last-message = chain ", out))
+    h, mi, sec = m.group(1).split(":")
+    return frames, int(h) * 3600 + int(mi) * 60 + float(sec), None
 
 
 def subtitle_tracks(path, count, workdir, env):

@@ -21,7 +21,6 @@ class Skip(Exception):
     """The line cannot run here (an element or a helper is missing): why."""
 
 
-
 class Display(Helper):
     """An Xvfb display of its own; DISPLAY for the pipeline and the window."""
 

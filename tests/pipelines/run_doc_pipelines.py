@@ -53,6 +53,10 @@ Checks (expect=, comma-separated; quote values that hold commas)
                    gst-discoverer-1.0 finds exactly these streams in the file,
                    in any order; KIND is video, audio or subtitles (Debian
                    package gstreamer1.0-plugins-base-apps)
+  FILE=fps>=R       the first video track of the Matroska file holds at least
+                   floor(R x seconds in PLAYING) frames (demuxed and counted),
+                   and gst-discoverer-1.0 gives the file a duration of at least
+                   that many frames less one, at R a second
   FILE=subtitles:TEXT+TEXT+...
                    the subtitle tracks of the Matroska file, in track order,
                    hold exactly these texts; TEXT is reply or heard, as above
