@@ -30,11 +30,12 @@
  * buffer, timestamps and all. For each frame dropped it pushes a GAP event
  * with that frame's PTS and duration (one frame of the caps' rate when the
  * buffer has none; none for a frame without a PTS), so that time goes on
- * downstream through a still screen: an aggregator or a muxer right behind
- * the gate advances instead of waiting for the next frame passed.
- * geminilivesink sends nothing for a GAP. A video encoder (GstVideoEncoder,
- * jpegenc included) holds serialized events until its next frame, so behind
- * one the GAPs arrive with the next frame passed.
+ * downstream through a still screen: an aggregator right behind the gate
+ * (compositor, for one) advances instead of waiting for the next
+ * frame passed. geminilivesink sends nothing for a GAP. A video encoder
+ * (GstVideoEncoder, jpegenc included) holds serialized events until its next
+ * frame, and matroskamux does not go on past GAPs on a video track: behind
+ * those the stream waits for the next frame passed.
  *
  * At EOS, and when the application emits the `post-stats` action signal, it
  * posts an element message `geminilive/change-gate` with the counts since
@@ -402,9 +403,9 @@ static const char* verdict_name(Verdict v) {
 }
 
 // A dropped frame becomes a GAP event over the time it covered, so that
-// downstream time still advances: a muxer or aggregator waiting for this
-// stream's next data goes on (and finishes at EOS) instead of waiting for the
-// next frame passed, which on a still screen is the keepalive.
+// downstream time still advances: an aggregator waiting for this stream's
+// next data goes on instead of waiting for the next frame passed, which on a
+// still screen is the keepalive.
 static void push_gap_for(GstGeminiLiveChangeGate* self, const GstVideoFrame* frame) {
   const GstClockTime pts = GST_BUFFER_PTS(frame->buffer);
   if (!GST_CLOCK_TIME_IS_VALID(pts)) return;  // a GAP needs a time
