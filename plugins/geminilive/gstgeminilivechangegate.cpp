@@ -27,7 +27,15 @@
  * on screen). Time is the frames' running time (their PTS).
  *
  * The element only passes or drops buffers: a frame passed is the input
- * buffer, timestamps and all.
+ * buffer, timestamps and all. For each frame dropped it pushes a GAP event
+ * with that frame's PTS and duration (one frame of the caps' rate when the
+ * buffer has none; none for a frame without a PTS), so that time goes on
+ * downstream through a still screen: an aggregator right behind the gate
+ * (compositor, for one) advances instead of waiting for the next
+ * frame passed. geminilivesink sends nothing for a GAP. A video encoder
+ * (GstVideoEncoder, jpegenc included) holds serialized events until its next
+ * frame, and matroskamux does not go on past GAPs on a video track: behind
+ * those the stream waits for the next frame passed.
  *
  * At EOS, and when the application emits the `post-stats` action signal, it
  * posts an element message `geminilive/change-gate` with the counts since
@@ -394,6 +402,22 @@ static const char* verdict_name(Verdict v) {
   return names[static_cast<int>(v)];
 }
 
+// A dropped frame becomes a GAP event over the time it covered, so that
+// downstream time still advances: an aggregator waiting for this stream's
+// next data goes on instead of waiting for the next frame passed, which on a
+// still screen is the keepalive.
+static void push_gap_for(GstGeminiLiveChangeGate* self, const GstVideoFrame* frame) {
+  const GstClockTime pts = GST_BUFFER_PTS(frame->buffer);
+  if (!GST_CLOCK_TIME_IS_VALID(pts)) return;  // a GAP needs a time
+  GstClockTime duration = GST_BUFFER_DURATION(frame->buffer);
+  const GstVideoInfo* info = &frame->info;
+  if (!GST_CLOCK_TIME_IS_VALID(duration) && GST_VIDEO_INFO_FPS_N(info) > 0)
+    duration = gst_util_uint64_scale_int(GST_SECOND, GST_VIDEO_INFO_FPS_D(info), GST_VIDEO_INFO_FPS_N(info));
+  GST_LOG_OBJECT(self, "gap at %" GST_TIME_FORMAT " for %" GST_TIME_FORMAT, GST_TIME_ARGS(pts),
+                 GST_TIME_ARGS(duration));
+  gst_pad_push_event(GST_BASE_TRANSFORM_SRC_PAD(self), gst_event_new_gap(pts, duration));
+}
+
 static GstFlowReturn gst_gemini_live_change_gate_transform_frame_ip(GstVideoFilter* filter, GstVideoFrame* frame) {
   auto* self = GST_GEMINI_LIVE_CHANGE_GATE(filter);
   GatePrivate* priv = self->priv;
@@ -440,5 +464,6 @@ static GstFlowReturn gst_gemini_live_change_gate_transform_frame_ip(GstVideoFilt
       ++priv->over_rate;
       break;
   }
+  push_gap_for(self, frame);
   return GST_BASE_TRANSFORM_FLOW_DROPPED;
 }

@@ -6,6 +6,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 
+#include <atomic>
 #include <random>
 #include <string>
 #include <vector>
@@ -336,16 +337,29 @@ GST_END_TEST;
 
 // The first "done when": appsrc → gate → jpegenc → geminilivesink;
 // the local server gets one frame per still picture, then each changing
-// frame up to max-fps.
+// frame up to max-fps, and nothing for the GAPs of the frames dropped.
 GST_START_TEST(test_frames_reaching_the_server) {
   auto server = start_server(fast());
   g_autofree char* line = g_strdup_printf(
       "appsrc name=in format=time caps=video/x-raw,format=GRAY8,width=%d,height=%d,framerate=2/1 ! "
-      "geminilivechangegate name=g ! jpegenc ! queue ! geminilivesink name=s sync=false max-video-fps=0 %s",
+      "geminilivechangegate name=g ! jpegenc ! queue name=q ! geminilivesink name=s sync=false max-video-fps=0 %s",
       kW, kH, sink_args(*server).c_str());
   GstElement* pipeline = parse_pipeline(line);
   GstBus* bus = gst_element_get_bus(pipeline);
   GstElement* src = gst_bin_get_by_name(GST_BIN(pipeline), "in");
+  // The GAP events of the dropped frames that reach geminilivesink.
+  std::atomic<int> gaps{0};
+  GstElement* q = gst_bin_get_by_name(GST_BIN(pipeline), "q");
+  GstPad* q_src = gst_element_get_static_pad(q, "src");
+  gst_pad_add_probe(
+      q_src, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+      +[](GstPad*, GstPadProbeInfo* info, gpointer data) {
+        if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) == GST_EVENT_GAP) ++*static_cast<std::atomic<int>*>(data);
+        return GST_PAD_PROBE_OK;
+      },
+      &gaps, nullptr);
+  gst_object_unref(q_src);
+  gst_object_unref(q);
   gst_element_set_state(pipeline, GST_STATE_PLAYING);
   GstMessage* setup = wait_message(bus, element_message("geminilive/setup-complete"));
   fail_unless(setup != nullptr, "no geminilive/setup-complete");
@@ -381,6 +395,9 @@ GST_START_TEST(test_frames_reaching_the_server) {
   GstMessage* eos = wait_message(bus, message_of_type(GST_MESSAGE_EOS));
   fail_unless(eos != nullptr, "no EOS");
   gst_message_unref(eos);
+  // The sink got a GAP for each of the 15 frames dropped (jpegenc hands them
+  // on with its next frame or at EOS), sent nothing for them, and ended.
+  fail_unless_equals_int(gaps.load(), 15);
   fail_unless_equals_int(server->stats().video_frames, 7);
   assert_str(server->stats().last_frame_mime, "image/jpeg");
   fail_unless_equals_int(server->stats().last_frame_width, kW);

@@ -53,6 +53,10 @@ Checks (expect=, comma-separated; quote values that hold commas)
                    gst-discoverer-1.0 finds exactly these streams in the file,
                    in any order; KIND is video, audio or subtitles (Debian
                    package gstreamer1.0-plugins-base-apps)
+  FILE=fps>=R       the first video track of the Matroska file holds at least
+                   floor(R x seconds in PLAYING) frames (demuxed and counted),
+                   and gst-discoverer-1.0 gives the file a duration of at least
+                   that many frames less one, at R a second
   FILE=subtitles:TEXT+TEXT+...
                    the subtitle tracks of the Matroska file, in track order,
                    hold exactly these texts; TEXT is reply or heard, as above
@@ -108,10 +112,8 @@ was. The exit status is 1 when anything failed; skips alone do not fail.
 
 import argparse
 import glob
-import math
 import os
 import re
-import select
 import shlex
 import shutil
 import signal
@@ -120,18 +122,17 @@ import sys
 import tempfile
 import threading
 import time
-import wave
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
 from pipewire import Missing as PipeWireMissing, PipeWire  # noqa: E402
-from harness import (REPLY_RATE, Failure, Helper, Tally, MockServer, first_line, make_question_wav,  # noqa: E402
-                     python_with, reply_pcm_bytes, tail)
+from harness import Failure, Tally, MockServer, make_question_wav, tail  # noqa: E402
+from doc_markers import find_blocks, parse_marker  # noqa: E402
+from pipeline_checks import check  # noqa: E402
+from pipeline_helpers import Camera, Display, Skip, Window, parse_server_log  # noqa: E402
 
 QUESTION_TEXT = "What is on the screen?\n"
-XVFB_SCREEN = ["-screen", "0", "1280x720x24"]
 DEFAULT_TIMEOUT = 60.0
-SPEAKER_PERIOD_S = 0.020  # geminilivesrc period-time default
 
 MIC = ["audiotestsrc", "is-live=true", "wave=sine", "freq=220", "volume=0.3"]
 SUBSTITUTIONS = {
@@ -148,15 +149,11 @@ SUBSTITUTIONS = {
     "autovideosrc": ["videotestsrc", "is-live=true"],
 }
 SPEAKERS = {"autoaudiosink", "pulsesink", "alsasink"}
-COUNTERS = {"frames", "audio", "texts", "turns"}
 
 # Placeholders a reader replaces (see the docstring)
 XID_PLACEHOLDER = "xid=XID"
 NODE_PLACEHOLDER = "path=NODE"
 CAMERA_PLACEHOLDER = "rtsp://camera.local/stream"
-WINDOW_SIZE = "640x360"
-WINDOW = ["videotestsrc", "is-live=true", "pattern=ball", "!",
-          "video/x-raw,width=640,height=360,framerate=10/1", "!", "ximagesink"]
 # The Debian package of elements the docs use that tools/setup may lack
 PACKAGES = {
     "webrtcdsp": "gstreamer1.0-plugins-bad",
@@ -166,203 +163,6 @@ PACKAGES = {
     "avdec_h264": "gstreamer1.0-libav",
 }
 ELEMENT_RE = re.compile(r"^[A-Za-z][\w-]*$")
-
-MARKER_RE = re.compile(r"^\s*<!--\s*pipeline-test:(.*?)-->\s*$")
-FENCE_RE = re.compile(r"^\s*```+\s*(\w*)")
-
-
-class Skip(Exception):
-    """The line cannot run here (an element or a helper is missing): why."""
-
-
-# ---------------------------------------------------------------- markdown
-
-
-def split_outside_quotes(text, separators):
-    """Splits on any character of separators outside double quotes; keeps quotes."""
-    parts, cur, quoted = [], "", False
-    for c in text:
-        if c == '"':
-            quoted = not quoted
-            cur += c
-        elif c in separators and not quoted:
-            parts.append(cur)
-            cur = ""
-        else:
-            cur += c
-    parts.append(cur)
-    return [p for p in (p.strip() for p in parts) if p]
-
-
-def unquote(value):
-    if len(value) >= 2 and value[0] == '"' and value[-1] == '"':
-        return value[1:-1]
-    return value
-
-
-def parse_marker(body):
-    marker = {"skip": False, "x11": False, "pipewire": False, "seconds": None, "timeout": None,
-              "expect": [], "id": None, "reason": None}
-    for token in split_outside_quotes(body, " \t"):
-        key, eq, value = token.partition("=")
-        value = unquote(value)
-        if not eq and key in ("skip", "x11", "pipewire"):
-            marker[key] = True
-        elif key == "id" and value:
-            marker["id"] = value
-        elif key == "reason":
-            marker["reason"] = value
-        elif key in ("seconds", "timeout"):
-            try:
-                marker[key] = float(value)
-            except ValueError:
-                raise Failure(f"marker: {key}={value} is not a number")
-        elif key == "expect":
-            marker["expect"] = split_outside_quotes(token[len("expect="):], ",")
-        else:
-            raise Failure(f"marker: unknown option {token!r}")
-    if marker["skip"]:
-        if not marker["reason"]:
-            raise Failure('marker: skip needs reason="..."')
-    elif not marker["id"]:
-        raise Failure("marker: id=NAME is missing")
-    return marker
-
-
-def find_blocks(path):
-    """Returns (line number, marker text or None, command) for each gst-launch-1.0
-    block, and (line number, marker text, None) for each marker without one."""
-    lines = open(path, encoding="utf-8").read().split("\n")
-    results = []
-    pending = None  # (line number, marker text) of the last marker seen
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        m = MARKER_RE.match(line)
-        fence = FENCE_RE.match(line)
-        if m:
-            if pending:
-                results.append((pending[0], pending[1], None))
-            pending = (i + 1, m.group(1))
-            i += 1
-            continue
-        if fence:
-            lang = fence.group(1)
-            start = i
-            i += 1
-            body = []
-            while i < len(lines) and not FENCE_RE.match(lines[i]):
-                body.append(lines[i])
-                i += 1
-            i += 1  # closing fence
-            text = "\n".join(body).strip()
-            if lang in ("sh", "bash", "shell") and text.startswith("gst-launch-1.0"):
-                results.append((start + 1, pending[1] if pending else None, text))
-                pending = None
-            elif pending:
-                results.append((pending[0], pending[1], None))
-                pending = None
-            continue
-        if line.strip() and pending:
-            results.append((pending[0], pending[1], None))
-            pending = None
-        i += 1
-    if pending:
-        results.append((pending[0], pending[1], None))
-    return results
-
-
-# ---------------------------------------------------------------- the server
-
-
-class Display(Helper):
-    """An Xvfb display of its own; DISPLAY for the pipeline and the window."""
-
-    def __init__(self, workdir):
-        if not shutil.which("Xvfb"):
-            raise Failure("Xvfb is missing: install the Debian package xvfb (tools/setup installs it)")
-        r, w = os.pipe()
-        try:
-            super().__init__(["Xvfb", "-displayfd", str(w), "-nolisten", "tcp"] + XVFB_SCREEN, workdir,
-                             "xvfb", pass_fds=(w,))
-        finally:
-            os.close(w)
-        number = b""
-        with os.fdopen(r, "rb", buffering=0) as f:
-            deadline = time.monotonic() + 10
-            while not number.endswith(b"\n") and time.monotonic() < deadline:
-                if select.select([f], [], [], 0.1)[0]:
-                    byte = f.read(1)
-                    if not byte:
-                        break
-                    number += byte
-        if not number.strip().isdigit():
-            self.stop()
-            raise Failure("Xvfb did not start: " + tail(self.log(), 4).strip())
-        self.display = ":" + number.decode().strip()
-
-
-class Window(Helper):
-    """A WINDOW_SIZE window on the display: videotestsrc ! ximagesink."""
-
-    def __init__(self, workdir, env):
-        if not shutil.which("xwininfo"):
-            raise Failure("xwininfo is missing: install the Debian package x11-utils (tools/setup installs it)")
-        super().__init__(["gst-launch-1.0", "-q"] + WINDOW, workdir, "window", env=env)
-        self.xid = None
-        deadline = time.monotonic() + 10
-        while self.xid is None and self.proc.poll() is None and time.monotonic() < deadline:
-            tree = subprocess.run(["xwininfo", "-root", "-tree"], env=env, stdout=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL).stdout.decode(errors="replace")
-            for line in tree.splitlines():
-                m = re.match(r"\s*(0x[0-9a-f]+) .*\(\"[^\"]*\" \"GStreamer\"\)\s+(\d+x\d+)\+", line)
-                if m and m.group(2) == WINDOW_SIZE:
-                    self.xid = m.group(1)
-            if self.xid is None:
-                time.sleep(0.1)
-        if self.xid is None:
-            self.stop()
-            raise Failure("the test window did not appear on the display: " + tail(self.log(), 4).strip())
-
-
-class Camera(Helper):
-    """An RTSP camera: rtsp_camera.py beside this file."""
-
-    CHECK = "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer"
-
-    def __init__(self, workdir, env):
-        python = python_with(self.CHECK)
-        if python is None:
-            raise Skip("the RTSP camera needs PyGObject and GstRtspServer: install the Debian packages "
-                       "python3-gi and gir1.2-gst-rtsp-server-1.0 (tools/setup installs them)")
-        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rtsp_camera.py")
-        super().__init__([python, script], workdir, "camera", env=env)
-        line = first_line(self.proc, 10.0)
-        if not line.startswith("rtsp://"):
-            self.stop()
-            raise Failure(f"the RTSP camera did not print its URL: {line!r}\n" + self.log())
-        self.url = line.strip()
-
-
-SUMMARY_RE = re.compile(
-    r"geminilive-mock-server: (\d+) connections, (\d+) setups \((\d+) resumed\), (\d+) turns started, "
-    r"(\d+) completed, (\d+) interrupted, (\d+) tool responses, (\d+) audio bytes \(sha256 [^)]*\), "
-    r"(\d+) video frames, (\d+) texts")
-TURN_RE = re.compile(r"geminilive-mock-server: connection \d+: turn \d+: (.*)$")
-
-
-def parse_server_log(log):
-    summary = None
-    for line in log.splitlines():
-        m = SUMMARY_RE.search(line)
-        if m:
-            v = [int(x) for x in m.groups()]
-            summary = {"connections": v[0], "setups": v[1], "turns_started": v[3], "turns": v[4],
-                       "interrupted": v[5], "audio": v[7], "frames": v[8], "texts": v[9]}
-    if summary is None:
-        raise Failure("the server printed no summary at SIGTERM")
-    summary["replies"] = [m.group(1) for m in map(TURN_RE.search, log.splitlines()) if m]
-    return summary
 
 
 # ---------------------------------------------------------------- pipelines
@@ -451,177 +251,6 @@ class Run:
         self.stderr_file.close()
         with open(self.stderr_path, encoding="utf-8", errors="replace") as f:
             self.stderr = f.read()
-
-
-def compare(value, op, expected):
-    return {"=": value == expected, ">=": value >= expected, ">": value > expected}[op]
-
-
-CHAIN_RE = re.compile(r"/Gst\w+:([^:/ ]+): last-message = chain .*?\((\d+) bytes, .*?"
-                      r"duration: ([0-9:.]+|none), .*?flags: [0-9a-f]+ ([^,]*),")
-
-
-def parse_clock(text):
-    h, m, s = text.split(":")
-    return int(h) * 3600 + int(m) * 60 + float(s)
-
-
-def played_seconds(lines, speakers):
-    """Seconds of non-gap audio that reached the substituted speakers."""
-    total = 0.0
-    for line in lines:
-        m = CHAIN_RE.search(line)
-        if not m or m.group(1) not in speakers or "gap" in m.group(4).split():
-            continue
-        if m.group(3) != "none":
-            total += parse_clock(m.group(3))
-        else:
-            total += int(m.group(2)) / (REPLY_RATE * 2)
-    return total
-
-
-def check(marker, workdir, run, server, timing, env):
-    problems = []
-    notes = []
-    replies = server["replies"]
-    reply = " ".join(replies)
-    reply_bytes = sum(reply_pcm_bytes(r) for r in replies)
-    for item in marker["expect"]:
-        m = re.fullmatch(r"(\w+)\s*(>=|>|=)\s*(\d+)", item)
-        if m and m.group(1) in COUNTERS:
-            name, op, n = m.group(1), m.group(2), int(m.group(3))
-            if not compare(server[name], op, n):
-                problems.append(f"{item}: the server counted {name}={server[name]}")
-            continue
-        m = re.fullmatch(r"fps\s*>=\s*([0-9.]+)", item)
-        if m:
-            need = math.floor(float(m.group(1)) * timing)
-            if server["frames"] < need:
-                problems.append(f"{item}: {server['frames']} frames in {timing:.1f} s of PLAYING, need {need}")
-            continue
-        key, eq, value = item.partition("=")
-        value = unquote(value.strip())
-        key = key.strip()
-        if not eq and key == "answer-played":
-            if not reply_bytes:
-                problems.append("answer-played: the server sent no reply")
-                continue
-            want = reply_bytes / (REPLY_RATE * 2)
-            got = played_seconds(run.lines, run.speakers)
-            if got < want - 0.001 or got > want + 2 * SPEAKER_PERIOD_S + 0.001:
-                problems.append(f"answer-played: the speaker got {got:.3f} s of answer, the reply is {want:.3f} s")
-            else:
-                notes.append(f"{got:.2f} s of answer played")
-            continue
-        if not eq:
-            problems.append(f"{item}: unknown check")
-            continue
-        if key == "jpeg":
-            sizes = re.findall(r"(?:the last a|frames?, a) (\d+x\d+) (\S+?)\.", reply)
-            if not sizes or sizes[-1] != (value, "JPEG"):
-                problems.append(f"{item}: the server's reply says {sizes[-1] if sizes else 'no frame'}")
-            continue
-        if key == "reply":
-            if reply != value:
-                problems.append(f"{item}: the server replied {reply!r}")
-            continue
-        path = os.path.join(workdir, key)
-        if not os.path.isfile(path):
-            problems.append(f"{key}: the pipeline made no such file")
-            continue
-        if value == "reply-audio":
-            try:
-                with wave.open(path) as w:
-                    fmt = (w.getframerate(), w.getnchannels(), w.getsampwidth())
-                    data = w.readframes(w.getnframes())
-            except (wave.Error, EOFError) as e:
-                problems.append(f"{key}: not a WAV file ({e})")
-                continue
-            if fmt != (REPLY_RATE, 1, 2):
-                problems.append(f"{key}: {fmt[0]} Hz, {fmt[1]} channels, {8 * fmt[2]} bits; want 24000 Hz mono S16")
-            elif len(data) != reply_bytes or not reply_bytes:
-                problems.append(f"{key}: {len(data)} bytes of audio; the server sent {reply_bytes} "
-                                f"(reply {reply!r})")
-            else:
-                samples = memoryview(data).cast("h")
-                rms = math.sqrt(sum(s * s for s in samples) / len(samples))
-                if rms < 500:
-                    problems.append(f"{key}: the audio is silent (RMS {rms:.0f})")
-                else:
-                    notes.append(f"{key} {len(data)} bytes")
-            continue
-        if value in ("reply", "heard"):
-            with open(path, encoding="utf-8", errors="replace") as f:
-                content = f.read()
-            want = expected_text(value, reply)
-            if not want or content != want:
-                problems.append(f"{key}: holds {content!r}, want {want!r}")
-            continue
-        kind, colon, items = value.partition(":")
-        if colon and kind == "streams":
-            want = sorted(items.split("+"))
-            got, error = discovered_streams(path, env)
-            if error:
-                problems.append(f"{key}: {error}")
-            elif got != want:
-                problems.append(f"{key}: gst-discoverer-1.0 finds {'+'.join(got) or 'no stream'}, want {items}")
-            else:
-                notes.append(f"{key} {'+'.join(got)}")
-            continue
-        if colon and kind == "subtitles":
-            texts = items.split("+")
-            got, error = subtitle_tracks(path, len(texts), workdir, env)
-            if error:
-                problems.append(f"{key}: {error}")
-                continue
-            bad = [n for n, (text, content) in enumerate(zip(texts, got)) if content != expected_text(text, reply)]
-            for n in bad:
-                problems.append(f"{key}: subtitle track {n} holds {got[n]!r}, "
-                                f"want {expected_text(texts[n], reply)!r} ({texts[n]})")
-            if not bad:
-                notes.append(f"{key} subtitles {'+'.join(texts)}")
-            continue
-        problems.append(f"{item}: unknown check")
-    return problems, notes
-
-
-def expected_text(kind, reply):
-    """What a file of the reply (kind "reply") or of the input transcription
-    (kind "heard") holds, for the server's reply text."""
-    if kind == "reply":
-        return reply
-    if kind == "heard":
-        return "".join(f"({s} seconds of speech)" for s in re.findall(r"I heard ([0-9.]+) seconds", reply))
-    return None
-
-
-def discovered_streams(path, env):
-    """The kinds of stream (video, audio, subtitles) gst-discoverer-1.0 finds, sorted."""
-    if not shutil.which("gst-discoverer-1.0"):
-        return [], ("gst-discoverer-1.0 is missing: install the Debian package gstreamer1.0-plugins-base-apps "
-                    "(tools/setup installs it)")
-    r = subprocess.run(["gst-discoverer-1.0", path], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       timeout=60)
-    text = r.stdout.decode(errors="replace")
-    if r.returncode != 0 or "Properties:" not in text:
-        return [], "gst-discoverer-1.0 cannot read it: " + tail(text, 4).strip()
-    return sorted(re.findall(r"^\s+(video|audio|subtitles) #\d+:", text, re.M)), None
-
-
-def subtitle_tracks(path, count, workdir, env):
-    """The text of the first `count` subtitle tracks of a Matroska file."""
-    outs = [os.path.join(workdir, f"subtitle-{n}.txt") for n in range(count)]
-    argv = ["gst-launch-1.0", "-q", "filesrc", f"location={path}", "!", "matroskademux", "name=d"]
-    for n, out in enumerate(outs):
-        argv += [f"d.subtitle_{n}", "!", "queue", "!", "filesink", f"location={out}"]
-    r = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
-    if r.returncode != 0:
-        return [], f"cannot demux {count} subtitle tracks: " + tail(r.stdout.decode(errors="replace"), 4).strip()
-    texts = []
-    for out in outs:
-        with open(out, encoding="utf-8", errors="replace") as f:
-            texts.append(f.read())
-    return texts, None
 
 
 def run_pipeline(marker, command, args, env, inputs):
