@@ -50,6 +50,9 @@ Cases
                --push-to-talk --no-mic: a typed line is a turn of its own
                (answered), Enter starts and Enter stops talking (answered too);
                the server got 2 activityStart and 2 activityEnd.
+  latency      geminilive-mock-server --first-reply-delay 400: one
+               "[latency] X s to first byte, Y s to first sound" line with
+               0.4 <= X <= Y, on the console and in the transcript.
   media-resolution
                --media-resolution low puts MEDIA_RESOLUTION_LOW in the setup;
                a wrong level is refused with status 2.

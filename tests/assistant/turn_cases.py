@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """The assistant's conversation cases (of run_assistant_tests.py, which
-documents them): typing in interactive mode, reconnecting, push-to-talk.
+documents them): typing in interactive mode, reconnecting, push-to-talk,
+the latency of an answer.
 Each case gets the runner's module as `h` for its helpers."""
 
 import os
@@ -188,8 +189,26 @@ def case_push_to_talk_typed(h, workdir):
     return f"{time.monotonic() - run.start:.1f} s; typed turn and Enter/Enter turn answered"
 
 
+def case_latency(h, workdir):
+    # A server that thinks 0.4 s before each answer: the one exchange's
+    # "[latency]" line says at least that, on the console and in the
+    # transcript, once.
+    with h.mock_server(workdir, "--first-reply-delay", "400") as server:
+        r = h.run_assistant(["--uri", server.uri], h.clean_env(key="test-key"), workdir)
+    h.expect(r.status == 0, r.describe() + "--- server\n" + server.log())
+    lines = re.findall(r"^\[latency\] (\d+\.\d\d) s to first byte, (\d+\.\d\d) s to first sound$", r.out, re.M)
+    h.expect(len(lines) == 1, f"want one [latency] line, got {lines}\n" + r.describe())
+    to_byte, to_sound = map(float, lines[0])
+    h.expect(0.4 <= to_byte <= to_sound < 10, f"{to_byte} s to first byte, {to_sound} s to first sound")
+    line = f"[latency] {lines[0][0]} s to first byte, {lines[0][1]} s to first sound"
+    transcript = r.file("geminilive-transcript.md")
+    h.expect(f"*{line}*" in transcript, f"the transcript lacks {line!r}:\n{transcript}")
+    return f"{r.elapsed:.1f} s; {line}"
+
+
 def cases(h):
     return {"interactive": lambda workdir: case_interactive(h, workdir),
             "reconnect": lambda workdir: case_reconnect(h, workdir),
             "push-to-talk": lambda workdir: case_push_to_talk(h, workdir),
-            "push-to-talk-typed": lambda workdir: case_push_to_talk_typed(h, workdir)}
+            "push-to-talk-typed": lambda workdir: case_push_to_talk_typed(h, workdir),
+            "latency": lambda workdir: case_latency(h, workdir)}
