@@ -144,8 +144,8 @@ GST_START_TEST(test_latency_per_turn_from_the_playing_source) {
                 "turn %u: speech-end %" GST_TIME_FORMAT ", first-byte %" GST_TIME_FORMAT
                 ", first-sample %" GST_TIME_FORMAT,
                 l.turn, GST_TIME_ARGS(l.speech_end), GST_TIME_ARGS(l.first_byte), GST_TIME_ARGS(l.first_sample));
-    fail_unless(l.to_first_byte >= kThinking && l.to_first_byte < 5 * GST_SECOND, "to-first-byte %" GST_TIME_FORMAT,
-                GST_TIME_ARGS(l.to_first_byte));
+    fail_unless(l.to_first_byte >= kThinking && (l.to_first_byte < 5 * GST_SECOND || under_valgrind()),
+                "to-first-byte %" GST_TIME_FORMAT, GST_TIME_ARGS(l.to_first_byte));
     fail_unless(l.to_first_sample >= l.to_first_byte && l.to_first_sample < 10 * GST_SECOND);
     // The durations are the instants' differences (both put on the clock).
     fail_unless(std::max(l.first_byte - l.speech_end, l.to_first_byte) -
@@ -204,8 +204,9 @@ GST_START_TEST(test_warning_when_the_answer_is_slower_than_real_time) {
                   contains(w, " ms of silence inserted in turn 1."),
               "%s", w.c_str());
   const long ms = std::atol(w.c_str() + strlen("The answer arrived slower than real time: "));
-  // 200 ms chunks every 400 ms: about 200 ms of silence after the first.
-  fail_unless(ms >= 100 && ms <= 400, "%s", w.c_str());
+  // 200 ms chunks every 400 ms: about 200 ms of silence after the first
+  // (more when valgrind slows everything).
+  fail_unless(ms >= 100 && (ms <= 400 || under_valgrind()), "%s", w.c_str());
 }
 GST_END_TEST;
 
