@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "lean_server.h"
+#include "session/reply_queue.h"
 #include "session/turn_tracker.h"
 #include "session_util.h"
 
@@ -176,6 +177,37 @@ GST_START_TEST(test_reply_start_is_measured_from_the_services_vad) {
 }
 GST_END_TEST;
 
+// The reply queue tells its consumer when a turn's first byte leaves and
+// whether the turn being played has more to come (an underrun when a take
+// falls short then).
+GST_START_TEST(test_reply_queue_marks_the_turns_audio) {
+  ReplyQueue q;
+  ReplyQueue::AudioTurns t;
+  q.push_audio(std::string(100, 'a'));  // the end of an answer before any mark
+  q.begin_turn(1);
+  q.push_audio(std::string(100, 'b'));
+  fail_unless_equals_int(q.take_audio(60, &t).size(), 60);
+  fail_unless(t.started == 0 && t.playing == 0);
+  fail_unless_equals_int(q.take_audio(60, &t).size(), 60);  // 40 of a, then b's first 20
+  fail_unless(t.started == 1 && t.playing == 1 && t.open);
+  fail_unless_equals_int(q.take_audio(200, &t).size(), 80);  // runs dry inside turn 1
+  fail_unless(t.started == 0 && t.playing == 1 && t.open);
+  q.end_turn();
+  fail_unless(q.take_audio(60, &t).empty());
+  fail_unless(t.playing == 1 && !t.open);  // between turns
+  // A turn without audio leaves no mark; one cut by clear() never starts.
+  q.begin_turn(2);
+  q.end_turn();
+  q.begin_turn(3);
+  q.push_audio(std::string(50, 'c'));
+  q.clear();
+  q.begin_turn(4);
+  q.push_audio(std::string(50, 'd'));
+  q.take_audio(10, &t);
+  fail_unless_equals_int(t.started, 4);
+}
+GST_END_TEST;
+
 // The lean server answers audioStreamEnd at once, in one burst (its reply,
 // then turnComplete): the session must take it as the answer to the end of
 // input, not wait reply_start_timeout for another.
@@ -212,6 +244,7 @@ static Suite* session_turn_timing_suite() {
   TCase* tc = tcase_create("general");
   suite_add_tcase(s, tc);
   tcase_add_test(tc, test_turn_tracker_pairs_each_reply_with_the_end_of_input_before_it);
+  tcase_add_test(tc, test_reply_queue_marks_the_turns_audio);
   tcase_add_test(tc, test_reply_at_the_instant_of_audio_stream_end_finishes_at_once);
   tcase_add_test(tc, test_reply_start_is_measured_from_activity_end_and_text);
   tcase_add_test(tc, test_reply_start_is_measured_from_the_services_vad);
