@@ -68,6 +68,23 @@ struct Talk {
     gst_object_unref(pipeline);
   }
 
+  // Talks for 300 ms between activity-start and activity-end.
+  void say() {
+    gboolean sent = FALSE;
+    g_signal_emit_by_name(sink, "activity-start", &sent);
+    fail_unless(sent);
+    std::this_thread::sleep_for(300ms);
+    g_signal_emit_by_name(sink, "activity-end", &sent);
+    fail_unless(sent);
+  }
+  // One turn: says something, then notes the bus until the answer's
+  // turn-complete and its latency are in.
+  void turn() {
+    complete_ = false;
+    const std::size_t before = latencies.size();
+    say();
+    while (!complete_ || latencies.size() == before) note(kWait);
+  }
   // Notes the bus for `time`.
   void note_for(std::chrono::milliseconds time) {
     const auto end = std::chrono::steady_clock::now() + time;
@@ -76,12 +93,12 @@ struct Talk {
   }
 
  private:
-  bool note(std::chrono::milliseconds timeout, bool may_time_out = false) {
+  void note(std::chrono::milliseconds timeout, bool may_time_out = false) {
     GstMessage* m = wait_message(
         bus, [](GstMessage*) { return true; }, timeout);
     if (!m) {
       fail_unless(may_time_out, "the turn's latency or end did not come");
-      return false;
+      return;
     }
     if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_ERROR) {
       GError* e = nullptr;
@@ -98,22 +115,9 @@ struct Talk {
       complete_ = true;
     }
     gst_message_unref(m);
-    return true;
   }
-  bool complete_ = false;
 
- public:
-  void turn_until_complete() {
-    complete_ = false;
-    const std::size_t before = latencies.size();
-    gboolean sent = FALSE;
-    g_signal_emit_by_name(sink, "activity-start", &sent);
-    fail_unless(sent);
-    std::this_thread::sleep_for(300ms);
-    g_signal_emit_by_name(sink, "activity-end", &sent);
-    fail_unless(sent);
-    while (!complete_ || latencies.size() == before) note(kWait);
-  }
+  bool complete_ = false;
 };
 
 bool slow_warning(const std::string& w) { return contains(w, "slower than real time"); }
@@ -129,8 +133,8 @@ GST_START_TEST(test_latency_per_turn_from_the_playing_source) {
   o.first_reply_delay = std::chrono::milliseconds(kThinking / GST_MSECOND);
   auto server = start_server(o);
   Talk talk(*server, true);
-  talk.turn_until_complete();
-  talk.turn_until_complete();
+  talk.turn();
+  talk.turn();
   talk.note_for(300ms);  // anything late or doubled shows
   fail_unless_equals_int(talk.latencies.size(), 2);
   GstClockTime longest = 0;
@@ -169,7 +173,7 @@ GST_START_TEST(test_latency_from_the_sink_without_a_source) {
   o.first_reply_delay = std::chrono::milliseconds(kThinking / GST_MSECOND);
   auto server = start_server(o);
   Talk talk(*server, false);
-  talk.turn_until_complete();
+  talk.turn();
   talk.note_for(200ms);
   fail_unless_equals_int(talk.latencies.size(), 1);
   const Latency& l = talk.latencies[0];
@@ -187,10 +191,7 @@ GST_START_TEST(test_warning_when_the_answer_is_slower_than_real_time) {
   o.reply_speed = 0.5;
   auto server = start_server(o);
   Talk talk(*server, true);
-  gboolean sent = FALSE;
-  g_signal_emit_by_name(talk.sink, "activity-start", &sent);
-  std::this_thread::sleep_for(300ms);
-  g_signal_emit_by_name(talk.sink, "activity-end", &sent);
+  talk.say();
   const auto deadline = std::chrono::steady_clock::now() + kWait;
   while (std::none_of(talk.warnings.begin(), talk.warnings.end(), slow_warning) &&
          std::chrono::steady_clock::now() < deadline)
