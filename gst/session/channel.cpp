@@ -41,9 +41,11 @@ Channel::~Channel() {
   if (it != r.channels.end() && it->second.expired()) r.channels.erase(it);
 }
 
-void Channel::add_tap(std::shared_ptr<SessionObserver> tap) {
+void Channel::add_tap(std::shared_ptr<SessionObserver> tap, bool reports_latency) {
   if (!tap) return;
   std::lock_guard<std::mutex> lock(mutex_);
+  if (reports_latency) latency_taps_.push_back(tap.get());
+  latency_tap_count_ = latency_taps_.size();
   taps_.push_back(std::move(tap));
 }
 
@@ -52,6 +54,8 @@ void Channel::remove_tap(const SessionObserver* tap) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = std::find_if(taps_.begin(), taps_.end(), [tap](const auto& t) { return t.get() == tap; });
   if (it == taps_.end()) return;
+  latency_taps_.erase(std::remove(latency_taps_.begin(), latency_taps_.end(), tap), latency_taps_.end());
+  latency_tap_count_ = latency_taps_.size();
   removed = std::move(*it);
   taps_.erase(it);
 }
@@ -76,6 +80,10 @@ void Channel::on_state(SessionState state) {
 
 void Channel::on_message(const protocol::ServerMessage& message) {
   fan_out([&](SessionObserver& tap) { tap.on_message(message); });
+}
+
+void Channel::on_reply_started(const ReplyStart& start) {
+  fan_out([&](SessionObserver& tap) { tap.on_reply_started(start); });
 }
 
 void Channel::on_room() {

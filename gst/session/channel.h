@@ -5,6 +5,7 @@
 // when the sink's session is replaced (a restart, or a reconnection).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -26,8 +27,9 @@ class Channel : public SessionObserver, public std::enable_shared_from_this<Chan
   const std::string& name() const { return name_; }
 
   // Adds a tap; it gets every session event from now on, including those of
-  // sessions published later.
-  void add_tap(std::shared_ptr<SessionObserver> tap);
+  // sessions published later. A tap that `reports_latency` (a geminilivesrc
+  // that plays the answer) posts each turn's latency itself.
+  void add_tap(std::shared_ptr<SessionObserver> tap, bool reports_latency = false);
   // After it returns, the tap gets no further call.
   void remove_tap(const SessionObserver* tap);
 
@@ -38,6 +40,7 @@ class Channel : public SessionObserver, public std::enable_shared_from_this<Chan
   // SessionObserver: fans each event out to the taps, in order.
   void on_state(SessionState state) override;
   void on_message(const protocol::ServerMessage& message) override;
+  void on_reply_started(const ReplyStart& start) override;
   void on_warning(const std::string& text) override;
   void on_reconnecting(const Reconnection& reconnection) override;
   void on_resumed(const Resumption& resumption) override;
@@ -47,6 +50,9 @@ class Channel : public SessionObserver, public std::enable_shared_from_this<Chan
 
   // The last state published (for a tap that arrives late).
   SessionState last_state() const;
+  // Whether a tap that reports each turn's latency is subscribed (lock-free:
+  // a tap may ask from inside its callback).
+  bool latency_reported() const { return latency_tap_count_ > 0; }
 
  private:
   explicit Channel(std::string name);
@@ -60,6 +66,8 @@ class Channel : public SessionObserver, public std::enable_shared_from_this<Chan
   const std::string name_;
   mutable std::mutex mutex_;  // held while fanning out: remove_tap waits for a running call
   std::vector<std::shared_ptr<SessionObserver>> taps_;
+  std::vector<const SessionObserver*> latency_taps_;
+  std::atomic<std::size_t> latency_tap_count_{0};
   const void* owner_ = nullptr;
   SessionState last_state_ = SessionState::Idle;
 };

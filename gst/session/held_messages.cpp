@@ -31,8 +31,15 @@ Outbound Outbound::encode(const protocol::ClientMessage& message) {
       out.media_bytes = input->video->data.size();
     }
     out.asks_reply = input->text.has_value() || input->activity_end;
+    if (input->activity_end)
+      out.ends_input = SpeechEndSource::ActivityEnd;
+    else if (input->audio_stream_end)
+      out.ends_input = SpeechEndSource::AudioStreamEnd;
+    else if (input->text)
+      out.ends_input = SpeechEndSource::Text;
   } else if (const auto* content = std::get_if<protocol::ClientContent>(&message)) {
     out.asks_reply = content->turn_complete.value_or(false);
+    if (out.asks_reply) out.ends_input = SpeechEndSource::Text;
   } else {
     out.asks_reply = std::holds_alternative<protocol::ToolResponse>(message);
     out.context_update = std::holds_alternative<protocol::ContextUpdate>(message);

@@ -10,9 +10,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 
 #include "protocol/client_message.h"
+#include "session/turn_timing.h"
 
 namespace geminilive::session {
 
@@ -29,6 +31,9 @@ struct Outbound {
   // turnComplete, toolResponse (audio is answered at the end of speech).
   bool asks_reply = false;
   bool context_update = false;  // a contextUpdate: reported when it is on the wire
+  // It ends the user's input (activityEnd, audioStreamEnd, text): the
+  // reference of the next reply's latency.
+  std::optional<SpeechEndSource> ends_input;
 
   static Outbound encode(const protocol::ClientMessage& message);
 };

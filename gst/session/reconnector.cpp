@@ -114,7 +114,7 @@ void Reconnector::reconnect_after(const CloseInfo& info) {
 // A reply under way on a lost connection does not come back.
 void Reconnector::cut_reply() {
   if (!turns_.under_way()) return;
-  turns_ = TurnTracker();
+  turns_.cut();
   host_.warn("the model's reply was cut off when the connection ended");
 }
 

@@ -13,8 +13,13 @@ std::size_t ReplyQueue::push_audio(std::string_view pcm) {
   std::size_t dropped = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (open_turn_ && !open_turn_marked_) {
+      turn_starts_.emplace_back(pushed_total_, open_turn_);
+      open_turn_marked_ = true;
+    }
     audio_.emplace_back(pcm);
     audio_bytes_ += pcm.size();
+    pushed_total_ += pcm.size();
     if (audio_bytes_ > max_audio_bytes_) {
       // Oldest first, a whole number of samples.
       std::size_t excess = audio_bytes_ - max_audio_bytes_;
@@ -32,6 +37,7 @@ std::size_t ReplyQueue::push_audio(std::string_view pcm) {
         }
       }
       dropped_ += dropped;
+      taken_total_ += dropped;
     }
   }
   cond_.notify_all();
@@ -47,12 +53,25 @@ void ReplyQueue::push_text(std::string text) {
   cond_.notify_all();
 }
 
+void ReplyQueue::begin_turn(uint64_t turn) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  open_turn_ = turn;
+  open_turn_marked_ = false;
+}
+
+void ReplyQueue::end_turn() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  open_turn_ = 0;
+}
+
 void ReplyQueue::clear() {
   std::lock_guard<std::mutex> lock(mutex_);
   clear_locked();
 }
 
 void ReplyQueue::clear_locked() {
+  taken_total_ = pushed_total_;
+  turn_starts_.clear();
   audio_.clear();
   audio_offset_ = 0;
   audio_bytes_ = 0;
@@ -98,7 +117,7 @@ ReplyQueue::Status ReplyQueue::poll() {
   return status_locked();
 }
 
-std::string ReplyQueue::take_audio(std::size_t max_bytes) {
+std::string ReplyQueue::take_audio(std::size_t max_bytes, AudioTurns* turns) {
   std::lock_guard<std::mutex> lock(mutex_);
   std::string out;
   out.reserve(std::min(max_bytes, audio_bytes_));
@@ -113,6 +132,17 @@ std::string ReplyQueue::take_audio(std::size_t max_bytes) {
       audio_offset_ = 0;
     }
   }
+  taken_total_ += out.size();
+  AudioTurns t;
+  // A start at or before the last byte taken (or dropped) has left.
+  while (!turn_starts_.empty() && turn_starts_.front().first < taken_total_) {
+    t.started = turn_starts_.front().second;
+    playing_turn_ = t.started;
+    turn_starts_.pop_front();
+  }
+  t.playing = playing_turn_;
+  t.open = playing_turn_ != 0 && playing_turn_ == open_turn_;
+  if (turns) *turns = t;
   return out;
 }
 
@@ -136,6 +166,8 @@ void ReplyQueue::reset() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     clear_locked();
+    open_turn_ = playing_turn_ = 0;
+    open_turn_marked_ = false;
     dropped_ = 0;
     finished_ = false;
     flushing_ = false;

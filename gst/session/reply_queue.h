@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "session/session_events.h"
 
@@ -46,6 +47,11 @@ class ReplyQueue {
   // stay within the bound (0 almost always).
   std::size_t push_audio(std::string_view pcm);
   void push_text(std::string text);
+  // The audio pushed from here on is the reply `turn`'s (its number, > 0).
+  void begin_turn(uint64_t turn);
+  // The current turn's audio is complete (generationComplete, turnComplete,
+  // interrupted): the queue running dry now is the gap between turns.
+  void end_turn();
   // Drops everything queued (an interrupted answer).
   void clear();
   // No more data will come; the consumer ends once it has taken the rest.
@@ -60,9 +66,15 @@ class ReplyQueue {
   Status wait(std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
   // The status right now, without waiting.
   Status poll();
+  // What a take_audio() did to the turns.
+  struct AudioTurns {
+    uint64_t started = 0;  // the turn whose first byte is in what was taken (0: none)
+    uint64_t playing = 0;  // the turn of the last byte taken so far (0: none yet)
+    bool open = false;     // more of `playing`'s audio is still to come
+  };
   // Takes up to `max_bytes` of audio (a whole number of samples when
   // `max_bytes` is even); empty when none is queued. Never blocks.
-  std::string take_audio(std::size_t max_bytes);
+  std::string take_audio(std::size_t max_bytes, AudioTurns* turns = nullptr);
   // Takes the oldest text fragment, if any. Never blocks.
   std::optional<std::string> take_text();
 
@@ -89,6 +101,13 @@ class ReplyQueue {
   uint64_t dropped_ = 0;
   bool finished_ = false;
   bool flushing_ = false;
+  // Turn marks: byte positions counted over the queue's life.
+  uint64_t pushed_total_ = 0;                              // bytes ever pushed
+  uint64_t taken_total_ = 0;                               // bytes ever taken, dropped or cleared
+  std::deque<std::pair<uint64_t, uint64_t>> turn_starts_;  // (position of a turn's first byte, turn)
+  uint64_t open_turn_ = 0;                                 // the turn whose audio is coming (0: none)
+  bool open_turn_marked_ = false;
+  uint64_t playing_turn_ = 0;
   std::optional<SessionError> error_;
 };
 

@@ -136,6 +136,7 @@ void SessionCore::moved(const Link& link) { tools_.moved(link.resumes, conns_.ha
 
 void SessionCore::received(Role role, uint64_t generation, std::string_view payload) {
   if (is_terminal(state_)) return;  // finished or failed: nothing more is reported
+  const int64_t received_us = g_get_monotonic_time();
   auto decoded = protocol::decode_server_message(payload);
   out_.count_received(decoded ? model_audio_bytes(decoded.value()) : 0);
   if (!decoded) {
@@ -150,7 +151,7 @@ void SessionCore::received(Role role, uint64_t generation, std::string_view payl
     return;
   }
   const bool resumed_setup = m.setup_complete && role == Role::Current && state_ == SessionState::Reconnecting;
-  const TurnEvents turn = turns_.observe(m);
+  const TurnEvents turn = turns_.observe(m, received_us);
   // Every input sent so far is answered (an interrupted turn's is not:
   // the input that cut in is).
   if (turn.turn_complete && !turn.interrupted) out_.answered();
@@ -165,6 +166,7 @@ void SessionCore::received(Role role, uint64_t generation, std::string_view payl
                   conns_.handles_seen());
   if (m.tool_call_cancellation) tools_.cancelled(m.tool_call_cancellation->ids);
   // A resumed connection's setupComplete is the session's business only.
+  if (turn.reply_started) emit([&](SessionObserver& o) { o.on_reply_started(turn.reply); });
   if (!resumed_setup) emit([&](SessionObserver& o) { o.on_message(m); });
   if (torn_down_) return;
   if (role == Role::Draining) {

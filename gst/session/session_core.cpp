@@ -52,6 +52,8 @@ bool SessionCore::enqueue(Outbound message, bool latest_frame) {
     post([](SessionCore& s) { s.warn("dropped a message whose text is not UTF-8"); });
     return false;
   }
+  // Known before it can go out: a reply can't come before it.
+  if (message.ends_input) turns_.input_ended({*message.ends_input, g_get_monotonic_time()});
   const Outbox::Taken taken = out_.take(std::move(message), latest_frame);
   if (taken.first_drop) post([](SessionCore& s) { s.report_dropped(); });
   return taken.accepted;
@@ -73,14 +75,20 @@ bool SessionCore::respond(protocol::FunctionResponse response) {
   return enqueue(Outbound::encode(protocol::ToolResponse{{std::move(response)}}), false);
 }
 
+// audioStreamEnd goes out from the loop, once the session is Finishing: a
+// reply to it that comes at once (in the loop's next dispatch, before a
+// task posted after the send) is then the reply the end of input waits for,
+// not one that came before it.
 void SessionCore::end_input(bool audio_stream_end) {
   if (end_input_called_.exchange(true)) return;
-  if (audio_stream_end) {
+  if (!audio_stream_end) turns_.input_ended({SpeechEndSource::InputEnd, g_get_monotonic_time()});
+  post([audio_stream_end](SessionCore& s) {
+    s.finisher_.input_ended(audio_stream_end);
+    if (!audio_stream_end) return;
     protocol::RealtimeInput end;
     end.audio_stream_end = true;
-    enqueue(Outbound::encode(end), false);
-  }
-  post([audio_stream_end](SessionCore& s) { s.finisher_.input_ended(audio_stream_end); });
+    s.enqueue(Outbound::encode(end), false);
+  });
 }
 
 // ---- loop thread ----

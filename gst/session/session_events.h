@@ -8,6 +8,7 @@
 #include <string>
 
 #include "protocol/server_message.h"
+#include "session/turn_timing.h"
 
 namespace geminilive::session {
 
@@ -76,6 +77,9 @@ class SessionObserver {
   virtual void on_state(SessionState state) {}
   // Every decoded server message, each field of it (see ServerMessage).
   virtual void on_message(const protocol::ServerMessage& message) {}
+  // The model's reply started: called just before on_message() of the
+  // message that started it, with the turn's instants (turn_timing.h).
+  virtual void on_reply_started(const ReplyStart& start) {}
   // A problem the session survives (a malformed message it skipped, ...).
   virtual void on_warning(const std::string& text) {}
   virtual void on_reconnecting(const Reconnection& reconnection) {}

@@ -502,6 +502,7 @@ static bool gst_gemini_live_sink_start(GstGeminiLiveSink* self) {
     return false;
   }
   channel->add_tap(priv->core);
+  priv->core->set_channel(channel);
   priv->channel = channel;
   GST_OBJECT_LOCK(self);
   priv->running_model = settings.get_string("model");

@@ -29,6 +29,10 @@
  * geminilivesink), the source outputs what it still holds and then EOS. When
  * the session fails it posts its own error.
  *
+ * An audio source posts a `geminilive/latency` element message per turn when
+ * the answer's first sample leaves it (docs/elements.md), and a WARNING when
+ * it had to play silence inside an answer that arrived slower than real time.
+ *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 audiotestsrc is-live=true ! audio/x-raw,rate=16000,channels=1 ! geminilivesink \
@@ -85,7 +89,7 @@ constexpr std::size_t kMaxRawBytes = kReplyRate * kBytesPerSample;
 constexpr auto kGapInterval = std::chrono::milliseconds(500);
 constexpr GstClockTime kMaxQueueTime = GST_SECOND * ReplyQueue::kDefaultMaxAudioBytes / (kReplyRate * kBytesPerSample);
 
-enum { PROP_0, PROP_CHANNEL, PROP_STREAM, PROP_PACED, PROP_PERIOD_TIME };
+enum { PROP_0, PROP_CHANNEL, PROP_STREAM, PROP_PACED, PROP_PERIOD_TIME, PROP_MAX_OBSERVED_LATENCY };
 
 /* *INDENT-OFF* */
 
@@ -100,6 +104,7 @@ struct SrcPrivate {
   const std::shared_ptr<ReplyQueue> queue = std::make_shared<ReplyQueue>();
   std::shared_ptr<session::Channel> channel;  // with tap: under the object lock
   std::shared_ptr<SrcTap> tap;
+  std::shared_ptr<plugin::SrcLatency> latency;  // the audio stream's turns (made in init)
   Stream running_stream = STREAM_AUDIO;
   bool running_paced = true;
   guint64 period_samples = 0;
@@ -125,22 +130,6 @@ struct _GstGeminiLiveSrc {
 #define gst_gemini_live_src_parent_class parent_class
 G_DEFINE_TYPE(GstGeminiLiveSrc, gst_gemini_live_src, GST_TYPE_PUSH_SRC)
 GST_ELEMENT_REGISTER_DEFINE(geminilivesrc, "geminilivesrc", GST_RANK_NONE, GST_TYPE_GEMINI_LIVE_SRC)
-
-GType gst_gemini_live_src_stream_get_type(void) {
-  static GType type = 0;
-  static const GEnumValue values[] = {
-      {STREAM_AUDIO, "The model's voice (24 kHz S16LE mono)", "audio"},
-      {STREAM_TEXT, "The model's written answer", "text"},
-      {STREAM_INPUT_TRANSCRIPTION, "What the service heard", "input-transcription"},
-      {STREAM_OUTPUT_TRANSCRIPTION, "What the model said", "output-transcription"},
-      {0, nullptr, nullptr},
-  };
-  if (g_once_init_enter(&type)) {
-    GType t = g_enum_register_static("GstGeminiLiveSrcStream", values);
-    g_once_init_leave(&type, t);
-  }
-  return type;
-}
 
 #define AUDIO_CAPS GEMINILIVE_REPLY_AUDIO_CAPS
 #define TEXT_CAPS GEMINILIVE_TEXT_CAPS
@@ -215,6 +204,20 @@ static void gst_gemini_live_src_class_init(GstGeminiLiveSrcClass* klass) {
       g_param_spec_uint64("period-time", "Period time", "Paced audio: nanoseconds per buffer (also the latency)",
                           kMinPeriod, kMaxPeriod, kDefaultPeriod, ready));
 
+  /**
+   * GstGeminiLiveSrc:max-observed-latency:
+   *
+   * Audio only: the longest a user waited for an answer so far, in
+   * nanoseconds, from the end of their speech to the first sample of the
+   * answer leaving this source (the largest `to-first-sample` of the
+   * `geminilive/latency` messages). 0 until one is measured.
+   */
+  g_object_class_install_property(
+      gobject_class, PROP_MAX_OBSERVED_LATENCY,
+      g_param_spec_uint64("max-observed-latency", "Maximum observed latency",
+                          "Audio: the longest end of speech -> first answer sample so far (ns)", 0, G_MAXUINT64, 0,
+                          static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+
   gst_element_class_add_static_pad_template(element_class, &src_template);
   gst_element_class_set_static_metadata(element_class, "Gemini Live source", "Source/Audio/Network",
                                         "What a Gemini Live model says: its voice, its text or transcripts",
@@ -235,6 +238,7 @@ static void gst_gemini_live_src_class_init(GstGeminiLiveSrcClass* klass) {
 
 static void gst_gemini_live_src_init(GstGeminiLiveSrc* self) {
   self->priv = new SrcPrivate();
+  self->priv->latency = std::make_shared<plugin::SrcLatency>(GST_ELEMENT(self));
   gst_base_src_set_live(GST_BASE_SRC(self), TRUE);
   gst_base_src_set_format(GST_BASE_SRC(self), GST_FORMAT_TIME);
 }
@@ -289,6 +293,9 @@ static void gst_gemini_live_src_get_property(GObject* object, guint prop_id, GVa
     case PROP_PERIOD_TIME:
       g_value_set_uint64(value, priv->period);
       break;
+    case PROP_MAX_OBSERVED_LATENCY:
+      g_value_set_uint64(value, priv->latency->max_observed());
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
       break;
@@ -328,8 +335,11 @@ static gboolean gst_gemini_live_src_start(GstBaseSrc* bsrc) {
   priv->error_posted = false;
 
   auto channel = session::Channel::acquire(channel_name);
-  auto tap = std::make_shared<SrcTap>(GST_ELEMENT(self), priv->running_stream, priv->queue);
-  channel->add_tap(tap);
+  const bool audio = priv->running_stream == STREAM_AUDIO;
+  priv->latency->reset();
+  auto tap =
+      std::make_shared<SrcTap>(GST_ELEMENT(self), priv->running_stream, priv->queue, audio ? priv->latency : nullptr);
+  channel->add_tap(tap, audio);  // an audio source reports each turn's latency
   // send_event() reads them from an application thread.
   GST_OBJECT_LOCK(self);
   priv->channel = std::move(channel);
@@ -481,7 +491,9 @@ static GstFlowReturn create_paced(GstGeminiLiveSrc* self, GstBuffer** out) {
   GstFlowReturn ret;
   if (stream_stops(self, priv->queue->poll(), &ret)) return ret;
   const gsize size = priv->period_samples * kBytesPerSample;
-  const std::string pcm = priv->queue->take_audio(size);
+  ReplyQueue::AudioTurns turns;
+  const std::string pcm = priv->queue->take_audio(size, &turns);
+  priv->latency->audio_taken(turns, pcm.size(), size);
   *out = audio_buffer(self, pcm, size, priv->first_ts);
   if (pcm.empty()) GST_BUFFER_FLAG_SET(*out, GST_BUFFER_FLAG_GAP);
   return GST_FLOW_OK;
@@ -493,8 +505,10 @@ static GstFlowReturn create_raw(GstGeminiLiveSrc* self, GstBuffer** out) {
   SrcPrivate* priv = self->priv;
   GstFlowReturn ret;
   if (stream_stops(self, priv->queue->wait(), &ret)) return ret;
-  std::string pcm = priv->queue->take_audio(kMaxRawBytes);
-  pcm.resize(pcm.size() - pcm.size() % kBytesPerSample);  // the service sends whole samples
+  ReplyQueue::AudioTurns turns;
+  std::string pcm = priv->queue->take_audio(kMaxRawBytes, &turns);
+  pcm.resize(pcm.size() - pcm.size() % kBytesPerSample);      // the service sends whole samples
+  priv->latency->audio_taken(turns, pcm.size(), pcm.size());  // no silence: it waits for audio
   if (pcm.empty()) return GST_FLOW_FLUSHING;
   if (!GST_CLOCK_TIME_IS_VALID(priv->first_ts)) {
     priv->first_ts = running_time_now(self);
@@ -574,18 +588,10 @@ static gboolean gst_gemini_live_src_send_event(GstElement* element, GstEvent* ev
   std::shared_ptr<session::Channel> channel = priv->channel;
   std::shared_ptr<SrcTap> tap = priv->tap;
   GST_OBJECT_UNLOCK(self);
-  if (GST_EVENT_TYPE(event) == GST_EVENT_EOS && channel && tap) {
-    const session::SessionState state = channel->last_state();
-    if (state == session::SessionState::Connecting || state == session::SessionState::SettingUp ||
-        state == session::SessionState::Ready || state == session::SessionState::Reconnecting ||
-        state == session::SessionState::Finishing) {
-      GST_INFO_OBJECT(self, "EOS requested: ending after the session's answer");
-      tap->end_with_session();
-      // The session may have been closed meanwhile.
-      if (channel->last_state() == session::SessionState::Closed) priv->queue->finish();
-      gst_event_unref(event);
-      return TRUE;
-    }
+  if (GST_EVENT_TYPE(event) == GST_EVENT_EOS && channel && tap && tap->end_after_answer(*channel)) {
+    GST_INFO_OBJECT(self, "EOS requested: ending after the session's answer");
+    gst_event_unref(event);
+    return TRUE;
   }
   return GST_ELEMENT_CLASS(parent_class)->send_event(element, event);
 }

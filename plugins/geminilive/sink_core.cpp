@@ -6,6 +6,7 @@
 #include "bus_messages.h"
 #include "element_util.h"
 #include "errors.h"
+#include "latency_message.h"
 
 GST_DEBUG_CATEGORY_EXTERN(gst_gemini_live_sink_debug);
 #define GST_CAT_DEFAULT gst_gemini_live_sink_debug
@@ -77,6 +78,22 @@ void SinkCore::on_message(const protocol::ServerMessage& message) {
     gst_element_post_message(sink_, gst_message_new_element(GST_OBJECT(sink_), s));
   }
   emit_tool_signals(message);
+}
+
+// Without an audio geminilivesrc on the channel nothing plays the answer:
+// the latency message goes out here, at its first byte.
+void SinkCore::on_reply_started(const session::ReplyStart& start) {
+  std::shared_ptr<session::Channel> channel;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    channel = channel_.lock();
+  }
+  if (!channel || !channel->latency_reported()) post_latency(sink_, start);
+}
+
+void SinkCore::set_channel(std::weak_ptr<session::Channel> channel) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  channel_ = std::move(channel);
 }
 
 void SinkCore::on_warning(const std::string& text) { post_warning(sink_, text); }

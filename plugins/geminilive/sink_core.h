@@ -12,6 +12,7 @@
 
 #include "gstgeminiliveinputsink.h"
 #include "protocol/server_message.h"
+#include "session/channel.h"
 #include "session/live_session.h"
 #include "session/session_events.h"
 
@@ -38,6 +39,7 @@ class SinkCore final : public session::SessionObserver, public InputHost {
   // ---- SessionObserver (the session's thread) ----
   void on_state(session::SessionState state) override;
   void on_message(const protocol::ServerMessage& message) override;
+  void on_reply_started(const session::ReplyStart& start) override;
   void on_warning(const std::string& text) override;
   void on_reconnecting(const session::Reconnection& r) override;
   void on_resumed(const session::Resumption& r) override;
@@ -55,6 +57,9 @@ class SinkCore final : public session::SessionObserver, public InputHost {
   void set_max_video_fps(double fps);
   void set_max_frame_size(guint64 size);
 
+  // The channel the sink's session is published on (the sink posts each
+  // turn's latency when no audio geminilivesrc on it does).
+  void set_channel(std::weak_ptr<session::Channel> channel);
   // A new run: the session the inputs feed.
   void begin(std::shared_ptr<session::LiveSession> session);
   // The end of a run: returns the session for the caller to stop, and
@@ -84,6 +89,7 @@ class SinkCore final : public session::SessionObserver, public InputHost {
   GstElement* const sink_;  // outlives every call: the tap is removed and the inputs gone before it finalizes
   mutable std::mutex mutex_;
   std::shared_ptr<session::LiveSession> session_;
+  std::weak_ptr<session::Channel> channel_;  // weak: the channel holds the core
   std::vector<Input> inputs_;
   double max_video_fps_ = 1.0;
   guint64 max_frame_size_ = 0;

@@ -9,8 +9,10 @@
 #include <memory>
 
 #include "protocol/content.h"
+#include "session/channel.h"
 #include "session/reply_queue.h"
 #include "session/session_events.h"
+#include "src_latency.h"
 
 namespace geminilive::plugin {
 
@@ -21,24 +23,33 @@ inline constexpr int kReplyRate = 24000;  // Hz: what the service sends
 
 class SrcTap final : public session::SessionObserver {
  public:
-  SrcTap(GstElement* src, Stream stream, std::shared_ptr<session::ReplyQueue> queue)
-      : src_(src), stream_(stream), queue_(std::move(queue)) {}
+  // `latency`: an audio source's turns (null for the other streams).
+  SrcTap(GstElement* src, Stream stream, std::shared_ptr<session::ReplyQueue> queue,
+         std::shared_ptr<SrcLatency> latency)
+      : src_(src), stream_(stream), queue_(std::move(queue)), latency_(std::move(latency)) {}
 
   void on_state(session::SessionState state) override;
   void on_error(const session::SessionError& error) override;
   void on_message(const protocol::ServerMessage& message) override;
-  // The application asked for EOS while the session runs: end with it.
-  void end_with_session() { eos_requested_ = true; }
+  void on_reply_started(const session::ReplyStart& start) override;
+  // The application asked for EOS: while the session runs, the source ends
+  // after its answer instead (true: the event is taken).
+  bool end_after_answer(const session::Channel& channel);
 
  private:
   void add_audio(const protocol::Blob& blob);
+  void audio_turn_events(const protocol::ServerContent& content);
 
   GstElement* const src_;  // valid while tapped: the tap is removed in stop()
   const Stream stream_;
   const std::shared_ptr<session::ReplyQueue> queue_;
+  const std::shared_ptr<SrcLatency> latency_;
   std::atomic<bool> eos_requested_{false};
   bool warned_rate_ = false;  // the session's thread only
   bool warned_overflow_ = false;
+  uint64_t turn_ = 0;              // the reply under way
+  bool turn_sounded_ = false;      // some of its audio was queued
+  bool turn_interrupted_ = false;  // and then dropped
 };
 
 }  // namespace geminilive::plugin

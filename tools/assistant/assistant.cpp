@@ -224,6 +224,24 @@ void Assistant::on_usage(const GstStructure* s) {
                       ")");
 }
 
+// Each audio source (the speaker, the reply file, the recording) posts its
+// own: the first of a turn counts. It comes while the answer is being said:
+// shown (console and transcript) once the turn is over.
+void Assistant::on_latency(const GstStructure* s) {
+  int64_t turn = 0;
+  if (!get_int(s, "turn", &turn) || turn <= latency_turn_) return;
+  latency_turn_ = turn;
+  latency_ = latency_line(s);
+  if (turns_ >= turn) show_latency();  // the answer played after its turn's end
+}
+
+void Assistant::show_latency() {
+  if (latency_.empty()) return;
+  transcript_->status(latency_);
+  transcript_->file_note(latency_);
+  latency_.clear();
+}
+
 void Assistant::on_tool_call(const GstStructure* s) {
   const std::string id = string_field(s, "id");
   const std::string name = string_field(s, "name");
@@ -269,11 +287,15 @@ void Assistant::on_element(GstMessage* message) {
   } else if (g_str_equal(kind, "interrupted")) {
     transcript_->end_turn(true);
     transcript_->status("[state] interrupted");
+    show_latency();
   } else if (g_str_equal(kind, "turn-complete")) {
     ++turns_;
     transcript_->end_turn(false);
+    show_latency();
   } else if (g_str_equal(kind, "usage")) {
     on_usage(s);
+  } else if (g_str_equal(kind, "latency")) {
+    on_latency(s);
   } else if (g_str_equal(kind, "tool-call")) {
     on_tool_call(s);
   } else {

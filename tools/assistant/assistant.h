@@ -54,6 +54,8 @@ class Assistant {
   void on_ready();
   void on_tool_call(const GstStructure* s);
   void on_usage(const GstStructure* s);
+  void on_latency(const GstStructure* s);
+  void show_latency();
   void on_typed(const std::string& line);
   void release_question();
   // Push-to-talk: emits activity-start or activity-end; false when refused
@@ -85,6 +87,8 @@ class Assistant {
   int status_ = 0;
   unsigned turns_ = 0;
   int64_t total_tokens_ = 0;
+  int64_t latency_turn_ = 0;  // the last turn whose latency was taken
+  std::string latency_;       // its line, shown when the turn's transcript line is over
 };
 
 }  // namespace geminilive::assistant

@@ -59,6 +59,15 @@ std::string string_field(const GstStructure* s, const char* field) {
   return v ? v : "";
 }
 
+std::string latency_line(const GstStructure* s) {
+  int64_t to_byte = 0, to_sound = 0;
+  if (!get_int(s, "to-first-byte", &to_byte)) return "";
+  g_autofree char* line = g_strdup_printf("[latency] %.2f s to first byte", to_byte / 1e9);
+  if (!get_int(s, "to-first-sample", &to_sound)) return line;
+  g_autofree char* sound = g_strdup_printf(", %.2f s to first sound", to_sound / 1e9);
+  return std::string(line) + sound;
+}
+
 ServiceLines service_lines(const char* kind, const GstStructure* s) {
   ServiceLines r;
   const std::string k = kind;

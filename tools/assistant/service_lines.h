@@ -21,6 +21,11 @@ struct ServiceLines {
 // none for a kind that is not shown this way.
 ServiceLines service_lines(const char* kind, const GstStructure* s);
 
+// geminilive/latency as "[latency] 0.41 s to first byte, 0.45 s to first
+// sound" (without a source playing the answer, the first byte only); empty
+// when the end of the user's speech is not known.
+std::string latency_line(const GstStructure* s);
+
 // Integer fields of any width (the element messages use gint64, guint and
 // guint64), as int64.
 bool get_int(const GstStructure* s, const char* field, int64_t* out);

@@ -22,7 +22,6 @@ namespace {
 
 constexpr std::size_t kWholeFrame = 4096;  // frames up to this size are unmasked whole
 constexpr std::size_t kPrefix = 64;        // of larger ones (media), only this much
-constexpr gulong kReplyDelayUs = 20000;
 constexpr char kWebSocketGuid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 bool read_exact(int fd, void* data, std::size_t size) {
@@ -203,9 +202,7 @@ struct LeanServer::Impl {
           (text.find("\"audioStreamEnd\"") != std::string_view::npos ||
            text.find("\"activityEnd\"") != std::string_view::npos || text.find("\"text\"") != std::string_view::npos ||
            text.find("\"turnComplete\":true") != std::string_view::npos)) {
-        // A moment later, as a service would: an answer in the same instant
-        // as the end of input races the client's own bookkeeping.
-        g_usleep(kReplyDelayUs);
+        if (options.reply_delay_us > 0) g_usleep(static_cast<gulong>(options.reply_delay_us));
         if (!send_frame(*c, reply) || !send_frame(*c, kTurnComplete)) return;
         std::lock_guard<std::mutex> lock(mutex);
         ++stats.replies;

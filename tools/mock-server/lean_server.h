@@ -33,6 +33,9 @@ class LeanServer {
     std::string host = "127.0.0.1";
     uint16_t port = 0;
     bool stop_reading = false;  // read nothing after the setup
+    // How long after the end of input the reply goes out, as a service's
+    // would; 0: in the same instant (the client's bookkeeping must not miss it).
+    int64_t reply_delay_us = 20000;
     // Called on the connection's thread when a connection ends, with what
     // it received (connections = 1).
     std::function<void(const LeanStats&)> on_connection_end;
