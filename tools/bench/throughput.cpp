@@ -3,6 +3,8 @@
 // fast as it takes buffers) against the official Node SDK on the same media
 // and the same lean local server, each in its own process: CPU (wait4's
 // rusage) and peak RSS of each, and the server's CPU meanwhile (/proc).
+#include <glib.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -28,7 +30,9 @@ Side run_side(const std::vector<std::string>& argv, const std::vector<std::strin
   Child child = spawn(argv, env);
   const std::string out = child.read_all();
   side.usage = wait_child(child, t0);
-  side.received = server.read_line();  // printed when the connection ended
+  // The server prints a line when the connection ended; a side that failed
+  // may never have connected, and the run stops at its failure anyway.
+  if (side.usage.ok) side.received = server.read_line();
   side.server_cpu_s = proc_cpu_s(server.pid) - cpu0;
   if (!side.usage.ok) std::fprintf(stderr, "geminilive-bench: %s failed: %s\n", argv[0].c_str(), out.c_str());
   return side;
@@ -47,6 +51,12 @@ void record(Section& s, const char* who, const Side& side) {
 }  // namespace
 
 bool run_throughput(const Options& o, Section& s) {
+  const std::string sdk_package = std::string(sdk_dir()) + "/node_modules/@google/genai/package.json";
+  if (!g_file_test(sdk_package.c_str(), G_FILE_TEST_EXISTS)) {
+    std::fprintf(stderr, "geminilive-bench: the official SDK is not installed (%s is missing): run tools/setup\n",
+                 sdk_package.c_str());
+    return false;
+  }
   Child server = spawn({mock_server_path(), "--lean", "--port", "0"});
   const std::string uri = server.read_line();
   if (uri.empty()) {
