@@ -187,4 +187,17 @@ std::string session_model_name(const SessionConfig& config) {
   return "projects/" + config.project + "/locations/" + config.location + "/" + name;
 }
 
+const char* api_key_variable() {
+  for (const char* name : {"GEMINI_API_KEY", "GOOGLE_API_KEY"}) {
+    const char* value = g_getenv(name);
+    if (value && *value) return name;
+  }
+  return nullptr;
+}
+
+std::string api_key_from_environment() {
+  const char* name = api_key_variable();
+  return name ? g_getenv(name) : "";
+}
+
 }  // namespace geminilive::session

@@ -85,4 +85,10 @@ inline Endpoint session_endpoint(const SessionConfig& config) { return session_e
 // "projects/" or "publishers/" form is kept (as the SDK's tModel).
 std::string session_model_name(const SessionConfig& config);
 
+// Where an API key comes from when none is given: $GEMINI_API_KEY, then
+// $GOOGLE_API_KEY (as the SDKs). The name of the first one set and not
+// empty, or null; api_key_from_environment() is its value ("" for none).
+const char* api_key_variable();
+std::string api_key_from_environment();
+
 }  // namespace geminilive::session

@@ -93,14 +93,6 @@ namespace plugin = geminilive::plugin;
 namespace protocol = geminilive::protocol;
 namespace session = geminilive::session;
 
-std::string env_api_key() {
-  for (const char* name : {"GEMINI_API_KEY", "GOOGLE_API_KEY"}) {
-    const char* value = g_getenv(name);
-    if (value && *value) return value;
-  }
-  return {};
-}
-
 guint need_access_token_signal = 0;
 
 struct SinkPrivate {
@@ -311,7 +303,7 @@ static void gst_gemini_live_sink_class_init(GstGeminiLiveSinkClass* klass) {
 static void gst_gemini_live_sink_init(GstGeminiLiveSink* self) {
   self->priv = new SinkPrivate();
   SinkSettings& s = self->priv->settings;
-  s.set("api-key", env_api_key());
+  s.set("api-key", session::api_key_from_environment());
   s.set("access-token", plugin::env_access_token());
   self->priv->core = std::make_shared<SinkCore>(GST_ELEMENT(self));
   self->priv->core->set_max_video_fps(s.get_double("max-video-fps"));
@@ -474,7 +466,7 @@ static bool gst_gemini_live_sink_start(GstGeminiLiveSink* self) {
   GST_OBJECT_UNLOCK(self);
 
   const std::string& key = settings.get_string("api-key");
-  auto built = settings.session_config(key.empty() ? env_api_key() : key);
+  auto built = settings.session_config(key.empty() ? session::api_key_from_environment() : key);
   if (!built) {
     GST_ELEMENT_ERROR(self, LIBRARY, SETTINGS, ("%s", built.error().c_str()), (nullptr));
     return false;

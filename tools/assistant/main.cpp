@@ -22,6 +22,7 @@
 #include "plugin_loader.h"
 #include "print_config.h"
 #include "screen_choice.h"
+#include "session/endpoint.h"
 #include "session/model_rules.h"
 #include "session/session_config.h"
 #include "session/session_error.h"
@@ -40,14 +41,6 @@ void say(const std::string& line) {
 int fail(const std::string& message, int status = 1) {
   std::fprintf(stderr, "geminilive-assistant: %s\n", message.c_str());
   return status;
-}
-
-const char* api_key_variable() {
-  for (const char* name : {"GEMINI_API_KEY", "GOOGLE_API_KEY"}) {
-    const char* v = g_getenv(name);
-    if (v && *v) return name;
-  }
-  return nullptr;
 }
 
 // The recorded question: made with espeak-ng at build time, or the bundled
@@ -70,7 +63,7 @@ std::string reply_seconds(const std::string& path) {
 // (Google's, or --uri) with the key from the environment. False: bad usage.
 bool plan_session(const Options& options, SinkSettings* settings, std::unique_ptr<LocalServer>* server, bool* local,
                   std::string* error) {
-  const char* key_variable = api_key_variable();
+  const char* key_variable = geminilive::session::api_key_variable();
   const bool vertex = !options.vertex_project.empty();
   *local = !vertex && (options.local || (!key_variable && options.uri.empty()));
   if (!*local && !vertex && !key_variable) {
@@ -126,7 +119,7 @@ bool plan_session(const Options& options, SinkSettings* settings, std::unique_pt
 }
 
 int run_print_config(const SinkSettings& settings, bool local) {
-  const char* key_variable = api_key_variable();
+  const char* key_variable = geminilive::session::api_key_variable();
   std::string key_note = local ? "none needed (the bundled local server; set GEMINI_API_KEY for Google's service)"
                                : std::string("from ") + (key_variable ? key_variable : "") +
                                      ", sent in the x-goog-api-key header, never in the URI";

@@ -42,6 +42,19 @@ void print_summary(const ServerStats& s) {
 }
 
 // --lean: the benchmark's server (lean_server.h).
+// Starts the server and prints its ws:// URI as the first stdout line.
+template <typename Server>
+bool start_and_announce(Server& server) {
+  std::string failure;
+  if (!server.start(&failure)) {
+    std::fprintf(stderr, "geminilive-mock-server: %s\n", failure.c_str());
+    return false;
+  }
+  std::printf("%s\n", server.uri().c_str());
+  std::fflush(stdout);
+  return true;
+}
+
 int run_lean(const std::string& host, uint16_t port, bool stop_reading) {
   geminilive::mock::LeanServer::Options options;
   options.host = host;
@@ -56,13 +69,7 @@ int run_lean(const std::string& host, uint16_t port, bool stop_reading) {
     std::fflush(stdout);
   };
   geminilive::mock::LeanServer server(options);
-  std::string failure;
-  if (!server.start(&failure)) {
-    std::fprintf(stderr, "geminilive-mock-server: %s\n", failure.c_str());
-    return 1;
-  }
-  std::printf("%s\n", server.uri().c_str());
-  std::fflush(stdout);
+  if (!start_and_announce(server)) return 1;
   GMainLoop* loop = g_main_loop_new(nullptr, FALSE);
   g_unix_signal_add(SIGINT, quit_loop, loop);
   g_unix_signal_add(SIGTERM, quit_loop, loop);
@@ -213,13 +220,7 @@ int main(int argc, char** argv) {
   if (lean) return run_lean(options.host, options.port, stop_reading);
 
   LiveServer server(options);
-  std::string failure;
-  if (!server.start(&failure)) {
-    std::fprintf(stderr, "geminilive-mock-server: %s\n", failure.c_str());
-    return 1;
-  }
-  std::printf("%s\n", server.uri().c_str());
-  std::fflush(stdout);
+  if (!start_and_announce(server)) return 1;
   if (options.api_key) std::fprintf(stderr, "geminilive-mock-server: an API key is required\n");
   if (!options.access_tokens.empty())
     std::fprintf(stderr, "geminilive-mock-server: Vertex AI needs one of %zu access tokens\n",

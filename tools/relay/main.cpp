@@ -16,6 +16,7 @@
 #include "options.h"
 #include "plugin_loader.h"
 #include "relay_server.h"
+#include "session/endpoint.h"
 
 using namespace geminilive::relay;
 
@@ -24,14 +25,6 @@ namespace {
 int fail(const std::string& message, int status = 1) {
   std::fprintf(stderr, "geminilive-relay: %s\n", message.c_str());
   return status;
-}
-
-const char* api_key_variable() {
-  for (const char* name : {"GEMINI_API_KEY", "GOOGLE_API_KEY"}) {
-    const char* v = g_getenv(name);
-    if (v && *v) return name;
-  }
-  return nullptr;
 }
 
 gboolean quit(gpointer loop) {
@@ -49,7 +42,7 @@ int main(int argc, char** argv) {
   gst_init(&argc, &argv);
   if (!geminilive::assistant::ensure_geminilive_plugin(&error)) return fail(error);
 
-  const char* key_variable = api_key_variable();
+  const char* key_variable = geminilive::session::api_key_variable();
   const bool local = options.local || (!key_variable && options.uri.empty());
   if (!local && !key_variable)
     return fail("--uri needs a key: set GEMINI_API_KEY (or leave out --uri to use the bundled local server)", 2);

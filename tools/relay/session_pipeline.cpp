@@ -86,34 +86,34 @@ using SharedRef = std::shared_ptr<Shared>;
 void release_ref(gpointer data) { delete static_cast<SharedRef*>(data); }
 Shared* of(gpointer data) { return static_cast<SharedRef*>(data)->get(); }
 
-GstFlowReturn on_voice(GstAppSink* appsink, gpointer data) {
-  Shared* shared = of(data);
+// The next sample's bytes, handed to `use` when there are any.
+template <typename Use>
+GstFlowReturn with_next_sample(GstAppSink* appsink, Use&& use) {
   g_autoptr(GstSample) sample = gst_app_sink_pull_sample(appsink);
   GstBuffer* buffer = sample ? gst_sample_get_buffer(sample) : nullptr;
   GstMapInfo map;
   if (!buffer || !gst_buffer_map(buffer, &map, GST_MAP_READ)) return GST_FLOW_OK;
-  if (map.size) {
-    shared->answered();
-    shared->counters.audio_bytes_out += map.size;
-    shared->emit(encode_audio(map.data, map.size), map.size);
-  }
+  if (map.size) use(map.data, map.size);
   gst_buffer_unmap(buffer, &map);
   return GST_FLOW_OK;
 }
 
+GstFlowReturn on_voice(GstAppSink* appsink, gpointer data) {
+  Shared* shared = of(data);
+  return with_next_sample(appsink, [shared](const guint8* bytes, gsize size) {
+    shared->answered();
+    shared->counters.audio_bytes_out += size;
+    shared->emit(encode_audio(bytes, size), size);
+  });
+}
+
 GstFlowReturn on_text(GstAppSink* appsink, gpointer data) {
   Shared* shared = of(data);
-  g_autoptr(GstSample) sample = gst_app_sink_pull_sample(appsink);
-  GstBuffer* buffer = sample ? gst_sample_get_buffer(sample) : nullptr;
-  GstMapInfo map;
-  if (!buffer || !gst_buffer_map(buffer, &map, GST_MAP_READ)) return GST_FLOW_OK;
-  if (map.size) {
+  return with_next_sample(appsink, [shared](const guint8* bytes, gsize size) {
     shared->answered();
     ++shared->counters.texts_out;
-    shared->text(std::string(reinterpret_cast<const char*>(map.data), map.size));
-  }
-  gst_buffer_unmap(buffer, &map);
-  return GST_FLOW_OK;
+    shared->text(std::string(reinterpret_cast<const char*>(bytes), size));
+  });
 }
 
 // The offset that marks an empty buffer as a control (see Shared::controls).

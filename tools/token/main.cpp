@@ -12,6 +12,7 @@
 
 #include "protocol/auth_token_request.h"
 #include "protocol/setup.h"
+#include "session/endpoint.h"
 #include "session/ephemeral_token.h"
 
 namespace {
@@ -92,13 +93,7 @@ int main(int argc, char** argv) {
   if (uses < 0) return usage_error("--uses must be 0 (unlimited) or more");
 
   session::MintRequest request;
-  for (const char* name : {"GEMINI_API_KEY", "GOOGLE_API_KEY"}) {
-    const char* value = g_getenv(name);
-    if (value && *value) {
-      request.api_key = value;
-      break;
-    }
-  }
+  request.api_key = session::api_key_from_environment();
   if (uri) request.base_uri = uri;
   if (ca_file) request.ca_file = ca_file;
   request.token.uses = uses;
