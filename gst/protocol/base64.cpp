@@ -7,6 +7,11 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define GEMINILIVE_BASE64_SSSE3 1
+#endif
+
 namespace geminilive::protocol {
 namespace {
 
@@ -46,6 +51,39 @@ uint16_t pair_word(uint32_t twelve_bits) {
   return w;
 }
 
+#ifdef GEMINILIVE_BASE64_SSSE3
+// Twelve bytes to sixteen characters per step with SSSE3 (W. Mula and
+// D. Lemire, "Faster Base64 Encoding and Decoding Using AVX2 Instructions",
+// 2018: the byte shuffle, the two multiplies that place the 6-bit fields,
+// and the pshufb lookup of each field's offset to its character). Reads 16
+// bytes per step, so it stops 4 bytes short of the end; returns the bytes
+// consumed (a multiple of 12).
+__attribute__((target("ssse3"))) std::size_t encode_ssse3(const uint8_t* in, std::size_t size, char* o) {
+  const __m128i shuffle = _mm_set_epi8(10, 11, 9, 10, 7, 8, 6, 7, 4, 5, 3, 4, 1, 2, 0, 1);
+  const __m128i offsets = _mm_setr_epi8('a' - 26, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52,
+                                        '0' - 52, '0' - 52, '0' - 52, '+' - 62, '/' - 63, 'A', 0, 0);
+  std::size_t i = 0;
+  for (; i + 16 <= size; i += 12, o += 16) {
+    __m128i v = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i)), shuffle);
+    // Each 32-bit lane holds 3 bytes; move its four 6-bit fields to bytes.
+    const __m128i hi = _mm_mulhi_epu16(_mm_and_si128(v, _mm_set1_epi32(0x0fc0fc00)), _mm_set1_epi32(0x04000040));
+    const __m128i lo = _mm_mullo_epi16(_mm_and_si128(v, _mm_set1_epi32(0x003f03f0)), _mm_set1_epi32(0x01000010));
+    const __m128i idx = _mm_or_si128(hi, lo);
+    // 0..25 -> 13 ('A'), 26..51 -> 0 ('a'), 52..61 -> 1..10 ('0'), 62 -> 11, 63 -> 12.
+    __m128i sel = _mm_subs_epu8(idx, _mm_set1_epi8(51));
+    sel = _mm_or_si128(sel, _mm_and_si128(_mm_cmpgt_epi8(_mm_set1_epi8(26), idx), _mm_set1_epi8(13)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(o), _mm_add_epi8(_mm_shuffle_epi8(offsets, sel), idx));
+  }
+  return i;
+}
+
+// Static initialisation may run before libgcc's own: initialise it first.
+const bool kHaveSsse3 = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("ssse3") != 0;
+}();
+#endif
+
 }  // namespace
 
 void base64_encode_append(const void* data, std::size_t size, std::string& out) {
@@ -54,6 +92,12 @@ void base64_encode_append(const void* data, std::size_t size, std::string& out) 
   out.resize(start + (size + 2) / 3 * 4);
   char* o = &out[start];
   std::size_t i = 0;
+#ifdef GEMINILIVE_BASE64_SSSE3
+  if (kHaveSsse3) {
+    i = encode_ssse3(in, size, o);
+    o += i / 3 * 4;
+  }
+#endif
   // Six bytes (one 8-byte load) to eight characters (one 8-byte store).
   for (; i + 8 <= size; i += 6) {
     uint64_t w;

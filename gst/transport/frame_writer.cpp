@@ -2,6 +2,8 @@
 #include "transport/frame_writer.h"
 
 #include <gst/gst.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <utility>
 
@@ -22,6 +24,7 @@ void FrameWriter::attach(SoupWebsocketConnection* conn, GMainContext* context, s
 }
 
 void FrameWriter::detach() {
+  end_batch();
   stop_waiting();
   conn_ = nullptr;
   socket_ = nullptr;
@@ -59,6 +62,21 @@ void FrameWriter::send(std::string text) {
       },
       owned);
   soup_websocket_connection_send_message(conn_, SOUP_WEBSOCKET_DATA_TEXT, bytes);
+}
+
+void FrameWriter::begin_batch(std::size_t frames) {
+  if (frames < 2 || !socket_ || corked_) return;
+  corked_ = g_socket_set_option(socket_, IPPROTO_TCP, TCP_CORK, 1, nullptr);
+}
+
+void FrameWriter::end_batch() {
+  if (!corked_) return;
+  corked_ = false;
+  g_autoptr(GError) error = nullptr;
+  // Uncorking sends what the kernel holds; failing that, the socket is gone
+  // and libsoup reports it.
+  if (!g_socket_set_option(socket_, IPPROTO_TCP, TCP_CORK, 0, &error))
+    GST_DEBUG("cannot uncork the socket: %s", error->message);
 }
 
 gboolean FrameWriter::on_writable(GSocket*, GIOCondition, gpointer data) {

@@ -4,6 +4,8 @@
 // kCheckEvery bytes), so libsoup's own unbounded queue holds at most about
 // that much; otherwise it waits for the socket to be writable and calls
 // back. The frame's string goes back to protocol::recycle_string().
+// Several frames handed over at once go out corked (TCP_CORK), so the
+// kernel sends them in full segments rather than one segment per frame.
 #pragma once
 
 #include <gio/gio.h>
@@ -31,6 +33,11 @@ class FrameWriter {
   // comes once the socket takes data.
   bool ready();
   void send(std::string text);
+  // Frames sent between these go out in as few TCP segments as possible;
+  // end_batch() pushes them at once (nothing waits past it). Only worth
+  // its two system calls for more than one frame.
+  void begin_batch(std::size_t frames);
+  void end_batch();
 
  private:
   static gboolean on_writable(GSocket*, GIOCondition, gpointer data);
@@ -42,6 +49,7 @@ class FrameWriter {
   GSource* wait_ = nullptr;
   std::function<void()> writable_;
   std::size_t handed_ = 0;  // bytes given to libsoup since the socket was last writable
+  bool corked_ = false;
 };
 
 }  // namespace geminilive::transport

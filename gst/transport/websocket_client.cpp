@@ -13,6 +13,7 @@
 #include "transport/close_codes.h"
 #include "transport/frame_writer.h"
 #include "transport/handshake.h"
+#include "transport/lingering_close.h"
 #include "transport/socket_activity.h"
 #include "transport/transport_debug.h"
 
@@ -306,7 +307,10 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
       return;
     }
     for (;;) {
-      if (!all && !writer.ready()) return;  // flush_pending stays set: the writable socket resumes the flush
+      if (!all && !writer.ready()) {
+        writer.end_batch();
+        return;  // flush_pending stays set: the writable socket resumes the flush
+      }
       std::deque<std::string> batch;
       {
         std::lock_guard<std::mutex> lock(mutex);
@@ -316,8 +320,10 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
         }
         batch = queue.take(FrameWriter::kCheckEvery);  // one lock for several messages
       }
+      writer.begin_batch(batch.size());
       for (auto& text : batch) writer.send(std::move(text));
     }
+    writer.end_batch();
     std::function<void()> room_now;
     {
       std::lock_guard<std::mutex> lock(mutex);
@@ -392,36 +398,9 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     if (!detached && listener.on_closed) guarded("on_closed", [&] { listener.on_closed(info); });
   }
 
-  // Keeps a connection alive until its close handshake ends, then frees it;
-  // if the loop stops first, the loop closes its stream and frees it. Also
-  // runs after detach (a late connect), which is fine: on the loop thread,
-  // the loop is alive.
   void close_and_release(GObjectPtr<SoupWebsocketConnection> c, int code) {
-    if (soup_websocket_connection_get_state(c.get()) == SOUP_WEBSOCKET_STATE_CLOSED) return;
-    struct Lingering {
-      EventLoopThread* loop;
-      SoupWebsocketConnection* conn;
-      EventLoopThread::LingerId id;
-      void release() {
-        g_signal_handlers_disconnect_by_data(conn, this);
-        g_object_unref(conn);
-        delete this;
-      }
-    };
-    auto* l = new Lingering{loop, c.release(), 0};
-    l->id = loop->begin_lingering([l] {
-      GST_DEBUG("closing a connection whose close handshake did not end before its loop stopped");
-      g_io_stream_close(soup_websocket_connection_get_io_stream(l->conn), nullptr, nullptr);
-      l->release();
-    });
-    g_signal_connect(l->conn, "closed", G_CALLBACK(+[](SoupWebsocketConnection*, gpointer data) {
-                       auto* l = static_cast<Lingering*>(data);
-                       l->loop->end_lingering(l->id);
-                       l->release();
-                     }),
-                     l);
-    if (soup_websocket_connection_get_state(l->conn) == SOUP_WEBSOCKET_STATE_OPEN)
-      soup_websocket_connection_close(l->conn, static_cast<gushort>(code), nullptr);
+    // Also runs after detach (a late connect): on the loop thread, the loop is alive.
+    transport::close_and_release(loop, std::move(c), code);
   }
 
   void teardown() {
