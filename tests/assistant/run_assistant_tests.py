@@ -353,8 +353,12 @@ def case_record(workdir):
     video = videos[0]
     expect((video.get("width"), video.get("height")) == (1024, 576), f"video {video.get('width')}x{video.get('height')}")
     sent = int(re.search(r"^\[local server\] received \d+ setup, (\d+) frames", r.err, re.M).group(1))
-    expect(len(video["blocks"]) == sent and all(b[:3] == b"\xff\xd8\xff" for b in video["blocks"]),
-           f"video: {len(video['blocks'])} frames (the server got {sent}), or not all JPEG")
+    # The screen as captured (2 frames a second, split off before the change
+    # gate), not only the frames the gate let through: a still screen still
+    # records, and no track waits for the gate.
+    frames = len(video["blocks"])
+    expect(all(b[:3] == b"\xff\xd8\xff" for b in video["blocks"]), "video: not all JPEG")
+    expect(frames > sent, f"video: {frames} frames, no more than the {sent} the gate sent")
     audio = {t.get("name"): t for t in audios}
     expect(set(audio) == {"microphone", "gemini"}, f"audio track names {list(audio)}")
     expect(all(t["codec"] == "A_PCM/INT/LIT" and t.get("channels", 1) == 1 for t in audios), "audio is not mono PCM")
@@ -370,7 +374,13 @@ def case_record(workdir):
     m = REPLY_RE.search(reply)
     expect(texts.get("you") == f"({m.group(1)} seconds of speech)", f"heard track {texts.get('you')!r}")
     expect(texts.get("gemini") == reply, f"said track {texts.get('gemini')!r}, want {reply!r}")
-    return (f"{r.elapsed:.1f} s; {len(video['blocks'])} frames, {mic_bytes} microphone bytes, "
+    # The screen is captured while the input lasts (this run's input ends
+    # with the recorded question): 2 frames a second over the microphone
+    # track, a frame of slack at each end.
+    input_s = mic_bytes / 32000
+    expect(frames >= 2 * input_s - 2,
+           f"video: {frames} frames over {input_s:.1f} s of input (the gate sent {sent}): not 2 a second")
+    return (f"{r.elapsed:.1f} s; {frames} frames ({sent} sent) over {input_s:.1f} s of input, {mic_bytes} microphone bytes, "
             f"{len(answer_pcm)} answer bytes, 2 subtitle tracks")
 
 

@@ -34,15 +34,26 @@ std::string screen_source(const PipelinePlan& plan, int fps) {
   return test_card_description(fps, names::kScreen);
 }
 
+// videoscale keeps the aspect ratio when it fixates to these ranges, and
+// never scales up.
+std::string scaled_jpeg() {
+  const std::string side = std::to_string(kMaxFrameSide);
+  return " ! videoscale ! video/x-raw,width=[1," + side + "],height=[1," + side +
+         "],pixel-aspect-ratio=1/1 ! jpegenc ! ";
+}
+
+// A recording of a gated screen takes every captured frame, split off
+// before the gate: behind it, the muxer would wait through a still screen
+// (GAP events do not move matroskamux's video track), and the recording's
+// audio would pile up meanwhile. Ungated, the frames sent are the screen.
+bool record_before_gate(const PipelinePlan& plan) { return plan.change_gate && !plan.record_path.empty(); }
+
 std::string screen_branch(const PipelinePlan& plan) {
   std::string d = screen_source(plan, plan.change_gate ? kGatedScreenFps : kUngatedScreenFps) + " ! videoconvert";
+  if (record_before_gate(plan)) d += " ! tee name=captured captured. ! queue";
   // Before scaling and encoding: the frames it drops cost neither.
   if (plan.change_gate) d += std::string(" ! geminilivechangegate name=") + names::kChangeGate;
-  const std::string side = std::to_string(kMaxFrameSide);
-  // videoscale keeps the aspect ratio when it fixates to these ranges, and
-  // never scales up.
-  d += " ! videoscale ! video/x-raw,width=[1," + side + "],height=[1," + side +
-       "],pixel-aspect-ratio=1/1 ! jpegenc ! tee name=frames frames. ! queue ! " + names::kSink + ".video ";
+  d += scaled_jpeg() + "tee name=frames frames. ! queue ! " + names::kSink + ".video ";
   return d;
 }
 
@@ -84,7 +95,11 @@ std::string record_branches(const PipelinePlan& plan) {
   if (plan.record_path.empty()) return "";
   auto queue = [](const char* name) { return std::string(kRecordQueue) + " name=" + name; };
   std::string d = "matroskamux name=mux ! filesink name=record-file ";
-  d += "frames. ! " + std::string(kRecordQueue) + " ! mux.video_%u ";
+  if (record_before_gate(plan))
+    // Encoded on a thread of its own, then queued: JPEGs, not raw frames, wait for the muxer.
+    d += "captured. ! queue" + scaled_jpeg() + kRecordQueue + " ! mux.video_%u ";
+  else
+    d += "frames. ! " + std::string(kRecordQueue) + " ! mux.video_%u ";
   if (plan.mic != PipelinePlan::Mic::None) d += "mic. ! " + queue("rec-mic") + " ! mux.audio_%u ";
   // Paced: the answers on the session's timeline, silence in between.
   d += "geminilivesrc ! " + queue("rec-voice") + " ! mux.audio_%u ";
