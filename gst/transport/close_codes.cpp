@@ -6,8 +6,8 @@
 namespace geminilive::transport {
 
 // A WebSocket close frame holds 125 payload bytes: 2 for the code, so 123 for
-// the reason. libsoup fails the whole connection with a protocol error when a
-// longer reason reaches it, so cut here, on a UTF-8 boundary.
+// the reason; cut on a UTF-8 boundary, as a torn character would make the
+// frame invalid.
 std::string truncate_reason(std::string reason) {
   constexpr std::size_t kMax = 123;
   if (reason.size() <= kMax) return reason;
@@ -17,8 +17,9 @@ std::string truncate_reason(std::string reason) {
   return reason;
 }
 
-// libsoup turns some valid codes (1012-1014) into a protocol error and
-// rejects 1011 from a client with a critical; only send codes it accepts.
+// Servers built on libsoup (the local server, the relay's browsers' peers)
+// turn some valid codes (1012-1014) into a protocol error, and 1011 is the
+// server's to send; only send codes every peer accepts.
 int sendable_close_code(int code) {
   switch (code) {
     case 1000:

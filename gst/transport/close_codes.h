@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// What a close frame we send may carry: libsoup refuses some valid codes and
-// fails the connection on a reason that does not fit the frame, so both are
-// made sendable here. (close_code_name(), for messages users read, is
-// declared in websocket_client.h.) Internal to gst/transport.
+// What a close frame we send may carry: peers on libsoup refuse some valid
+// codes, and a reason must fit the frame, so both are made sendable here. (close_code_name(), for messages users read,
+// is declared in websocket_client.h.) Internal to gst/transport.
 #pragma once
 
 #include <string>
@@ -12,7 +11,7 @@ namespace geminilive::transport {
 // The reason cut to the 123 bytes a close frame holds, on a UTF-8 boundary.
 std::string truncate_reason(std::string reason);
 
-// `code` when libsoup sends it from a client, else 1000.
+// `code` when every peer accepts it from a client, else 1000.
 int sendable_close_code(int code);
 
 }  // namespace geminilive::transport

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "transport/handshake.h"
 
+#include <libsoup/soup.h>
+
+#include <cstring>
+
 namespace geminilive::transport {
 namespace {
 
@@ -19,6 +23,9 @@ std::string describe_tls_errors(GTlsCertificateFlags flags) {
   if (flags & G_TLS_CERTIFICATE_GENERIC_ERROR) add("certificate error");
   return out;
 }
+
+// As libsoup parses HTTP URIs; ws:// and wss:// are checked by websocket_uri_problem().
+constexpr int kUriFlags = SOUP_HTTP_URI_FLAGS;
 
 }  // namespace
 
@@ -43,57 +50,119 @@ std::string redact_uri(const std::string& uri) {
   return out;
 }
 
-GObjectPtr<SoupSession> handshake_session(const WebSocketOptions& options, std::string& error) {
-  g_autoptr(GTlsDatabase) database = nullptr;
-  if (!options.ca_file.empty()) {
-    g_autoptr(GError) load_error = nullptr;
-    database = g_tls_file_database_new(options.ca_file.c_str(), &load_error);
-    if (!database) {
-      // Never fall back to the system store: the caller asked for this CA.
-      error = "cannot load ca-file '" + options.ca_file + "': " + load_error->message;
-      return nullptr;
+std::string accept_for_key(const std::string& key) {
+  // RFC 6455 4.2.2: base64 of the SHA-1 of the key and this GUID.
+  const std::string text = key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+  guint8 digest[20];
+  gsize size = sizeof digest;
+  g_autoptr(GChecksum) sha1 = g_checksum_new(G_CHECKSUM_SHA1);
+  g_checksum_update(sha1, reinterpret_cast<const guchar*>(text.data()), static_cast<gssize>(text.size()));
+  g_checksum_get_digest(sha1, digest, &size);
+  g_autofree char* b64 = g_base64_encode(digest, size);
+  return b64;
+}
+
+std::string new_websocket_key() {
+  guint8 raw[16];
+  for (std::size_t i = 0; i < sizeof raw; i += 4) {
+    const guint32 r = g_random_int();
+    std::memcpy(raw + i, &r, 4);
+  }
+  g_autofree char* key = g_base64_encode(raw, sizeof raw);
+  return key;
+}
+
+std::string upgrade_request(const WebSocketOptions& options, const std::string& key, std::string& error) {
+  g_autoptr(GUri) uri = g_uri_parse(options.uri.c_str(), static_cast<GUriFlags>(kUriFlags), nullptr);
+  const bool tls = g_ascii_strcasecmp(g_uri_get_scheme(uri), "wss") == 0;
+  const int port = g_uri_get_port(uri);
+  std::string host = g_uri_get_host(uri);
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";  // an IPv6 literal
+  if (port > 0 && port != (tls ? 443 : 80)) host += ":" + std::to_string(port);
+  const char* path = g_uri_get_path(uri);
+  const char* query = g_uri_get_query(uri);
+
+  std::string out = "GET ";
+  out += (path && *path) ? path : "/";
+  if (query) (out += '?') += query;
+  out += " HTTP/1.1\r\nHost: " + host +
+         "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+         "Sec-WebSocket-Key: " +
+         key + "\r\nUser-Agent: geminilive\r\n";
+  auto add = [&](const std::string& name, const std::string& value) {
+    // A line break would let a value write headers of its own.
+    if (name.empty() || name.find_first_of("\r\n:") != std::string::npos ||
+        value.find_first_of("\r\n") != std::string::npos) {
+      error = "the header '" + (name.find_first_of("\r\n") == std::string::npos ? name : std::string("?")) +
+              "' has a line break or is empty; it cannot be sent";
+      return false;
     }
-  }
-  // "timeout" 0: the client's connect timeout covers the handshake, and an
-  // idle live session must not be cut by a socket I/O timeout.
-  GObjectPtr<SoupSession> session(soup_session_new_with_options("timeout", 0u, "user-agent", "geminilive", nullptr));
-  if (database) soup_session_set_tls_database(session.get(), database);
-  return session;
-}
-
-GObjectPtr<SoupMessage> handshake_request(const WebSocketOptions& options) {
-  g_autoptr(GUri) uri = g_uri_parse(options.uri.c_str(), static_cast<GUriFlags>(SOUP_HTTP_URI_FLAGS), nullptr);
-  GObjectPtr<SoupMessage> message(soup_message_new_from_uri(SOUP_METHOD_GET, uri));
-  SoupMessageHeaders* headers = soup_message_get_request_headers(message.get());
+    out += name + ": " + value + "\r\n";
+    return true;
+  };
   for (const auto& [name, value] : options.headers) {
-    soup_message_headers_append(headers, name.c_str(), value.c_str());
+    if (g_ascii_strcasecmp(name.c_str(), "x-goog-api-key") == 0 && !options.api_key.empty()) continue;
+    if (!add(name, value)) return "";
   }
-  if (!options.api_key.empty()) {
-    soup_message_headers_replace(headers, "x-goog-api-key", options.api_key.c_str());
-  }
-  return message;
+  if (!options.api_key.empty() && !add("x-goog-api-key", options.api_key)) return "";
+  out += "\r\n";
+  return out;
 }
 
-ConnectFailure describe_connect_failure(const GError* error, SoupMessage* request, bool timed_out, unsigned timeout_s,
-                                        GTlsCertificateFlags tls_errors) {
+UpgradeAnswer check_upgrade_answer(std::string_view head, const std::string& key) {
+  UpgradeAnswer answer;
+  const std::string text(head);
+  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new(SOUP_MESSAGE_HEADERS_RESPONSE);
+  guint status = 0;
+  g_autofree char* phrase = nullptr;
+  if (!soup_headers_parse_response(text.c_str(), static_cast<int>(text.size()), headers, nullptr, &status, &phrase)) {
+    answer.problem = "the server's answer to the WebSocket upgrade is not HTTP";
+    return answer;
+  }
+  answer.status = static_cast<int>(status);
+  if (status != SOUP_STATUS_SWITCHING_PROTOCOLS) {
+    answer.problem = "The server did not accept the WebSocket handshake. (HTTP " + std::to_string(status) +
+                     (phrase && *phrase ? std::string(" ") + phrase : std::string()) + ")";
+    return answer;
+  }
+  const char* upgrade = soup_message_headers_get_one(headers, "Upgrade");
+  const char* connection = soup_message_headers_get_list(headers, "Connection");
+  const char* accept = soup_message_headers_get_one(headers, "Sec-WebSocket-Accept");
+  if (!upgrade || g_ascii_strcasecmp(upgrade, "websocket") != 0 || !connection ||
+      !soup_header_contains(connection, "upgrade")) {
+    answer.problem = "the server's 101 answer does not upgrade to a WebSocket";
+  } else if (!accept || accept_for_key(key) != accept) {
+    answer.problem = "the server's Sec-WebSocket-Accept does not answer our key";
+  } else if (soup_message_headers_get_one(headers, "Sec-WebSocket-Extensions")) {
+    answer.problem = "the server chose a WebSocket extension we did not offer";
+  }
+  return answer;
+}
+
+GTlsDatabase* load_ca_file(const std::string& ca_file, std::string& error) {
+  g_autoptr(GError) load_error = nullptr;
+  GTlsDatabase* database = g_tls_file_database_new(ca_file.c_str(), &load_error);
+  if (!database) error = "cannot load ca-file '" + ca_file + "': " + load_error->message;
+  return database;
+}
+
+ConnectFailure describe_connect_failure(const GError* error, const UpgradeAnswer& answer, bool timed_out,
+                                        unsigned timeout_s, GTlsCertificateFlags tls_errors) {
   ConnectFailure failure;
-  failure.reason = error ? error->message : "unknown error";
-  const unsigned status = request ? soup_message_get_status(request) : 0;
   if (timed_out) {
     failure.reason = "connection timed out after " + std::to_string(timeout_s) + " s";
-  } else if (tls_errors != 0) {
-    failure.reason += ": " + describe_tls_errors(tls_errors);
-  } else if (status != 0 && status != SOUP_STATUS_SWITCHING_PROTOCOLS) {
-    failure.http_status = static_cast<int>(status);
-    const char* phrase = soup_message_get_reason_phrase(request);
-    failure.reason +=
-        " (HTTP " + std::to_string(status) + (phrase && *phrase ? " " : "") + (phrase ? phrase : "") + ")";
+  } else if (!answer.problem.empty()) {
+    failure.reason = answer.problem;
+    if (answer.status != SOUP_STATUS_SWITCHING_PROTOCOLS) failure.http_status = answer.status;
+  } else {
+    failure.reason = error ? error->message : "unknown error";
+    if (tls_errors != 0) failure.reason += ": " + describe_tls_errors(tls_errors);
   }
   return failure;
 }
 
 std::string websocket_uri_problem(const std::string& uri) {
-  g_autoptr(GUri) parsed = g_uri_parse(uri.c_str(), static_cast<GUriFlags>(SOUP_HTTP_URI_FLAGS), nullptr);
+  g_autoptr(GUri) parsed = g_uri_parse(uri.c_str(), static_cast<GUriFlags>(kUriFlags), nullptr);
   const char* scheme = parsed ? g_uri_get_scheme(parsed) : nullptr;
   const char* host = parsed ? g_uri_get_host(parsed) : nullptr;
   if (!scheme || !host || !*host || (g_ascii_strcasecmp(scheme, "ws") != 0 && g_ascii_strcasecmp(scheme, "wss") != 0))
@@ -102,9 +171,9 @@ std::string websocket_uri_problem(const std::string& uri) {
 }
 
 std::string ca_file_problem(const std::string& ca_file) {
-  g_autoptr(GError) error = nullptr;
-  g_autoptr(GTlsDatabase) database = g_tls_file_database_new(ca_file.c_str(), &error);
-  return database ? "" : "cannot load ca-file '" + ca_file + "': " + error->message;
+  std::string error;
+  g_autoptr(GTlsDatabase) database = load_ca_file(ca_file, error);
+  return error;
 }
 
 }  // namespace geminilive::transport

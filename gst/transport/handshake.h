@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// The opening handshake of a WebSocketClient connection: the soup session
-// that carries it (trusting the CAs asked for), the upgrade request (the
-// extra headers, the key in x-goog-api-key, never in the URI), the words for
-// a failed connect, and the URI as logs may show it. Soup objects: the
-// client's loop thread only. Internal to gst/transport.
+// The opening handshake of a WebSocketClient connection as data, no I/O:
+// the HTTP upgrade request (the extra headers, the key in x-goog-api-key,
+// never in the URI), the check of the server's answer, the words for a
+// failed connect, and the URI as logs may show it. Internal to gst/transport.
 #pragma once
 
 #include <gio/gio.h>
-#include <libsoup/soup.h>
 
 #include <string>
+#include <string_view>
 
-#include "common/gobject_ptr.h"
 #include "transport/websocket_client.h"
 
 namespace geminilive::transport {
@@ -20,21 +18,36 @@ namespace geminilive::transport {
 // in case a caller ignored the "no key in the URI" rule.
 std::string redact_uri(const std::string& uri);
 
-// A session for the connections of `options`, trusting its ca_file instead
-// of the system store when given; null, with `error` set, when that file
-// can't be loaded (never a fallback to the system store).
-GObjectPtr<SoupSession> handshake_session(const WebSocketOptions& options, std::string& error);
+// The Sec-WebSocket-Accept that answers `key` (RFC 6455 4.2.2).
+std::string accept_for_key(const std::string& key);
 
-// The upgrade request to options.uri, which websocket_uri_problem() accepts.
-GObjectPtr<SoupMessage> handshake_request(const WebSocketOptions& options);
+// A fresh Sec-WebSocket-Key: 16 random bytes in base64.
+std::string new_websocket_key();
+
+// The GET request that upgrades options.uri (which websocket_uri_problem()
+// accepts) to a WebSocket with `key`; "" with `error` set when a header
+// would break the request (a line break in a name or value).
+std::string upgrade_request(const WebSocketOptions& options, const std::string& key, std::string& error);
+
+// The server's answer to the upgrade request.
+struct UpgradeAnswer {
+  int status = 0;       // the HTTP status; 0 when the answer is not HTTP
+  std::string problem;  // "" when it upgrades to our WebSocket; else why not
+};
+// `head` is the answer up to and including its blank line.
+UpgradeAnswer check_upgrade_answer(std::string_view head, const std::string& key);
+
+// The loaded PEM CAs of `ca_file`; null with `error` set when it cannot be
+// used (then no connection: never a fallback to the system store).
+GTlsDatabase* load_ca_file(const std::string& ca_file, std::string& error);
 
 struct ConnectFailure {
   std::string reason;
   int http_status = 0;  // the upgrade's status when the server refused it
 };
-// Why a connect failed: the timeout, the certificate's problems, the HTTP
-// status of a refused upgrade, or libsoup's error. `request` may be null.
-ConnectFailure describe_connect_failure(const GError* error, SoupMessage* request, bool timed_out, unsigned timeout_s,
-                                        GTlsCertificateFlags tls_errors);
+// Why a connect failed: the timeout, the certificate's problems, or GIO's
+// error (`error` may be null when `answer` says why).
+ConnectFailure describe_connect_failure(const GError* error, const UpgradeAnswer& answer, bool timed_out,
+                                        unsigned timeout_s, GTlsCertificateFlags tls_errors);
 
 }  // namespace geminilive::transport

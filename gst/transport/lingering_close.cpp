@@ -9,32 +9,25 @@
 
 namespace geminilive::transport {
 
-void close_and_release(EventLoopThread* loop, GObjectPtr<SoupWebsocketConnection> c, int code) {
-  if (soup_websocket_connection_get_state(c.get()) == SOUP_WEBSOCKET_STATE_CLOSED) return;
+void close_and_release(EventLoopThread* loop, std::unique_ptr<WsConnection> c, int code) {
+  if (!c || c->ended()) return;  // freeing it closes what is left
   struct Lingering {
     EventLoopThread* loop;
-    SoupWebsocketConnection* conn;
-    EventLoopThread::LingerId id;
-    void release() {
-      g_signal_handlers_disconnect_by_data(conn, this);
-      g_object_unref(conn);
-      delete this;
-    }
+    std::unique_ptr<WsConnection> conn;
+    EventLoopThread::LingerId id = 0;
   };
-  auto* l = new Lingering{loop, c.release(), 0};
+  auto* l = new Lingering{loop, std::move(c)};
   l->id = loop->begin_lingering([l] {
     GST_DEBUG("closing a connection whose close handshake did not end before its loop stopped");
-    g_io_stream_close(soup_websocket_connection_get_io_stream(l->conn), nullptr, nullptr);
-    l->release();
+    delete l;  // the connection's destructor closes its stream
   });
-  g_signal_connect(l->conn, "closed", G_CALLBACK(+[](SoupWebsocketConnection*, gpointer data) {
-                     auto* l = static_cast<Lingering*>(data);
-                     l->loop->end_lingering(l->id);
-                     l->release();
-                   }),
-                   l);
-  if (soup_websocket_connection_get_state(l->conn) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close(l->conn, static_cast<gushort>(code), nullptr);
+  WsConnection::Events events;
+  events.ended = [l](const WsEnd&) {
+    l->loop->end_lingering(l->id);
+    delete l;
+  };
+  l->conn->set_events(std::move(events));
+  l->conn->close(code, {});
 }
 
 }  // namespace geminilive::transport

@@ -4,14 +4,14 @@
 // closes its stream and frees it.
 #pragma once
 
-#include <libsoup/soup.h>
+#include <memory>
 
-#include "common/gobject_ptr.h"
 #include "transport/event_loop_thread.h"
+#include "transport/ws_connection.h"
 
 namespace geminilive::transport {
 
 // Loop thread only. Sends `code` unless a close is under way already.
-void close_and_release(EventLoopThread* loop, GObjectPtr<SoupWebsocketConnection> conn, int code);
+void close_and_release(EventLoopThread* loop, std::unique_ptr<WsConnection> conn, int code);
 
 }  // namespace geminilive::transport

@@ -3,7 +3,6 @@
 
 #include <gio/gio.h>
 #include <gst/gst.h>
-#include <libsoup/soup.h>
 
 #include <algorithm>
 #include <deque>
@@ -11,11 +10,11 @@
 
 #include "common/gobject_ptr.h"
 #include "transport/close_codes.h"
-#include "transport/frame_writer.h"
 #include "transport/handshake.h"
 #include "transport/lingering_close.h"
-#include "transport/socket_activity.h"
+#include "transport/opening.h"
 #include "transport/transport_debug.h"
+#include "transport/ws_connection.h"
 
 #define GST_CAT_DEFAULT geminilive_transport_debug
 
@@ -34,7 +33,7 @@ const char* kind_name(CloseInfo::Kind kind) {
   return "?";
 }
 
-// Listener code is user code: nothing may unwind into libsoup.
+// Listener code is user code: nothing may unwind into GLib.
 template <typename Fn>
 void guarded(const char* what, Fn&& fn) {
   try {
@@ -55,8 +54,8 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
       : loop(l), options(std::move(o)), listener(std::move(li)) {}
 
   ~Impl() {
-    // teardown() released every soup object on the loop thread already.
-    g_assert(!conn && !session && !timeout_source && !stall_source && !writer.attached());
+    // teardown() released every connection object on the loop thread already.
+    g_assert(!conn && !opening && !timeout_source && !stall_source);
   }
 
   // Owned by WebSocketClient; used only while it lives (detached after).
@@ -75,27 +74,11 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
   WebSocketListener listener;
   bool detached = false;  // the owner is gone: no listener call, no new I/O
   State state = State::Idle;
-  uint64_t attempt = 0;  // bumped per connect(); stale completions are ignored
-  GObjectPtr<SoupSession> session;
-  GObjectPtr<SoupMessage> message;
-  GObjectPtr<SoupWebsocketConnection> conn;
-  GObjectPtr<GCancellable> cancellable;
+  uint64_t attempt = 0;                // bumped per connect(); stale completions are ignored
+  std::shared_ptr<Opening> opening;    // while connecting
+  std::unique_ptr<WsConnection> conn;  // while open or closing
   GSource* timeout_source = nullptr;
-  bool timed_out = false;
   GSource* stall_source = nullptr;  // the stall watch while open
-  GSocket* socket = nullptr;        // borrowed from conn's stream, for the stall watch
-  FrameWriter writer;               // while open
-  gint64 last_message_us = 0;       // monotonic time of the last frame received
-  GTlsCertificateFlags tls_errors = GTlsCertificateFlags(0);
-  bool we_closed = false;
-  int our_code = 0;
-  std::string our_reason;
-  std::string last_error;
-
-  struct ConnectCall {
-    std::shared_ptr<Impl> impl;
-    uint64_t attempt;
-  };
 
   // --- any thread -------------------------------------------------------
 
@@ -115,32 +98,12 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     }
     ++attempt;
     state = State::Connecting;
-    timed_out = false;
-    tls_errors = GTlsCertificateFlags(0);
-    we_closed = false;
-    our_code = 0;
-    our_reason.clear();
-    last_error.clear();
-
-    const std::string shown_uri = redact_uri(options.uri);
-    if (!session) {
-      std::string error;
-      session = handshake_session(options, error);
-      if (!session) {
-        fail_connect(std::move(error));
-        return;
-      }
-    }
 
     const std::string problem = websocket_uri_problem(options.uri);
     if (!problem.empty()) {
       fail_connect(problem);
       return;
     }
-    message = handshake_request(options);
-    g_signal_connect(message.get(), "accept-certificate", G_CALLBACK(on_accept_certificate), this);
-
-    cancellable.reset(g_cancellable_new());
     if (options.connect_timeout_s > 0) {
       // Millisecond precision: a seconds source may fire up to 1 s early.
       timeout_source = g_timeout_source_new(options.connect_timeout_s * 1000u);
@@ -148,10 +111,11 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
       g_source_attach(timeout_source, loop->context());
     }
 
-    GST_INFO("connecting to %s%s (%zu extra headers)", shown_uri.c_str(),
+    GST_INFO("connecting to %s%s (%zu extra headers)", redact_uri(options.uri).c_str(),
              options.api_key.empty() ? "" : " with x-goog-api-key: <redacted>", options.headers.size());
-    soup_session_websocket_connect_async(session.get(), message.get(), nullptr, nullptr, G_PRIORITY_DEFAULT,
-                                         cancellable.get(), on_connected, new ConnectCall{shared_from_this(), attempt});
+    opening = Opening::start(options, [self = shared_from_this(), call_attempt = attempt](OpenedStream opened) {
+      guarded("connect completion", [&] { self->connected(call_attempt, std::move(opened)); });
+    });
   }
 
   void clear_timeout() {
@@ -171,65 +135,48 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     report_closed(info);
   }
 
-  void connected(uint64_t call_attempt, SoupWebsocketConnection* raw_conn, GError* error) {
-    GObjectPtr<SoupWebsocketConnection> new_conn(raw_conn);
-    g_autoptr(GError) err = error;
-    if (detached || call_attempt != attempt || state != State::Connecting) {
-      // Cancelled by close() or teardown; a late success is shut politely.
-      if (new_conn) close_and_release(std::move(new_conn), 1000);
-      return;
-    }
+  void connected(uint64_t call_attempt, OpenedStream opened) {
+    if (detached || call_attempt != attempt || state != State::Connecting) return;  // abandoned
     clear_timeout();
-    cancellable.reset();
-
-    if (!new_conn) {
-      ConnectFailure failure =
-          describe_connect_failure(err, message.get(), timed_out, options.connect_timeout_s, tls_errors);
-      GST_WARNING("connecting to %s failed: %s", redact_uri(options.uri).c_str(), failure.reason.c_str());
-      message.reset();
-      fail_connect(std::move(failure.reason), failure.http_status);
+    opening.reset();
+    if (!opened.stream) {
+      GST_WARNING("connecting to %s failed: %s", redact_uri(options.uri).c_str(), opened.failure.reason.c_str());
+      fail_connect(std::move(opened.failure.reason), opened.failure.http_status);
       return;
     }
-    message.reset();
 
-    conn = std::move(new_conn);
-    soup_websocket_connection_set_max_incoming_payload_size(conn.get(), options.max_incoming_payload);
-    soup_websocket_connection_set_keepalive_interval(conn.get(), keepalive_interval_s());
-    g_signal_connect(conn.get(), "message", G_CALLBACK(on_message), this);
-    g_signal_connect(conn.get(), "error", G_CALLBACK(on_error), this);
-    g_signal_connect(conn.get(), "closed", G_CALLBACK(on_closed), this);
+    WsConnection::Events events;
+    events.message = [this](std::string_view payload, bool binary) { on_message(payload, binary); };
+    events.writable = [this] { guarded("flush", [&] { flush(); }); };
+    events.ended = [this](const WsEnd& end) { guarded("close handling", [&] { closed(end); }); };
+    conn = std::make_unique<WsConnection>(std::move(opened.stream), std::move(opened.early_bytes),
+                                          options.max_incoming_payload, std::move(events));
+    conn->set_keepalive(keepalive_interval_ms());
     state = State::Open;
     GST_INFO("connected to %s", redact_uri(options.uri).c_str());
     start_stall_watch();
-
-    writer.attach(conn.get(), loop->context(), [this] { guarded("flush", [&] { flush(); }); });
     {
       std::lock_guard<std::mutex> lock(mutex);
       writable = true;
     }
     flush();  // what was sent before the socket opened goes first, in order
-    if (!detached && listener.on_open) guarded("on_open", [&] { listener.on_open(); });
+    if (detached || state != State::Open) return;
+    if (listener.on_open) guarded("on_open", [&] { listener.on_open(); });
+    if (conn && state == State::Open) conn->start();  // the server's frames from here on
   }
 
-  // Pings every third of the stall timeout (at least 1 s, libsoup's unit).
-  unsigned keepalive_interval_s() const {
+  // Pings every third of the stall timeout, so a quiet but healthy peer
+  // answers with a pong well before it would count as stalled.
+  unsigned keepalive_interval_ms() const {
     const auto stall_ms = options.stall_timeout.count();
-    if (stall_ms <= 0) return options.keepalive_interval_s;
-    const unsigned for_stall = std::max<unsigned>(1, static_cast<unsigned>(stall_ms / 3000));
-    return options.keepalive_interval_s ? std::min(options.keepalive_interval_s, for_stall) : for_stall;
+    const unsigned configured = options.keepalive_interval_s * 1000u;
+    if (stall_ms <= 0) return configured;
+    const unsigned for_stall = static_cast<unsigned>(std::max<int64_t>(100, stall_ms / 3));
+    return configured ? std::min(configured, for_stall) : for_stall;
   }
 
   void start_stall_watch() {
     if (options.stall_timeout.count() <= 0) return;
-    socket = underlying_socket(soup_websocket_connection_get_io_stream(conn.get()));
-    if (!socket || !since_last_data_received(socket)) {
-      // Without the socket's receive time only frames could be timed, and a
-      // quiet session would look stalled: better no watch than false alarms.
-      GST_INFO("stall detection unavailable: no TCP socket under this connection");
-      socket = nullptr;
-      return;
-    }
-    last_message_us = g_get_monotonic_time();
     const auto period = std::clamp<int64_t>(options.stall_timeout.count() / 4, 50, 1000);
     stall_source = g_timeout_source_new(static_cast<guint>(period));
     g_source_set_callback(stall_source, on_stall_check, this, nullptr);
@@ -237,7 +184,6 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void stop_stall_watch() {
-    socket = nullptr;
     if (!stall_source) return;
     g_source_destroy(stall_source);
     g_source_unref(stall_source);
@@ -251,10 +197,8 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void check_stall() {
-    if (state != State::Open || !socket) return;
-    const auto since_frame = std::chrono::milliseconds((g_get_monotonic_time() - last_message_us) / 1000);
-    const auto since_data = since_last_data_received(socket).value_or(since_frame);
-    const auto quiet = std::min(since_frame, since_data);
+    if (state != State::Open || !conn) return;
+    const auto quiet = std::chrono::milliseconds((g_get_monotonic_time() - conn->last_received_us()) / 1000);
     if (quiet < options.stall_timeout) return;
     char seconds[32];
     g_snprintf(seconds, sizeof seconds, "%.1f", static_cast<double>(quiet.count()) / 1000.0);
@@ -267,21 +211,17 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
   }
 
   // Ends an open connection that the peer no longer serves: shutting the
-  // socket down ends libsoup's I/O at once (a close handshake would wait on
-  // the silent peer), and the report goes out now.
+  // socket down at once (a close handshake would wait on the silent peer),
+  // and the report goes out now.
   void abort_connection(const CloseInfo& info) {
-    GSocket* s = socket;
     stop_stall_watch();
-    if (conn) {
-      g_signal_handlers_disconnect_by_data(conn.get(), this);
-      if (s) g_socket_shutdown(s, TRUE, TRUE, nullptr);
-      close_and_release(std::move(conn), 1001);
-    }
+    if (conn) conn->abort();
+    conn.reset();
     report_closed(info);
   }
 
-  // Hands queued frames to libsoup while the socket takes data (`all`: every
-  // one, before a close); then waits for the socket to be writable again.
+  // Hands queued frames to the connection while the socket takes data
+  // (`all`: every one, before a close); then waits for it to be writable.
   void flush(bool all = false) {
     {
       std::lock_guard<std::mutex> lock(mutex);
@@ -295,8 +235,8 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
       flush_pending = false;
       return;
     }
-    if (soup_websocket_connection_get_state(conn.get()) != SOUP_WEBSOCKET_STATE_OPEN) {
-      // The peer's close frame arrived; on_closed follows and drops the rest.
+    if (!conn->open()) {
+      // The peer's close frame arrived; closed() follows and drops the rest.
       // From here offers are refused, so the session holds them for the
       // next connection.
       std::lock_guard<std::mutex> lock(mutex);
@@ -307,10 +247,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
       return;
     }
     for (;;) {
-      if (!all && !writer.ready()) {
-        writer.end_batch();
-        return;  // flush_pending stays set: the writable socket resumes the flush
-      }
+      if (!all && !conn->ready()) return;  // flush_pending stays set: `writable` resumes the flush
       std::deque<std::string> batch;
       {
         std::lock_guard<std::mutex> lock(mutex);
@@ -318,12 +255,12 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
           flush_pending = false;
           break;
         }
-        batch = queue.take(FrameWriter::kCheckEvery);  // one lock for several messages
+        batch = queue.take(WsConnection::kHighWater);  // one lock for several messages
       }
-      writer.begin_batch(batch.size());
-      for (auto& text : batch) writer.send(std::move(text));
+      for (auto& text : batch) conn->send_text(std::move(text));
+      conn->flush();      // one system call for the batch
+      if (!conn) return;  // the write failed: closed() has reported it
     }
-    writer.end_batch();
     std::function<void()> room_now;
     {
       std::lock_guard<std::mutex> lock(mutex);
@@ -343,9 +280,8 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
         // Nothing to close yet: stop connecting and report what was asked.
         ++attempt;
         clear_timeout();
-        if (cancellable) g_cancellable_cancel(cancellable.get());
-        cancellable.reset();
-        message.reset();
+        if (opening) opening->abandon();
+        opening.reset();
         CloseInfo info;
         info.kind = CloseInfo::Kind::Closed;
         info.code = code;
@@ -359,17 +295,14 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
           std::lock_guard<std::mutex> lock(mutex);
           writable = false;
         }
+        if (!conn) return;  // the last writes failed: reported already
         state = State::Closing;
-        if (soup_websocket_connection_get_state(conn.get()) != SOUP_WEBSOCKET_STATE_OPEN) {
-          // The peer closed first; libsoup already answered, on_closed follows.
-          return;
-        }
-        we_closed = true;
-        our_code = sendable_close_code(code);
-        our_reason = truncate_reason(std::move(reason));
+        // The peer closed first: the connection has answered, closed() follows.
+        if (!conn->open()) return;
+        const int our_code = sendable_close_code(code);
+        const std::string our_reason = truncate_reason(std::move(reason));
         GST_INFO("closing with %d (%s) '%s'", our_code, close_code_name(our_code), our_reason.c_str());
-        soup_websocket_connection_close(conn.get(), static_cast<gushort>(our_code),
-                                        our_reason.empty() ? nullptr : our_reason.c_str());
+        conn->close(our_code, our_reason);
         return;
       }
       case State::Closing:
@@ -378,7 +311,6 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void drop_queue() {
-    writer.detach();
     std::lock_guard<std::mutex> lock(mutex);
     queue.clear();
     writable = false;
@@ -398,11 +330,6 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     if (!detached && listener.on_closed) guarded("on_closed", [&] { listener.on_closed(info); });
   }
 
-  void close_and_release(GObjectPtr<SoupWebsocketConnection> c, int code) {
-    // Also runs after detach (a late connect): on the loop thread, the loop is alive.
-    transport::close_and_release(loop, std::move(c), code);
-  }
-
   void teardown() {
     detached = true;
     // Destroy user captures here, on the loop, while the owner still waits.
@@ -414,93 +341,50 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     ++attempt;
     clear_timeout();
     stop_stall_watch();
-    if (cancellable) g_cancellable_cancel(cancellable.get());
-    cancellable.reset();
-    if (message) g_signal_handlers_disconnect_by_data(message.get(), this);
-    message.reset();
-    if (conn) {
-      g_signal_handlers_disconnect_by_data(conn.get(), this);
-      close_and_release(std::move(conn), 1000);
-    }
-    if (session) soup_session_abort(session.get());
-    session.reset();
+    if (opening) opening->abandon();
+    opening.reset();
+    close_and_release(loop, std::move(conn), 1000);
     drop_queue();
     state = State::Closed;
   }
 
-  // --- libsoup callbacks (loop thread) -----------------------------------
-
-  static void on_connected(GObject* source, GAsyncResult* result, gpointer data) {
-    std::unique_ptr<ConnectCall> call(static_cast<ConnectCall*>(data));
-    GError* error = nullptr;
-    SoupWebsocketConnection* c = soup_session_websocket_connect_finish(SOUP_SESSION(source), result, &error);
-    guarded("connect completion", [&] { call->impl->connected(call->attempt, c, error); });
-  }
+  // --- connection callbacks (loop thread) --------------------------------
 
   static gboolean on_connect_timeout(gpointer data) {
     auto* self = static_cast<Impl*>(data);
     GST_DEBUG("connect timeout");
-    self->timed_out = true;
     g_source_unref(self->timeout_source);
     self->timeout_source = nullptr;
-    if (self->cancellable) g_cancellable_cancel(self->cancellable.get());
+    if (self->opening) self->opening->time_out();
     return G_SOURCE_REMOVE;
   }
 
-  static gboolean on_accept_certificate(SoupMessage*, GTlsCertificate*, GTlsCertificateFlags errors, gpointer data) {
-    // Only remembered for the failure reason; the certificate is refused.
-    static_cast<Impl*>(data)->tls_errors = errors;
-    return FALSE;
+  void on_message(std::string_view payload, bool binary) {
+    if (detached || !listener.on_message) return;
+    GST_LOG("received %s frame of %zu bytes", binary ? "binary" : "text", payload.size());
+    guarded("on_message", [&] { listener.on_message(payload, binary); });
   }
 
-  static void on_message(SoupWebsocketConnection*, gint type, GBytes* payload, gpointer data) {
-    auto* self = static_cast<Impl*>(data);
-    if (self->detached || !self->listener.on_message) return;
-    gsize size = 0;
-    const auto* bytes = static_cast<const char*>(g_bytes_get_data(payload, &size));
-    const bool binary = type == SOUP_WEBSOCKET_DATA_BINARY;
-    self->last_message_us = g_get_monotonic_time();
-    GST_LOG("received %s frame of %" G_GSIZE_FORMAT " bytes", binary ? "binary" : "text", size);
-    guarded("on_message", [&] { self->listener.on_message(std::string_view(bytes ? bytes : "", size), binary); });
-  }
-
-  static void on_error(SoupWebsocketConnection*, GError* error, gpointer data) {
-    auto* self = static_cast<Impl*>(data);
-    GST_DEBUG("connection error: %s", error->message);
-    self->last_error = error->message;
-  }
-
-  static void on_closed(SoupWebsocketConnection* c, gpointer data) {
-    auto* self = static_cast<Impl*>(data);
-    guarded("close handling", [&] { self->closed(c); });
-  }
-
-  void closed(SoupWebsocketConnection* c) {
-    // libsoup reports the peer's close code, or 0 when no close frame came
-    // (EOF, reset, or its own close timeout): that is the wire's 1006.
-    const int peer_code = soup_websocket_connection_get_close_code(c);
-    const char* peer_reason = soup_websocket_connection_get_close_data(c);
-    GST_DEBUG("libsoup closed: peer close code %d, data '%s', we closed: %d, last error '%s'", peer_code,
-              peer_reason ? peer_reason : "", we_closed, last_error.c_str());
+  void closed(const WsEnd& end) {
+    GST_DEBUG("connection ended: peer close code %d '%s', we closed: %d (%d), error '%s'", end.peer_code,
+              end.peer_reason.c_str(), end.we_closed, end.our_code, end.error.c_str());
     CloseInfo info;
-    if (peer_code != 0) {
+    if (end.peer_code != 0) {
       info.kind = CloseInfo::Kind::Closed;
-      info.code = peer_code;
-      info.reason = peer_reason ? peer_reason : "";
-      if (info.reason.empty() && !we_closed) info.reason = last_error;
-    } else if (we_closed) {
-      // Our close went out; the peer just hung up instead of answering.
+      info.code = end.peer_code;
+      info.reason = end.peer_reason.empty() ? end.error : end.peer_reason;
+    } else if (end.we_closed) {
+      // Our close went out; the peer hung up instead of answering.
       info.kind = CloseInfo::Kind::Closed;
-      info.code = our_code;
-      info.reason = our_reason;
+      info.code = end.our_code;
+      info.reason = end.our_reason.empty() ? end.error : end.our_reason;
     } else {
       info.kind = CloseInfo::Kind::Dropped;
       info.code = 1006;
-      info.reason = last_error.empty() ? "connection closed without a close frame" : last_error;
+      info.reason = end.error.empty() ? "connection closed without a close frame" : end.error;
     }
-    g_signal_handlers_disconnect_by_data(c, this);
     stop_stall_watch();
-    conn.reset();  // libsoup holds its own reference during the emission
+    conn.reset();  // its last act was this call: nothing of it runs after
     report_closed(info);
   }
 };

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// A WebSocket client on libsoup 3. All soup calls run on an EventLoopThread;
-// any thread may send: messages go through a queue and the loop thread writes
-// them, so a streaming thread never waits on the network.
+// A WebSocket client: GIO's socket client and TLS, our own RFC 6455 framing
+// (transport/ws_frame.h says why), libsoup's HTTP header parser. All I/O runs
+// on an EventLoopThread; any thread may send: messages go through a queue
+// and the loop thread writes them, so a streaming thread never waits on the
+// network.
 #pragma once
 
 #include <chrono>
@@ -36,7 +38,7 @@ struct WebSocketOptions {
   std::string api_key;  // sent as the x-goog-api-key header; never logged
   std::vector<std::pair<std::string, std::string>> headers;
   std::string ca_file;  // PEM CAs trusted for wss:// instead of the system store (a proxy's, a test's)
-  uint64_t max_incoming_payload = 64 * 1024 * 1024;  // libsoup's default is 128 KiB
+  uint64_t max_incoming_payload = 64 * 1024 * 1024;  // a larger message closes with 1009
   unsigned keepalive_interval_s = 0;                 // 0: no WebSocket pings (but see stall_timeout)
   // A connection from which nothing arrives for this long, not even the
   // pong to our pings, is aborted and reported Dropped (1006). Pings go out
@@ -44,9 +46,9 @@ struct WebSocketOptions {
   // stalled one. 0: off.
   std::chrono::milliseconds stall_timeout{0};
   unsigned connect_timeout_s = 20;
-  // The budget for what waits to be sent. Frames go to libsoup only while
-  // the socket takes data, so libsoup's own queue holds about one; the rest
-  // waits here. Past the budget, droppable messages (live media) make room
+  // The budget for what waits to be sent. Frames go to the connection only
+  // while the socket takes data, so its own queue holds about 256 KiB; the
+  // rest waits here. Past the budget, droppable messages (live media) make room
   // by dropping the oldest droppable ones; others are never dropped.
   std::size_t max_queued_bytes = 8u * 1024 * 1024;
 };

@@ -27,6 +27,7 @@
 #include "live_server.h"
 #include "protocol/server_message.h"
 #include "transport/event_loop_thread.h"
+#include "transport/handshake.h"
 #include "transport/websocket_client.h"
 
 namespace geminilive::testing {
@@ -262,6 +263,35 @@ class SilentListener {
   GObjectPtr<GSocket> socket_;
 };
 
+// The HTTP upgrade request a client sends on `socket`, up to its blank
+// line ("" when the connection ends first); what came after it goes to `rest`.
+inline std::string read_upgrade_request(GSocket* socket, GCancellable* cancel, std::string* rest) {
+  std::string in;
+  char buf[4096];
+  while (in.find("\r\n\r\n") == std::string::npos) {
+    const gssize n = g_socket_receive(socket, buf, sizeof buf, cancel, nullptr);
+    if (n <= 0) return "";
+    in.append(buf, static_cast<std::size_t>(n));
+  }
+  const std::size_t head = in.find("\r\n\r\n") + 4;
+  *rest = in.substr(head);
+  return in.substr(0, head);
+}
+
+// A correct 101 answer to `request`.
+inline std::string upgrade_answer_for(const std::string& request) {
+  const std::string name = "sec-websocket-key:";
+  g_autofree char* lower = g_ascii_strdown(request.c_str(), -1);
+  const char* at = std::strstr(lower, name.c_str());
+  if (!at) return "HTTP/1.1 400 Bad Request\r\n\r\n";
+  const std::size_t begin = static_cast<std::size_t>(at - lower) + name.size();
+  std::string key = request.substr(begin, request.find("\r\n", begin) - begin);
+  key.erase(0, key.find_first_not_of(' '));
+  return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Accept: " +
+         transport::accept_for_key(key) + "\r\n\r\n";
+}
+
 // Accepts WebSocket upgrades on 127.0.0.1, then neither reads nor writes:
 // a client's close frame is never answered, so its close handshake lasts
 // until the client gives up. Connections stay open until destruction.
@@ -287,30 +317,10 @@ class MutePeer {
   }
 
   void answer_upgrade(GSocket* socket) {
-    std::string request;
-    char buf[1024];
-    while (request.find("\r\n\r\n") == std::string::npos) {
-      const gssize n = g_socket_receive(socket, buf, sizeof buf, cancel_.get(), nullptr);
-      if (n <= 0) return;
-      request.append(buf, static_cast<std::size_t>(n));
-    }
-    const std::string name = "sec-websocket-key:";
-    g_autofree char* lower = g_ascii_strdown(request.c_str(), -1);
-    const char* at = std::strstr(lower, name.c_str());
-    if (!at) return;
-    std::size_t begin = static_cast<std::size_t>(at - lower) + name.size();
-    const std::size_t end = request.find("\r\n", begin);
-    std::string key = request.substr(begin, end - begin);
-    key.erase(0, key.find_first_not_of(' '));
-    key += "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-    guint8 digest[20];
-    gsize size = sizeof digest;
-    g_autoptr(GChecksum) sha1 = g_checksum_new(G_CHECKSUM_SHA1);
-    g_checksum_update(sha1, reinterpret_cast<const guchar*>(key.data()), static_cast<gssize>(key.size()));
-    g_checksum_get_digest(sha1, digest, &size);
-    g_autofree char* accept = g_base64_encode(digest, size);
-    const std::string response = std::string("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n") +
-                                 "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + "\r\n\r\n";
+    std::string rest;
+    const std::string request = read_upgrade_request(socket, cancel_.get(), &rest);
+    if (request.empty()) return;
+    const std::string response = upgrade_answer_for(request);
     g_socket_send(socket, response.data(), response.size(), nullptr, nullptr);
   }
 

@@ -4,7 +4,7 @@
 
 Run once by hand after the fixtures or the protocol's field names change:
     python3 tests/fuzz/make_corpus.py
-It rewrites tests/fuzz/corpus/{server,client,codecs}/ and tests/fuzz/*.dict
+It rewrites tests/fuzz/corpus/{server,client,codecs,frames}/ and tests/fuzz/*.dict
 from tests/fixtures/reference-messages.json, tests/fixtures/sdk-captures.json,
 the string literals of gst/protocol/*.cpp and the tricky inputs listed below.
 Nothing runs it at build or test time; its output is committed.
@@ -115,6 +115,33 @@ TRICKY_CODECS = {
 }
 
 
+def server_frame(first, payload):
+    """A server's WebSocket frame (unmasked), as the wire carries it."""
+    n = len(payload)
+    if n < 126:
+        head = bytes([first, n])
+    elif n <= 0xFFFF:
+        head = bytes([first, 126]) + n.to_bytes(2, "big")
+    else:
+        head = bytes([first, 127]) + n.to_bytes(8, "big")
+    return head + payload
+
+
+# The frame reader's seeds: the first byte picks the read size, the rest is wire.
+FRAMES = {
+    "text": b"\x00" + server_frame(0x81, b'{"setupComplete":{}}'),
+    "binary-16bit-length": b"\x03" + server_frame(0x82, b"x" * 300),
+    "fragments-with-ping": b"\x05" + server_frame(0x01, b"frag") + server_frame(0x89, b"p")
+    + server_frame(0x80, b"ment"),
+    "close-with-reason": b"\x01" + server_frame(0x88, b"\x03\xe8bye"),
+    "close-empty": b"\x02" + server_frame(0x88, b""),
+    "pong": b"\x00" + server_frame(0x8A, b"abc"),
+    "masked": b"\x00" + bytes([0x81, 0x82, 1, 2, 3, 4]) + b"hi",
+    "utf8-split": b"\x01" + server_frame(0x01, b"\xc3") + server_frame(0x80, b"\xa9"),
+    "64bit-length": b"\x00" + bytes([0x82, 127]) + (5000).to_bytes(8, "big"),
+}
+
+
 def write_corpus(name, entries):
     out = HERE / "corpus" / name
     shutil.rmtree(out, ignore_errors=True)
@@ -170,7 +197,10 @@ if __name__ == "__main__":
     print("server:", write_corpus("server", server))
     print("client:", write_corpus("client", client))
     print("codecs:", write_corpus("codecs", codecs))
+    print("frames:", write_corpus("frames", FRAMES))
     write_dict("fuzz_server_message", field_names("server_message.cpp", "content.cpp"), JSON_TOKENS)
     write_dict("fuzz_client_message", field_names("client_message.cpp", "content.cpp", "setup.cpp"), JSON_TOKENS)
     write_dict("fuzz_codecs", [], ["=", "==", "+", "/", "-", "_", "A", "AAAA", "s", ".", "-", "0", "9",
                                    "315576000000", "9223372036", "854775807", "000000000"])
+    write_dict("fuzz_ws_frames", [], ["\x81", "\x82", "\x01", "\x80", "\x88", "\x89", "\x8a", "\x7e", "\x7f",
+                                      "\x03\xe8", "\x03\xed", "\xc3\xa9", "\xff"])
