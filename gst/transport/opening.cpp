@@ -2,6 +2,8 @@
 #include "transport/opening.h"
 
 #include <gst/gst.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <cstring>
 
@@ -87,6 +89,9 @@ void Opening::fail_soon(std::string reason) {
 void Opening::connected(GSocketConnection* connection, GError* error) {
   if (!connection) return finish(error);
   stream_.reset(G_IO_STREAM(connection));
+  // Live audio goes out as it comes, not held back by Nagle until the
+  // previous segment's ACK (libsoup set it too).
+  g_socket_set_option(g_socket_connection_get_socket(connection), IPPROTO_TCP, TCP_NODELAY, 1, nullptr);
   GST_DEBUG("TCP%s connected; sending the upgrade request", tls_ ? " and TLS" : "");
   g_output_stream_write_all_async(
       g_io_stream_get_output_stream(stream_.get()), request_.data(), request_.size(), G_PRIORITY_DEFAULT,

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -333,10 +334,10 @@ class MutePeer {
 
 // ---- sockets ----
 
-// How many of this process's descriptors are TCP connections to `port` (the
+// This process's descriptors that are TCP connections to `port` (the
 // client side; the in-process server's accepted sockets have it as their
-// local port).
-inline int client_sockets_to(uint16_t port) {
+// local port); client_sockets_to() counts them.
+inline std::vector<int> client_socket_fds_to(uint16_t port) {
   std::set<std::string> inodes;
   for (const char* table : {"/proc/self/net/tcp", "/proc/self/net/tcp6"}) {
     g_autofree char* text = nullptr;
@@ -354,17 +355,18 @@ inline int client_sockets_to(uint16_t port) {
         inodes.insert("socket:[" + fields[9] + "]");
     }
   }
-  int n = 0;
+  std::vector<int> fds;
   if (GDir* dir = g_dir_open("/proc/self/fd", 0, nullptr)) {
     while (const char* name = g_dir_read_name(dir)) {
       g_autofree char* path = g_build_filename("/proc/self/fd", name, nullptr);
       g_autofree char* target = g_file_read_link(path, nullptr);
-      if (target && inodes.count(target)) ++n;
+      if (target && inodes.count(target)) fds.push_back(std::atoi(name));
     }
     g_dir_close(dir);
   }
-  return n;
+  return fds;
 }
+inline int client_sockets_to(uint16_t port) { return static_cast<int>(client_socket_fds_to(port).size()); }
 
 // ---- text ----
 

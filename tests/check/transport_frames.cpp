@@ -7,6 +7,9 @@
 // message closed with 1009. Part of the transport suite.
 #include <gio/gio.h>
 #include <gst/check/gstcheck.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -115,6 +118,7 @@ class ScriptedPeer {
   }
 
   std::string uri() const { return "ws://127.0.0.1:" + std::to_string(port_) + kLivePath; }
+  uint16_t port() const { return port_; }
   void send_raw(const std::string& bytes) {
     GObjectPtr<GSocket> socket;
     {
@@ -414,7 +418,8 @@ GST_START_TEST(test_client_refuses_a_wrong_accept) {
 GST_END_TEST;
 
 // Frames the server sends in the same segment as its 101 are not lost; a
-// ping is answered with a pong carrying its payload.
+// ping is answered with a pong carrying its payload; Nagle is off, so a
+// small live frame is not held back waiting for the peer's ACK.
 GST_START_TEST(test_early_frames_and_pings) {
   ScriptedPeer peer({}, server_frame(0x81, "{\"early\":true}") + server_frame(0x89, "ping-1"));
   auto loop = std::make_shared<EventLoopThread>("client");
@@ -424,6 +429,12 @@ GST_START_TEST(test_early_frames_and_pings) {
   WebSocketClient client(loop, o, rec.listener());
   client.connect();
   fail_unless(rec.wait_containing("early"), "the frame sent with the 101 was lost");
+  const std::vector<int> fds = client_socket_fds_to(peer.port());
+  fail_unless_equals_int(fds.size(), 1);
+  int nodelay = 0;
+  socklen_t size = sizeof nodelay;
+  fail_unless(getsockopt(fds[0], IPPROTO_TCP, TCP_NODELAY, &nodelay, &size) == 0);
+  fail_unless(nodelay != 0, "TCP_NODELAY is not set on the connection");
   const auto pong = peer.wait_frame(ws::kPong);
   fail_unless(pong.has_value(), "no pong");
   fail_unless_equals_string(pong->c_str(), "ping-1");
