@@ -62,6 +62,8 @@ std::string accept_for_key(const std::string& key) {
   return b64;
 }
 
+bool websocket_uri_uses_tls(const std::string& uri) { return g_ascii_strncasecmp(uri.c_str(), "wss:", 4) == 0; }
+
 std::string new_websocket_key() {
   guint8 raw[16];
   for (std::size_t i = 0; i < sizeof raw; i += 4) {
@@ -74,11 +76,11 @@ std::string new_websocket_key() {
 
 std::string upgrade_request(const WebSocketOptions& options, const std::string& key, std::string& error) {
   g_autoptr(GUri) uri = g_uri_parse(options.uri.c_str(), static_cast<GUriFlags>(kUriFlags), nullptr);
-  const bool tls = g_ascii_strcasecmp(g_uri_get_scheme(uri), "wss") == 0;
+  const bool tls = websocket_uri_uses_tls(options.uri);
   const int port = g_uri_get_port(uri);
   std::string host = g_uri_get_host(uri);
   if (host.find(':') != std::string::npos) host = "[" + host + "]";  // an IPv6 literal
-  if (port > 0 && port != (tls ? 443 : 80)) host += ":" + std::to_string(port);
+  if (port > 0 && port != default_websocket_port(tls)) host += ":" + std::to_string(port);
   const char* path = g_uri_get_path(uri);
   const char* query = g_uri_get_query(uri);
 

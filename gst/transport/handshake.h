@@ -21,6 +21,11 @@ std::string redact_uri(const std::string& uri);
 // The Sec-WebSocket-Accept that answers `key` (RFC 6455 4.2.2).
 std::string accept_for_key(const std::string& key);
 
+// Whether `uri` (which websocket_uri_problem() accepts) is wss://, and the
+// port it means when it names none.
+bool websocket_uri_uses_tls(const std::string& uri);
+inline int default_websocket_port(bool tls) { return tls ? 443 : 80; }
+
 // A fresh Sec-WebSocket-Key: 16 random bytes in base64.
 std::string new_websocket_key();
 

@@ -5,8 +5,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
-#include <cstring>
-
 #include "transport/transport_debug.h"
 
 #define GST_CAT_DEFAULT geminilive_transport_debug
@@ -48,12 +46,12 @@ void Opening::begin(const WebSocketOptions& options) {
     database_.reset(load_ca_file(options.ca_file, error));
     if (!database_) return fail_soon(error);
   }
-  g_autoptr(GUri) uri = g_uri_parse(options.uri.c_str(), G_URI_FLAGS_ENCODED, nullptr);
-  const bool tls = uri && g_ascii_strcasecmp(g_uri_get_scheme(uri), "wss") == 0;
+  const bool tls = websocket_uri_uses_tls(options.uri);
   // Proxy settings are looked up by the connectable's scheme: http and https,
   // as libsoup maps ws and wss, so an https_proxy applies to wss://.
   const std::string as_http = (tls ? "https" : "http") + options.uri.substr(options.uri.find("://"));
-  g_autoptr(GSocketConnectable) address = g_network_address_parse_uri(as_http.c_str(), tls ? 443 : 80, nullptr);
+  g_autoptr(GSocketConnectable) address =
+      g_network_address_parse_uri(as_http.c_str(), default_websocket_port(tls), nullptr);
   if (!address) return fail_soon("cannot read the host and port of " + redact_uri(options.uri));
 
   client_.reset(g_socket_client_new());

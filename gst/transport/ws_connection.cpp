@@ -42,10 +42,15 @@ WsConnection::~WsConnection() {
   *alive_ = false;
   stop_sources();
   for (auto& frame : outgoing_) protocol::recycle_string(std::move(frame.payload));
-  if (stream_ && !g_io_stream_is_closed(stream_.get())) {
-    if (socket_) g_socket_shutdown(socket_, TRUE, TRUE, nullptr);
-    g_io_stream_close(stream_.get(), nullptr, nullptr);
-  }
+  close_stream();
+}
+
+void WsConnection::close_stream() {
+  if (g_io_stream_is_closed(stream_.get())) return;
+  // Shut down first: a TLS close would otherwise try to write to a peer that
+  // may not read.
+  if (socket_) g_socket_shutdown(socket_, TRUE, TRUE, nullptr);
+  g_io_stream_close(stream_.get(), nullptr, nullptr);
 }
 
 void WsConnection::start() {
@@ -171,8 +176,7 @@ void WsConnection::abort() {
   if (ended_) return;
   ended_ = true;
   stop_sources();
-  if (socket_) g_socket_shutdown(socket_, TRUE, TRUE, nullptr);
-  g_io_stream_close(stream_.get(), nullptr, nullptr);
+  close_stream();
 }
 
 gboolean WsConnection::on_readable(GObject*, gpointer data) {
@@ -180,7 +184,7 @@ gboolean WsConnection::on_readable(GObject*, gpointer data) {
   return G_SOURCE_CONTINUE;  // when it ended, the source is destroyed already
 }
 
-bool WsConnection::read_some() {
+void WsConnection::read_some() {
   // One buffer for every connection of the loop thread: bytes are copied
   // into the frame reader at once.
   static thread_local std::array<char, 64 * 1024> buffer;
@@ -188,28 +192,18 @@ bool WsConnection::read_some() {
   for (int i = 0; i < kMaxReadsPerWake && !ended_; ++i) {
     g_autoptr(GError) error = nullptr;
     const gssize n = g_pollable_input_stream_read_nonblocking(in_, buffer.data(), buffer.size(), nullptr, &error);
-    if (n < 0 && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) return true;
-    if (n < 0) {
-      fail(error->message);
-      return false;
-    }
-    if (n == 0) {
-      fail(peer_closed_ || we_closed_ ? "" : "connection closed without a close frame");
-      return false;
-    }
+    if (n < 0 && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) return;
+    if (n < 0) return fail(error->message);
+    if (n == 0) return fail(peer_closed_ || we_closed_ ? "" : "connection closed without a close frame");
     last_received_us_ = g_get_monotonic_time();
     if (failing_) continue;  // our close frame is on its way; nothing more is read
     const bool ok =
         reader_.feed(buffer.data(), static_cast<std::size_t>(n), [this](const ws::ServerFrame& f) { on_frame(f); });
-    if (!*alive) return false;
-    if (!ok) {
-      protocol_error(reader_.error_code(), reader_.error());
-      return false;
-    }
+    if (!*alive) return;
+    if (!ok) return protocol_error(reader_.error_code(), reader_.error());
     flush();  // pongs and a close answer go out now
-    if (!*alive) return false;
+    if (!*alive) return;
   }
-  return !ended_;
 }
 
 void WsConnection::on_frame(const ws::ServerFrame& frame) {
@@ -276,8 +270,7 @@ void WsConnection::fail(std::string error) {
 void WsConnection::finish() {
   ended_ = true;
   stop_sources();
-  if (socket_) g_socket_shutdown(socket_, TRUE, TRUE, nullptr);
-  g_io_stream_close(stream_.get(), nullptr, nullptr);
+  close_stream();
   const WsEnd end = end_;
   auto ended = std::move(events_.ended);
   events_ = {};

@@ -86,7 +86,8 @@ class WsConnection {
   };
 
   void queue(ws::Opcode opcode, std::string payload);
-  bool read_some();
+  void read_some();
+  void close_stream();
   void on_frame(const ws::ServerFrame& frame);
   void fail(std::string error);
   void protocol_error(int code, const std::string& error);
