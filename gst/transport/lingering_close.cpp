@@ -30,4 +30,20 @@ void close_and_release(EventLoopThread* loop, std::unique_ptr<WsConnection> c, i
   l->conn->close(code, {});
 }
 
+void abandon_and_release(EventLoopThread* loop, std::shared_ptr<Opening> opening) {
+  if (!opening) return;
+  opening->abandon();
+  // Whether the loop still waits for it: after the bound the loop stops,
+  // and a late release (the context freeing a pending source) must not
+  // reach it.
+  auto waited = std::make_shared<bool>(true);
+  const EventLoopThread::LingerId id = loop->begin_lingering([waited] {
+    GST_DEBUG("an abandoned connection attempt did not end before its loop stopped");
+    *waited = false;
+  });
+  opening->set_released([loop, id, waited] {
+    if (*waited) loop->end_lingering(id);
+  });
+}
+
 }  // namespace geminilive::transport

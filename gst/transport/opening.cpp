@@ -29,6 +29,7 @@ Opening::Opening(const WebSocketOptions& options, Done done)
 Opening::~Opening() {
   if (client_) g_signal_handlers_disconnect_by_data(client_.get(), this);
   if (tls_) g_signal_handlers_disconnect_by_data(tls_.get(), this);
+  if (released_) released_();
 }
 
 std::shared_ptr<Opening> Opening::start(const WebSocketOptions& options, Done done) {
@@ -165,6 +166,8 @@ void Opening::finish(GError* error) {
 void Opening::abandon() {
   done_ = nullptr;
   g_cancellable_cancel(cancellable_.get());
+  if (stream_)
+    g_socket_shutdown(g_socket_connection_get_socket(G_SOCKET_CONNECTION(stream_.get())), TRUE, TRUE, nullptr);
 }
 
 void Opening::time_out() {

@@ -32,8 +32,11 @@ class Opening : public std::enable_shared_from_this<Opening> {
   // unless abandon() comes first. The URI must pass websocket_uri_problem().
   static std::shared_ptr<Opening> start(const WebSocketOptions& options, Done done);
 
-  // No `done` call from here on; what is under way is cancelled.
+  // No `done` call from here on; what is under way is cancelled (a socket
+  // already connected is shut down, so that its pending I/O ends at once).
   void abandon();
+  // Runs when the opening is freed: its last pending call has come back.
+  void set_released(std::function<void()> released) { released_ = std::move(released); }
   // Gives up now; `done` hears "connection timed out".
   void time_out();
 
@@ -56,6 +59,7 @@ class Opening : public std::enable_shared_from_this<Opening> {
 
   const unsigned timeout_s_;
   Done done_;
+  std::function<void()> released_;
   std::string key_;
   std::string request_;
   std::string answer_;  // the server's bytes so far

@@ -280,8 +280,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
         // Nothing to close yet: stop connecting and report what was asked.
         ++attempt;
         clear_timeout();
-        if (opening) opening->abandon();
-        opening.reset();
+        abandon_and_release(loop, std::move(opening));
         CloseInfo info;
         info.kind = CloseInfo::Kind::Closed;
         info.code = code;
@@ -341,8 +340,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     ++attempt;
     clear_timeout();
     stop_stall_watch();
-    if (opening) opening->abandon();
-    opening.reset();
+    abandon_and_release(loop, std::move(opening));
     close_and_release(loop, std::move(conn), 1000);
     drop_queue();
     state = State::Closed;

@@ -27,6 +27,7 @@ extern "C" size_t __sanitizer_get_current_allocated_bytes(void);
 
 #include <chrono>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,8 +53,20 @@ std::size_t entries_in(const char* dir_path) {
 struct Usage {
   std::size_t memory = 0;  // bytes: see memory_measure()
   std::size_t fds = 0;
+  std::multiset<std::string> fd_kinds;  // what each descriptor is ("socket", "anon_inode:[eventfd]", ...)
   std::size_t threads = 0;
 };
+
+// The kinds of descriptor `end` holds more of than `start`, for the failure
+// message: which resource piled up.
+std::string more_descriptors(const Usage& start, const Usage& end) {
+  std::string out;
+  for (auto it = end.fd_kinds.begin(); it != end.fd_kinds.end(); it = end.fd_kinds.upper_bound(*it)) {
+    const auto extra = end.fd_kinds.count(*it) - std::min(end.fd_kinds.count(*it), start.fd_kinds.count(*it));
+    if (extra) out += " +" + std::to_string(extra) + " " + *it;
+  }
+  return out;
+}
 
 // What Usage::memory is. Under valgrind and AddressSanitizer the resident
 // set is mostly theirs: shadow memory, and freed blocks kept back to catch
@@ -93,7 +106,18 @@ Usage process_usage() {
     fail_unless(sscanf(statm, "%lu %lu", &size, &resident) == 2);
     u.memory = resident * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
   }
-  u.fds = entries_in("/proc/self/fd");
+  if (GDir* dir = g_dir_open("/proc/self/fd", 0, nullptr)) {
+    while (const char* name = g_dir_read_name(dir)) {
+      g_autofree char* path = g_build_filename("/proc/self/fd", name, nullptr);
+      g_autofree char* target = g_file_read_link(path, nullptr);
+      std::string kind = target ? target : "?";
+      if (g_str_has_prefix(kind.c_str(), "socket:")) kind = "socket";  // inodes differ run to run
+      if (g_str_has_prefix(kind.c_str(), "pipe:")) kind = "pipe";
+      u.fd_kinds.insert(kind);
+    }
+    g_dir_close(dir);
+  }
+  u.fds = u.fd_kinds.size();
   u.threads = entries_in("/proc/self/task");
   return u;
 }
@@ -217,8 +241,8 @@ GST_START_TEST(test_stress_state_cycles) {
               elements_grown / 1048576.0, kBaseline, kCycles, kBound / 1048576.0);
   // No descriptors or threads pile up (a thread may come and go: GStreamer's
   // thread pool keeps idle threads for a while).
-  fail_unless(end.fds <= baseline.fds + 2, "descriptors: %zu after cycle %u, %zu after %u", baseline.fds, kBaseline,
-              end.fds, kCycles);
+  fail_unless(end.fds <= baseline.fds + 2, "descriptors: %zu after cycle %u, %zu after %u:%s", baseline.fds, kBaseline,
+              end.fds, kCycles, more_descriptors(baseline, end).c_str());
   fail_unless(end.threads <= baseline.threads + 8, "threads: %zu after cycle %u, %zu after %u", baseline.threads,
               kBaseline, end.threads, kCycles);
 
