@@ -100,8 +100,11 @@ class LiveSession {
 // READY→PAUSED so that the state change fails in words.
 std::optional<SessionError> check_config(const SessionConfig& config);
 
-// The shared event-loop thread for sessions (created on first use; it ends
-// with the last session or holder).
+// The process's shared event-loop thread for sessions, created on first use;
+// it ends with the last session or holder. A loop serves up to
+// kSessionsPerLoop holders: past that, this returns the least used one, or a
+// new loop when every one is full.
+constexpr long kSessionsPerLoop = 16;
 std::shared_ptr<SessionLoop> shared_session_loop();
 // A thread of its own, named `name`, for sessions that must not share the
 // process's one.

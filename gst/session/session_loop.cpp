@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "session/session_loop.h"
 
+#include <algorithm>
 #include <mutex>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "session/live_session.h"
 
@@ -33,14 +35,29 @@ SessionLoop::SessionLoop(const std::string& name)
 std::shared_ptr<SessionLoop> new_session_loop(const std::string& name) { return std::make_shared<SessionLoop>(name); }
 
 std::shared_ptr<SessionLoop> shared_session_loop() {
-  // Weak: the thread lives while sessions (or elements) hold it, and a new one
-  // starts when a process opens sessions again.
+  // Weak: a thread lives while sessions (or elements) hold it, and a new one
+  // starts when a process opens sessions again. Each wakeup of a loop polls
+  // every socket and timer on it, so a loop takes up to kSessionsPerLoop
+  // holders and the next one starts a loop of its own: 200 sessions on one
+  // loop spent a third of their CPU in poll() (docs/benchmarks.md).
   static std::mutex mutex;
-  static std::weak_ptr<SessionLoop> current;
+  static std::vector<std::weak_ptr<SessionLoop>> loops;
   std::lock_guard<std::mutex> lock(mutex);
-  if (auto loop = current.lock()) return loop;
+  std::shared_ptr<SessionLoop> least;
+  long least_holders = 0;
+  for (const auto& weak : loops) {
+    auto loop = weak.lock();
+    if (!loop) continue;
+    const long holders = loop.use_count() - 1;  // less the one just taken
+    if (!least || holders < least_holders) {
+      least = std::move(loop);
+      least_holders = holders;
+    }
+  }
+  if (least && least_holders < kSessionsPerLoop) return least;
+  loops.erase(std::remove_if(loops.begin(), loops.end(), [](const auto& w) { return w.expired(); }), loops.end());
   auto loop = new_session_loop("geminilive-session");
-  current = loop;
+  loops.push_back(loop);
   return loop;
 }
 

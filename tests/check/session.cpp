@@ -347,6 +347,25 @@ GST_START_TEST(test_session_on_a_loop_of_its_own) {
 }
 GST_END_TEST;
 
+// The shared loop takes up to kSessionsPerLoop holders; the next one gets a
+// loop (a thread) of its own. Requests go to the least used loop, and a full
+// loop that a holder lets go of has room again.
+GST_START_TEST(test_shared_loops_hold_a_bounded_number_of_sessions) {
+  std::vector<std::shared_ptr<SessionLoop>> held;
+  for (long i = 0; i < kSessionsPerLoop; ++i) held.push_back(shared_session_loop());
+  for (const auto& loop : held) fail_unless(loop == held.front());
+  auto second = shared_session_loop();
+  fail_unless(second != held.front());
+  auto also_second = shared_session_loop();
+  fail_unless(also_second == second);  // 2 holders against kSessionsPerLoop
+  held.pop_back();                     // the first has room again, but is still the more used
+  fail_unless(shared_session_loop() == second);
+  second.reset();
+  also_second.reset();  // the second loop ends
+  fail_unless(shared_session_loop() == held.front());
+}
+GST_END_TEST;
+
 // Text only: when every text was answered, the end of the input finishes at
 // once, not after reply_start_timeout.
 GST_START_TEST(test_end_input_after_the_answer_finishes_at_once) {
@@ -503,6 +522,7 @@ static Suite* session_suite() {
   tcase_add_test(tc, test_end_input_before_ready);
   tcase_add_test(tc, test_held_audio_is_bounded);
   tcase_add_test(tc, test_session_on_a_loop_of_its_own);
+  tcase_add_test(tc, test_shared_loops_hold_a_bounded_number_of_sessions);
   return s;
 }
 
