@@ -42,7 +42,7 @@ struct SessionStats {
 class LiveSession {
  public:
   // The observer gets every event (a Channel fans them out to elements).
-  // Sessions share one event-loop thread per process unless given another.
+  // Sessions share the process's event-loop threads (shared_session_loop()) unless given one.
   static std::shared_ptr<LiveSession> create(SessionConfig config, std::shared_ptr<SessionObserver> observer,
                                              std::shared_ptr<SessionLoop> loop = nullptr);
   virtual ~LiveSession() = default;
