@@ -43,19 +43,12 @@ std::shared_ptr<SessionLoop> shared_session_loop() {
   static std::mutex mutex;
   static std::vector<std::weak_ptr<SessionLoop>> loops;
   std::lock_guard<std::mutex> lock(mutex);
-  std::shared_ptr<SessionLoop> least;
-  long least_holders = 0;
-  for (const auto& weak : loops) {
-    auto loop = weak.lock();
-    if (!loop) continue;
-    const long holders = loop.use_count() - 1;  // less the one just taken
-    if (!least || holders < least_holders) {
-      least = std::move(loop);
-      least_holders = holders;
-    }
-  }
-  if (least && least_holders < kSessionsPerLoop) return least;
   loops.erase(std::remove_if(loops.begin(), loops.end(), [](const auto& w) { return w.expired(); }), loops.end());
+  const auto least = std::min_element(loops.begin(), loops.end(),
+                                      [](const auto& a, const auto& b) { return a.use_count() < b.use_count(); });
+  // lock() fails only if the last holder let go meanwhile: then a new loop.
+  if (least != loops.end() && least->use_count() < kSessionsPerLoop)
+    if (auto loop = least->lock()) return loop;
   auto loop = new_session_loop("geminilive-session");
   loops.push_back(loop);
   return loop;
